@@ -1,0 +1,17 @@
+// Writes src/protocol/generated/ from the pinned codex runtime's JSON Schema.
+// Usage: npm run generate:protocol [-- --out DIR]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveCodexBinary } from '../src/transport/codex-binary.js';
+import { ProtocolGenerator } from './protocol/protocol-generator.js';
+import { readSchemaBundle } from './protocol/schema-bundle.js';
+
+const { values } = parseArgs({ options: { out: { type: 'string', default: 'src/protocol/generated' } } });
+const outDir = resolve(values.out!);
+const { bundle, runtimeVersion } = readSchemaBundle(resolveCodexBinary());
+const generator = new ProtocolGenerator(bundle, runtimeVersion);
+const files = generator.generate();
+mkdirSync(outDir, { recursive: true });
+for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
+console.log(`${runtimeVersion}: ${JSON.stringify(generator.counts())} → ${outDir}`);

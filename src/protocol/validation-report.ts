@@ -1,0 +1,26 @@
+import * as t from 'io-ts';
+
+/**
+ * One line per io-ts validation error: the path and the expected type. Unlike io-ts's
+ * PathReporter it never prints the offending value, which may be an API key or a token.
+ *
+ * @example
+ * const result = ThreadStartParams.decode(input);
+ * if (isLeft(result)) console.log(validationReport(result.left));
+ * // ['model: expected (string | null)']
+ */
+export function validationReport(errors: t.Errors): string[] {
+  const lines = errors.map((error) => {
+    const segments: string[] = [];
+    for (let i = 1; i < error.context.length; i += 1) {
+      const parent = error.context[i - 1]!.type;
+      const key = error.context[i]!.key;
+      // Union and intersection members are keyed by their index among the members: not a path.
+      if (parent instanceof t.UnionType || parent instanceof t.IntersectionType) continue;
+      segments.push(parent instanceof t.ArrayType ? `[${key}]` : segments.length > 0 ? `.${key}` : key);
+    }
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown';
+    return `${segments.join('') || '(root)'}: expected ${expected}`;
+  });
+  return [...new Set(lines)];
+}

@@ -114,9 +114,10 @@ describe('protocol generator', () => {
   });
 
   it('fails generation when a method has no response definition', () => {
-    const broken = structuredClone(bundle) as typeof bundle & { definitions: { v2: Record<string, unknown> } };
-    delete broken.definitions.v2['TreeResetResponse'];
-    expect(() => new ProtocolGenerator(broken as never, 'x').generate()).to.throw(/no response definition found for method tree\/reset/);
+    const broken = structuredClone(bundle);
+    const { TreeResetResponse: _removed, ...rest } = broken.definitions.v2;
+    const withoutResponse = { definitions: { ...broken.definitions, v2: rest } };
+    expect(() => new ProtocolGenerator(withoutResponse as never, 'x').generate()).to.throw(/no response definition found for method tree\/reset/);
   });
 });
 

@@ -16,10 +16,19 @@ export class CodecEmitter {
 
   codec(schema: JsonSchema): string {
     if (typeof schema === 'boolean') return schema ? 't.unknown' : 't.never';
-    if (schema.$ref !== undefined) return this.resolveRef(schema.$ref);
-    if (schema.allOf !== undefined) return this.combine('t.intersection', schema.allOf.map((s) => this.codec(s)));
+    // A node may combine its own shape with allOf/anyOf/oneOf (for example a tagged object whose
+    // other members are one of two alternatives): the value must satisfy all of them.
+    const parts: string[] = [];
+    if (hasOwnShape(schema)) parts.push(this.ownCodec(schema));
+    if (schema.$ref !== undefined) parts.push(this.resolveRef(schema.$ref));
+    if (schema.allOf !== undefined) parts.push(...schema.allOf.map((s) => this.codec(s)));
     const alternatives = schema.oneOf ?? schema.anyOf;
-    if (alternatives !== undefined) return this.union(alternatives.map((s) => this.codec(s)));
+    if (alternatives !== undefined) parts.push(this.union(alternatives.map((s) => this.codec(s))));
+    if (parts.length === 0) return 't.unknown';
+    return this.combine('t.intersection', parts);
+  }
+
+  private ownCodec(schema: JsonSchemaObject): string {
     if (schema.enum !== undefined) return this.enumCodec(schema.enum);
     if (schema.const !== undefined) return this.literal(schema.const);
     if (Array.isArray(schema.type)) {
@@ -27,16 +36,22 @@ export class CodecEmitter {
       return this.union(types.map((type) => this.codecOfType(type, schema)));
     }
     if (schema.type !== undefined) return this.codecOfType(schema.type as JsonSchemaTypeName, schema);
-    if (schema.properties !== undefined) return this.codecOfType('object', schema);
-    return 't.unknown';
+    return this.codecOfType('object', schema);
   }
 
   type(schema: JsonSchema): string {
     if (typeof schema === 'boolean') return schema ? 'unknown' : 'never';
-    if (schema.$ref !== undefined) return this.resolveRef(schema.$ref);
-    if (schema.allOf !== undefined) return this.join(' & ', schema.allOf.map((s) => this.type(s)));
+    const parts: string[] = [];
+    if (hasOwnShape(schema)) parts.push(this.ownType(schema));
+    if (schema.$ref !== undefined) parts.push(this.resolveRef(schema.$ref));
+    if (schema.allOf !== undefined) parts.push(...schema.allOf.map((s) => this.type(s)));
     const alternatives = schema.oneOf ?? schema.anyOf;
-    if (alternatives !== undefined) return this.join(' | ', alternatives.map((s) => this.type(s)));
+    if (alternatives !== undefined) parts.push(this.join(' | ', alternatives.map((s) => this.type(s))));
+    if (parts.length === 0) return 'unknown';
+    return this.join(' & ', parts);
+  }
+
+  private ownType(schema: JsonSchemaObject): string {
     if (schema.enum !== undefined) return this.join(' | ', schema.enum.map((v) => JSON.stringify(v)));
     if (schema.const !== undefined) return JSON.stringify(schema.const);
     if (Array.isArray(schema.type)) {
@@ -44,8 +59,7 @@ export class CodecEmitter {
       return this.join(' | ', types.map((type) => this.typeOfType(type, schema)));
     }
     if (schema.type !== undefined) return this.typeOfType(schema.type as JsonSchemaTypeName, schema);
-    if (schema.properties !== undefined) return this.typeOfType('object', schema);
-    return 'unknown';
+    return this.typeOfType('object', schema);
   }
 
   private codecOfType(type: JsonSchemaTypeName, schema: JsonSchemaObject): string {
@@ -148,6 +162,18 @@ export class CodecEmitter {
     if (unique.length === 0) return 'never';
     return unique.length === 1 ? unique[0]! : `(${unique.join(separator)})`;
   }
+}
+
+/** Whether a node constrains the value by itself, beside any $ref or combinator. */
+function hasOwnShape(schema: JsonSchemaObject): boolean {
+  return (
+    schema.type !== undefined ||
+    schema.enum !== undefined ||
+    schema.const !== undefined ||
+    schema.properties !== undefined ||
+    schema.items !== undefined ||
+    (schema.additionalProperties !== undefined && typeof schema.additionalProperties !== 'boolean')
+  );
 }
 
 /** A JSDoc block for a schema's description, or nothing. */

@@ -9,6 +9,7 @@ import {
   serverNotificationCodecs,
   serverRequestCodecs,
 } from '../../src/protocol/generated/methods.js';
+import { UserInput } from '../../src/protocol/generated/codecs.js';
 import { resolveCodexBinary } from '../../src/transport/codex-binary.js';
 
 const GENERATED_DIR = join(import.meta.dirname, '../../src/protocol/generated');
@@ -54,6 +55,13 @@ describe('generated protocol', function () {
     expect(isRight(decoded)).to.equal(true);
     if (isRight(decoded)) expect(decoded.right).to.have.property('aFieldFromANewerServer');
     expect(isRight(serverNotificationCodecs['item/agentMessage/delta'].decode({ threadId: 'thr_1' }))).to.equal(false);
+  });
+
+  it('combines a node\'s own shape with its alternatives (a tagged object that is also one of two shapes)', () => {
+    expect(UserInput.is({ type: 'image', url: 'https://example.test/a.png' })).to.equal(true);
+    expect(UserInput.is({ type: 'image', fileId: 'file_1', detail: null })).to.equal(true);
+    expect(UserInput.is({ type: 'image' })).to.equal(false);
+    expect(UserInput.is({ url: 'https://example.test/a.png' })).to.equal(false);
   });
 });
 

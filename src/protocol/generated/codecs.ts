@@ -3014,16 +3014,26 @@ export const UserInput = t.union([t.intersection([t.type({
    * UI-defined spans within `text` used to render or persist special elements.
    */
   "text_elements": t.array(TextElement)
+})]), t.intersection([t.intersection([t.type({
+  "type": t.literal("image")
+}), t.partial({
+  "detail": t.union([ImageDetail, t.null])
 })]), t.union([t.type({
   "url": t.string
 }), t.type({
   "fileId": t.string
-})]), t.intersection([t.type({
+})])]), t.intersection([t.type({
   "path": t.string,
   "type": t.literal("localImage")
 }), t.partial({
   "detail": t.union([ImageDetail, t.null])
-})]), t.type({
+})]), t.intersection([t.type({
+  "type": t.literal("audio")
+}), t.union([t.type({
+  "url": t.string
+}), t.type({
+  "fileId": t.string
+})])]), t.type({
   "path": t.string,
   "type": t.literal("localAudio")
 }), t.type({
@@ -3321,15 +3331,21 @@ export type ConfigurationReasoning = t.TypeOf<typeof ConfigurationReasoning>;
 export const ContentItem = t.union([t.type({
   "text": t.string,
   "type": t.literal("input_text")
-}), t.union([t.type({
+}), t.intersection([t.intersection([t.type({
+  "type": t.literal("input_image")
+}), t.partial({
+  "detail": t.union([ImageDetail, t.null])
+})]), t.union([t.type({
   "image_url": t.string
 }), t.type({
   "file_id": t.string
-})]), t.union([t.type({
+})])]), t.intersection([t.type({
+  "type": t.literal("input_audio")
+}), t.union([t.type({
   "audio_url": t.string
 }), t.type({
   "file_id": t.string
-})]), t.intersection([t.type({
+})])]), t.intersection([t.type({
   "text": t.string,
   "type": t.literal("output_text")
 }), t.partial({
@@ -3344,15 +3360,21 @@ export type ContentItem = t.TypeOf<typeof ContentItem>;
 export const FunctionCallOutputContentItem = t.union([t.type({
   "text": t.string,
   "type": t.literal("input_text")
-}), t.union([t.type({
+}), t.intersection([t.intersection([t.type({
+  "type": t.literal("input_image")
+}), t.partial({
+  "detail": t.union([ImageDetail, t.null])
+})]), t.union([t.type({
   "image_url": t.string
 }), t.type({
   "file_id": t.string
-})]), t.union([t.type({
+})])]), t.intersection([t.type({
+  "type": t.literal("input_audio")
+}), t.union([t.type({
   "audio_url": t.string
 }), t.type({
   "file_id": t.string
-})]), t.type({
+})])]), t.type({
   "encrypted_content": t.string,
   "type": t.literal("encrypted_content")
 })]);
@@ -6987,7 +7009,30 @@ export type HookErrorInfo = t.TypeOf<typeof HookErrorInfo>;
 export const HookTrustStatus = t.keyof({ "managed": null, "untrusted": null, "trusted": null, "modified": null });
 export type HookTrustStatus = t.TypeOf<typeof HookTrustStatus>;
 
-export const HookMetadata = t.union([t.intersection([t.type({
+export const HookMetadata = t.intersection([t.intersection([t.type({
+  "currentHash": t.string,
+  "displayOrder": t.number,
+  "enabled": t.boolean,
+  "eventName": HookEventName,
+  "isManaged": t.boolean,
+  "key": t.string,
+  "source": HookSource,
+  "sourcePath": AbsolutePathBuf,
+  "timeoutSec": t.number,
+  "trustStatus": HookTrustStatus
+}), t.partial({
+  /**
+   * Configured `additionalContext` spill threshold. `null` uses 2,500 tokens; `0` disables spilling.
+   */
+  "additionalContextLimit": t.union([t.number, t.null]),
+  /**
+   * The owning execution environment, if this hook came from its requirements.
+   */
+  "environmentId": t.union([t.string, t.null]),
+  "matcher": t.union([t.string, t.null]),
+  "pluginId": t.union([t.string, t.null]),
+  "statusMessage": t.union([t.string, t.null])
+})]), t.union([t.intersection([t.type({
   "command": t.string,
   "handlerType": t.literal("command")
 }), t.partial({
@@ -7000,7 +7045,7 @@ export const HookMetadata = t.union([t.intersection([t.type({
   "handlerType": t.literal("prompt")
 }), t.type({
   "handlerType": t.literal("agent")
-})]);
+})])]);
 export type HookMetadata = t.TypeOf<typeof HookMetadata>;
 
 export const HookPromptFragment = t.type({
@@ -7153,7 +7198,16 @@ export type WebSearchAction = t.TypeOf<typeof WebSearchAction>;
 /**
  * A thread item and its recorded lifecycle times. The payload stays flat on the wire.
  */
-export const ThreadItem = t.union([t.intersection([t.type({
+export const ThreadItem = t.intersection([t.partial({
+  /**
+   * Unix timestamp in milliseconds when the item completed, if recorded.
+   */
+  "completedAtMs": t.union([t.number, t.null]),
+  /**
+   * Unix timestamp in milliseconds when the item started, if recorded.
+   */
+  "startedAtMs": t.union([t.number, t.null])
+}), t.union([t.intersection([t.type({
   "content": t.array(UserInput),
   "id": t.string,
   "type": t.literal("userMessage")
@@ -7350,11 +7404,28 @@ export const ThreadItem = t.union([t.intersection([t.type({
   "durationMs": t.number,
   "id": t.string,
   "type": t.literal("sleep")
-}), t.union([t.type({
+}), t.intersection([t.intersection([t.type({
+  "id": t.string,
+  "status": t.string,
+  "type": t.literal("imageGeneration")
+}), t.partial({
+  "failure": t.union([ImageGenerationFailure, t.null]),
+  /**
+   * Image generation identifier for the generated image, when provided by the image backend.
+   */
+  "generationId": t.union([t.string, t.null]),
+  /**
+   * Observed local inputs for a completed generation, absent on older items.
+   */
+  "inputImages": t.array(ImageGenerationInputImage),
+  "revisedPrompt": t.union([t.string, t.null]),
+  "savedPath": t.union([AbsolutePathBuf, t.null]),
+  "transparentBackground": t.union([t.boolean, t.null])
+})]), t.union([t.type({
   "fileId": t.string
 }), t.type({
   "result": t.string
-})]), t.type({
+})])]), t.type({
   "id": t.string,
   "review": t.string,
   "type": t.literal("enteredReviewMode")
@@ -7365,7 +7436,7 @@ export const ThreadItem = t.union([t.intersection([t.type({
 }), t.type({
   "id": t.string,
   "type": t.literal("contextCompaction")
-})]);
+})])]);
 export type ThreadItem = t.TypeOf<typeof ThreadItem>;
 
 export const ItemCompletedNotification = t.intersection([t.type({
@@ -7881,7 +7952,17 @@ export type McpResourceReadResponse = t.TypeOf<typeof McpResourceReadResponse>;
 export const McpServerElicitationAction = t.keyof({ "accept": null, "decline": null, "cancel": null });
 export type McpServerElicitationAction = t.TypeOf<typeof McpServerElicitationAction>;
 
-export const McpServerElicitationRequestParams = t.union([t.intersection([t.type({
+export const McpServerElicitationRequestParams = t.intersection([t.intersection([t.type({
+  "serverName": t.string,
+  "threadId": t.string
+}), t.partial({
+  /**
+   * Active Codex turn when this elicitation was observed, if app-server could correlate one.
+   *
+   * This is nullable because MCP models elicitation as a standalone server-to-client request identified by the MCP server request id. It may be triggered during a turn, but turn context is app-server correlation rather than part of the protocol identity of the elicitation itself.
+   */
+  "turnId": t.union([t.string, t.null])
+})]), t.union([t.intersection([t.type({
   "challenge": t.string,
   "description": t.string,
   "mode": t.literal("openai/userVerification"),
@@ -7913,7 +7994,7 @@ export const McpServerElicitationRequestParams = t.union([t.intersection([t.type
   "url": t.string
 }), t.partial({
   "_meta": t.unknown
-})])]);
+})])])]);
 export type McpServerElicitationRequestParams = t.TypeOf<typeof McpServerElicitationRequestParams>;
 
 export const McpServerElicitationRequestResponse = t.intersection([t.type({
@@ -9310,7 +9391,10 @@ export type ThreadRealtimeTranscriptRole = t.TypeOf<typeof ThreadRealtimeTranscr
 /**
  * EXPERIMENTAL - a thread-scoped realtime item in the canonical timeline.
  */
-export const ThreadRealtimeItem = t.union([t.type({
+export const ThreadRealtimeItem = t.intersection([t.type({
+  "id": t.string,
+  "realtimeSessionId": t.string
+}), t.union([t.type({
   "type": t.literal("realtimeSessionStarted")
 }), t.type({
   "role": ThreadRealtimeTranscriptRole,
@@ -9324,7 +9408,7 @@ export const ThreadRealtimeItem = t.union([t.type({
 }), t.type({
   "outcome": ThreadRealtimeSessionOutcome,
   "type": t.literal("realtimeSessionClosed")
-})]);
+})])]);
 export type ThreadRealtimeItem = t.TypeOf<typeof ThreadRealtimeItem>;
 
 /**
@@ -9783,7 +9867,12 @@ export type WindowsWorldWritableWarningNotification = t.TypeOf<typeof WindowsWor
 /**
  * Notification sent from the server to the client.
  */
-export const ServerNotification = t.union([t.type({
+export const ServerNotification = t.intersection([t.partial({
+  /**
+   * Unix timestamp (in milliseconds) when app-server emitted this notification.
+   */
+  "emittedAtMs": t.number
+}), t.union([t.type({
   "method": t.literal("error"),
   "params": ErrorNotification
 }), t.type({
@@ -10041,7 +10130,7 @@ export const ServerNotification = t.union([t.type({
 }), t.type({
   "method": t.literal("account/login/completed"),
   "params": AccountLoginCompletedNotification
-})]);
+})])]);
 export type ServerNotification = t.TypeOf<typeof ServerNotification>;
 
 /**

@@ -1,0 +1,319 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { Observable, Subject } from 'rxjs';
+import { TransportClosedError } from '../errors/transport-closed-error.js';
+import { resolveCodexBinary } from './codex-binary.js';
+import type { JsonRpcMessage } from './json-rpc-message.js';
+import { JsonlDecoder } from './jsonl-decoder.js';
+import type { Transport } from './transport.js';
+import type { TransportDiagnostic } from './transport-diagnostic.js';
+
+/** How to launch `codex app-server` for a {@link StdioTransport}. */
+export interface StdioTransportOptions {
+  /**
+   * The executable; see `resolveCodexBinary` for the fallbacks (`CODEX_BIN`, read from the child's
+   * environment, then the pinned package).
+   */
+  readonly codexBin?: string;
+  /**
+   * Config overrides, each passed as `-c key=value` (the value is parsed as TOML by the server).
+   * A record maps keys to values; an array holds ready-made `key=value` strings.
+   */
+  readonly configOverrides?: Readonly<Record<string, string>> | readonly string[];
+  /**
+   * The complete argument list after the executable, replacing `app-server --listen stdio://`
+   * and the overrides. The launched server must still speak JSONL on stdio.
+   */
+  readonly args?: readonly string[];
+  /** Variables added to `process.env` for the child; an `undefined` value removes a variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory of the child. */
+  readonly cwd?: string;
+  /** How many stderr lines to keep for error messages. */
+  readonly stderrTailLines?: number;
+  /** How long `close()` waits at each step (stdin closed, then SIGTERM) before escalating. */
+  readonly closeGraceMs?: number;
+}
+
+const DEFAULTS = {
+  stderrTailLines: 50,
+  closeGraceMs: 2_000,
+  // After the child has exited, how long its pipes may stay open (held by a grandchild that
+  // inherited them) before they are torn down so the transport can finish.
+  pipeDrainMs: 1_000,
+} as const;
+
+// Terminal colour codes: the server colours its log lines even when stderr is a pipe.
+const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+
+const liveChildren = new Set<ChildProcessWithoutNullStreams>();
+let exitHookInstalled = false;
+
+// A program that forgets close() must not leave servers behind when it exits. SIGTERM is enough:
+// the server exits promptly on it, and it also sees EOF on stdin once this process is gone.
+function track(child: ChildProcessWithoutNullStreams): void {
+  liveChildren.add(child);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const running of liveChildren) {
+      try {
+        running.kill('SIGTERM');
+      } catch {
+        // Nothing more can be done while the process exits.
+      }
+    }
+  });
+}
+
+/**
+ * A {@link Transport} that launches `codex app-server --listen stdio://` and speaks JSON Lines
+ * over its stdin/stdout.
+ *
+ * The child is started by the constructor. If it exits on its own (or cannot start at all),
+ * `frames$` errors with a `TransportClosedError` carrying the exit code or signal and the last
+ * stderr lines; after `close()` it completes instead.
+ *
+ * @example
+ * ```ts
+ * const transport = new StdioTransport({ configOverrides: { model: '"gpt-5.4"' } });
+ * transport.frames$.subscribe((message) => console.log(message));
+ * transport.send({ id: 1, method: 'initialize', params: { clientInfo: { name: 'me', version: '1' } } });
+ * // …
+ * await transport.close();
+ * ```
+ */
+export class StdioTransport implements Transport {
+  readonly frames$: Observable<JsonRpcMessage>;
+  readonly diagnostics$: Observable<TransportDiagnostic>;
+  /** The executable and arguments that were launched. */
+  readonly command: readonly string[];
+  /** The child's process id (undefined when it could not be started). */
+  readonly pid: number | undefined;
+
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly frames = new Subject<JsonRpcMessage>();
+  private readonly diagnostics = new Subject<TransportDiagnostic>();
+  // Frames read before anyone subscribed, and the way the stream ended if it ended meanwhile;
+  // undefined once the first subscriber has taken them.
+  private held: JsonRpcMessage[] | undefined = [];
+  private heldEnd: { readonly error?: unknown } | undefined;
+
+  private readonly stderrLines: string[] = [];
+  private stderrNext = 0;
+  private stderrPartial = '';
+  private readonly stderrTailLines: number;
+  private readonly closeGraceMs: number;
+
+  private spawnError: Error | undefined;
+  private exitCode: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+  private ended = false;
+  private closeRequested = false;
+  private closing: Promise<void> | undefined;
+  private readonly ended$: Promise<void>;
+
+  constructor(options: StdioTransportOptions = {}) {
+    if (options.args !== undefined && options.configOverrides !== undefined) {
+      throw new TypeError('StdioTransport: `args` replaces the whole command line; put any -c overrides in it instead of `configOverrides`.');
+    }
+    this.stderrTailLines = Math.max(0, options.stderrTailLines ?? DEFAULTS.stderrTailLines);
+    this.closeGraceMs = Math.max(0, options.closeGraceMs ?? DEFAULTS.closeGraceMs);
+
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [key, value] of Object.entries(options.env ?? {})) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+    const bin = resolveCodexBinary({ codexBin: options.codexBin, env });
+    const args = options.args ? [...options.args] : ['app-server', '--listen', 'stdio://', ...overrideArgs(options.configOverrides)];
+    this.command = [bin, ...args];
+
+    this.frames$ = new Observable<JsonRpcMessage>((subscriber) => {
+      const subscription = this.frames.subscribe(subscriber);
+      this.releaseHeld();
+      return subscription;
+    });
+    this.diagnostics$ = this.diagnostics.asObservable();
+
+    let settle!: () => void;
+    this.ended$ = new Promise<void>((resolve) => (settle = resolve));
+
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    this.pid = child.pid;
+    if (child.pid !== undefined) track(child);
+
+    const decoder = new JsonlDecoder({
+      message: (message) => this.emit(message),
+      diagnostic: (diagnostic) => this.diagnostics.next(diagnostic),
+    });
+    // Flowing mode, never paused: a server that blocks on a full stdout pipe stops answering.
+    child.stdout.on('data', (chunk: Buffer) => decoder.write(chunk));
+    child.stdout.on('end', () => decoder.end());
+    const stderrDecoder = new StringDecoder('utf8');
+    child.stderr.on('data', (chunk: Buffer) => this.recordStderr(stderrDecoder.write(chunk)));
+    // A write racing the child's exit fails with EPIPE; the exit itself is what gets reported.
+    child.stdin.on('error', () => undefined);
+    child.stdout.on('error', () => undefined);
+    child.stderr.on('error', () => undefined);
+
+    child.on('error', (error) => {
+      // Also emitted when a kill() fails; only a failure to start ends the transport here.
+      if (child.pid === undefined && this.spawnError === undefined) this.spawnError = error;
+    });
+    child.on('exit', (code, signal) => {
+      this.exitCode = code;
+      this.exitSignal = signal;
+      liveChildren.delete(child);
+      const timer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, DEFAULTS.pipeDrainMs);
+      timer.unref();
+      child.once('close', () => clearTimeout(timer));
+    });
+    // 'close' comes after stdout has been read to the end, so every frame is delivered before
+    // the stream ends.
+    child.on('close', (code, signal) => {
+      if (this.exitCode === null && this.exitSignal === null) {
+        this.exitCode = code;
+        this.exitSignal = signal;
+      }
+      liveChildren.delete(child);
+      this.recordStderr(stderrDecoder.end());
+      if (this.stderrPartial !== '') this.pushStderrLine(this.stderrPartial);
+      this.stderrPartial = '';
+      this.finish();
+      settle();
+    });
+  }
+
+  /** The last lines the server wrote to stderr, oldest first, with terminal colour codes removed. */
+  stderrTail(): readonly string[] {
+    const size = this.stderrLines.length;
+    if (size < this.stderrTailLines) return [...this.stderrLines];
+    return [...this.stderrLines.slice(this.stderrNext), ...this.stderrLines.slice(0, this.stderrNext)];
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.closeRequested || this.ended) {
+      throw new TransportClosedError('codex app-server stdio transport is closed', this.closedDetails());
+    }
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closeRequested = true;
+    if (this.ended) return;
+    // The server exits by itself once stdin reaches EOF; signals are only for one that does not.
+    this.child.stdin.end();
+    if (await this.endsWithin(this.closeGraceMs)) return;
+    this.child.kill('SIGTERM');
+    if (await this.endsWithin(this.closeGraceMs)) return;
+    this.child.kill('SIGKILL');
+    await this.ended$;
+  }
+
+  private endsWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    return Promise.race([this.ended$.then(() => true), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private emit(message: JsonRpcMessage): void {
+    if (this.held !== undefined) this.held.push(message);
+    else this.frames.next(message);
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    for (const message of held) this.frames.next(message);
+    const end = this.heldEnd;
+    if (end === undefined) return;
+    this.heldEnd = undefined;
+    if ('error' in end) this.frames.error(end.error);
+    else this.frames.complete();
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const end = this.closeRequested ? {} : { error: this.unexpectedEndError() };
+    this.diagnostics.complete();
+    if (this.held !== undefined) {
+      this.heldEnd = end;
+      return;
+    }
+    if ('error' in end) this.frames.error(end.error);
+    else this.frames.complete();
+  }
+
+  private unexpectedEndError(): TransportClosedError {
+    if (this.spawnError !== undefined) {
+      return new TransportClosedError(`could not start codex app-server (${this.command[0]}): ${this.spawnError.message}`, {
+        stderrTail: this.stderrTail(),
+        cause: this.spawnError,
+      });
+    }
+    return new TransportClosedError(`codex app-server (pid ${this.pid}) exited`, this.closedDetails());
+  }
+
+  private closedDetails() {
+    return { exitCode: this.exitCode, signal: this.exitSignal, stderrTail: this.stderrTail() };
+  }
+
+  private recordStderr(text: string): void {
+    if (text === '') return;
+    let start = 0;
+    let newline = text.indexOf('\n');
+    while (newline !== -1) {
+      const line = this.stderrPartial + text.slice(start, newline);
+      this.stderrPartial = '';
+      this.pushStderrLine(line);
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    this.stderrPartial += text.slice(start);
+    // A server spewing one endless line must not grow memory without bound.
+    if (this.stderrPartial.length > 64 * 1024) {
+      this.pushStderrLine(this.stderrPartial);
+      this.stderrPartial = '';
+    }
+  }
+
+  private pushStderrLine(raw: string): void {
+    if (this.stderrTailLines === 0) return;
+    const line = raw.replace(ANSI_ESCAPE, '').replace(/\r$/, '');
+    if (line.trim() === '') return;
+    if (this.stderrLines.length < this.stderrTailLines) {
+      this.stderrLines.push(line);
+    } else {
+      this.stderrLines[this.stderrNext] = line;
+      this.stderrNext = (this.stderrNext + 1) % this.stderrTailLines;
+    }
+  }
+}
+
+function overrideArgs(overrides: StdioTransportOptions['configOverrides']): string[] {
+  if (overrides === undefined) return [];
+  const pairs = isStringArray(overrides) ? overrides : Object.entries(overrides).map(([key, value]) => `${key}=${value}`);
+  return pairs.flatMap((pair) => ['-c', pair]);
+}
+
+// Array.isArray does not narrow a `readonly string[] | Record` union, hence the guard.
+function isStringArray(value: unknown): value is readonly string[] {
+  return Array.isArray(value);
+}

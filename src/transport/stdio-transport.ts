@@ -1,9 +1,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { Observable, Subject } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { resolveCodexBinary } from './codex-binary.js';
 import type { JsonRpcMessage } from './json-rpc-message.js';
+import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
@@ -92,12 +93,8 @@ export class StdioTransport implements Transport {
   readonly pid: number | undefined;
 
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly frames = new Subject<JsonRpcMessage>();
+  private readonly frames = new HeldFrameStream<JsonRpcMessage>();
   private readonly diagnostics = new Subject<TransportDiagnostic>();
-  // Frames read before anyone subscribed, and the way the stream ended if it ended meanwhile;
-  // undefined once the first subscriber has taken them.
-  private held: JsonRpcMessage[] | undefined = [];
-  private heldEnd: { readonly error?: unknown } | undefined;
 
   private readonly stderrLines: string[] = [];
   private stderrNext = 0;
@@ -129,11 +126,7 @@ export class StdioTransport implements Transport {
     const args = options.args ? [...options.args] : ['app-server', '--listen', 'stdio://', ...overrideArgs(options.configOverrides)];
     this.command = [bin, ...args];
 
-    this.frames$ = new Observable<JsonRpcMessage>((subscriber) => {
-      const subscription = this.frames.subscribe(subscriber);
-      this.releaseHeld();
-      return subscription;
-    });
+    this.frames$ = this.frames.observable;
     this.diagnostics$ = this.diagnostics.asObservable();
 
     let settle!: () => void;
@@ -150,7 +143,7 @@ export class StdioTransport implements Transport {
     if (child.pid !== undefined) track(child);
 
     const decoder = new JsonlDecoder({
-      message: (message) => this.emit(message),
+      message: (message) => this.frames.next(message),
       diagnostic: (diagnostic) => this.diagnostics.next(diagnostic),
     });
     // Flowing mode, never paused: a server that blocks on a full stdout pipe stops answering.
@@ -231,34 +224,11 @@ export class StdioTransport implements Transport {
     return Promise.race([this.ended$.then(() => true), timeout]).finally(() => clearTimeout(timer));
   }
 
-  private emit(message: JsonRpcMessage): void {
-    if (this.held !== undefined) this.held.push(message);
-    else this.frames.next(message);
-  }
-
-  private releaseHeld(): void {
-    const held = this.held;
-    if (held === undefined) return;
-    this.held = undefined;
-    for (const message of held) this.frames.next(message);
-    const end = this.heldEnd;
-    if (end === undefined) return;
-    this.heldEnd = undefined;
-    if ('error' in end) this.frames.error(end.error);
-    else this.frames.complete();
-  }
-
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
-    const end = this.closeRequested ? {} : { error: this.unexpectedEndError() };
     this.diagnostics.complete();
-    if (this.held !== undefined) {
-      this.heldEnd = end;
-      return;
-    }
-    if ('error' in end) this.frames.error(end.error);
-    else this.frames.complete();
+    this.frames.end(this.closeRequested ? undefined : this.unexpectedEndError());
   }
 
   private unexpectedEndError(): TransportClosedError {

@@ -1,10 +1,11 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP } from 'node:net';
-import { Observable, Subject } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { JsonRpcMessage } from './json-rpc-message.js';
+import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
@@ -86,12 +87,8 @@ export class WebSocketTransport implements Transport {
   readonly frames$: Observable<JsonRpcMessage>;
   readonly diagnostics$: Observable<TransportDiagnostic>;
 
-  private readonly frames = new Subject<JsonRpcMessage>();
+  private readonly frames = new HeldFrameStream<JsonRpcMessage>();
   private readonly diagnostics = new Subject<TransportDiagnostic>();
-  // Frames read before anyone subscribed, and how the stream ended if it ended meanwhile;
-  // undefined once the first subscriber has taken them.
-  private held: JsonRpcMessage[] | undefined = [];
-  private heldEnd: { readonly error?: unknown } | undefined;
 
   private socketError: Error | undefined;
   private ended = false;
@@ -210,18 +207,14 @@ export class WebSocketTransport implements Transport {
     closeTimeoutMs: number | undefined,
   ) {
     this.closeTimeoutMs = Math.max(0, closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
-    this.frames$ = new Observable<JsonRpcMessage>((subscriber) => {
-      const subscription = this.frames.subscribe(subscriber);
-      this.releaseHeld();
-      return subscription;
-    });
+    this.frames$ = this.frames.observable;
     this.diagnostics$ = this.diagnostics.asObservable();
 
     let settle!: () => void;
     this.ended$ = new Promise<void>((resolve) => (settle = resolve));
 
     const decoder = new JsonlDecoder({
-      message: (message) => this.emit(message),
+      message: (message) => this.frames.next(message),
       diagnostic: (diagnostic) => this.diagnostics.next(diagnostic),
     });
     socket.on('message', (data: RawData) => decoder.decodeLine(rawDataToString(data)));
@@ -266,42 +259,15 @@ export class WebSocketTransport implements Transport {
     return Promise.race([this.ended$.then(() => true), timeout]).finally(() => clearTimeout(timer));
   }
 
-  private emit(message: JsonRpcMessage): void {
-    if (this.held !== undefined) this.held.push(message);
-    else this.frames.next(message);
-  }
-
-  private releaseHeld(): void {
-    const held = this.held;
-    if (held === undefined) return;
-    this.held = undefined;
-    for (const message of held) this.frames.next(message);
-    const end = this.heldEnd;
-    if (end === undefined) return;
-    this.heldEnd = undefined;
-    if ('error' in end) this.frames.error(end.error);
-    else this.frames.complete();
-  }
-
   private finish(code: number, reason: string): void {
     if (this.ended) return;
     this.ended = true;
-    const end = this.closeRequested
-      ? {}
-      : {
-          error: new TransportClosedError(`WebSocket to ${this.endpoint} closed`, {
-            closeCode: code,
-            closeReason: reason,
-            cause: this.socketError,
-          }),
-        };
     this.diagnostics.complete();
-    if (this.held !== undefined) {
-      this.heldEnd = end;
-      return;
-    }
-    if ('error' in end) this.frames.error(end.error);
-    else this.frames.complete();
+    this.frames.end(
+      this.closeRequested
+        ? undefined
+        : new TransportClosedError(`WebSocket to ${this.endpoint} closed`, { closeCode: code, closeReason: reason, cause: this.socketError }),
+    );
   }
 }
 

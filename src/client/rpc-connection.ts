@@ -25,6 +25,7 @@ import type {
 } from '../transport/json-rpc-message.js';
 import type { Transport } from '../transport/transport.js';
 import type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
+import { withDefaults } from '../internal/with-defaults.js';
 import { defaultServerRequestAnswer } from './default-server-request-answers.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
@@ -107,7 +108,7 @@ export class RpcConnection {
     config: RpcConnectionConfig = {},
   ) {
     const { serverRequestHandlers, ...rest } = config;
-    this.config = { ...DEFAULT_RPC_CONNECTION_CONFIG, ...stripUndefined(rest) };
+    this.config = withDefaults(DEFAULT_RPC_CONNECTION_CONFIG, rest);
     for (const [method, handler] of Object.entries(serverRequestHandlers ?? {})) {
       if (handler !== undefined) this.handlers.set(method, handler as ServerRequestHandler<ServerRequestMethod>);
     }
@@ -421,8 +422,4 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 /** Async iterables count as deferred answers; plain arrays and strings are results. */
 function isIterableAnswer(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

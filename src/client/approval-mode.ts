@@ -1,0 +1,53 @@
+import { InvalidParamsError } from '../errors/json-rpc-error.js';
+import type { ApprovalsReviewer, AskForApproval } from '../protocol/generated/codecs.js';
+
+/**
+ * Approval presets: who decides when the agent wants to do something its sandbox does not
+ * allow. Threads start with `autoReview`; resume, fork and turns send nothing unless given one,
+ * so the thread's stored setting applies. A turn's mode persists for the turns after it.
+ *
+ * @example
+ * const thread = await codex.threadStart({ approvalMode: ApprovalMode.denyAll });
+ * await thread.run('Run the tests', { approvalMode: ApprovalMode.askUser });
+ */
+export const ApprovalMode = {
+  /** Never ask: what the sandbox forbids is refused. */
+  denyAll: 'denyAll',
+  /** The model asks when it needs to, and an automatic reviewer decides. */
+  autoReview: 'autoReview',
+  /** Ask the client for every command outside the trusted set (`item/commandExecution/requestApproval`). */
+  askUser: 'askUser',
+  /** Never ask, as `denyAll`; pair it with `Sandbox.fullAccess` to lift the sandbox as well. */
+  dangerouslyBypassApprovalsAndSandbox: 'dangerouslyBypassApprovalsAndSandbox',
+} as const;
+
+/** One of the `ApprovalMode` presets. */
+export type ApprovalMode = (typeof ApprovalMode)[keyof typeof ApprovalMode];
+
+/** The wire settings a preset stands for. */
+export interface ApprovalSettings {
+  readonly approvalPolicy: AskForApproval;
+  readonly approvalsReviewer: ApprovalsReviewer | null;
+}
+
+const SETTINGS: Readonly<Record<ApprovalMode, ApprovalSettings>> = {
+  denyAll: { approvalPolicy: 'never', approvalsReviewer: null },
+  autoReview: { approvalPolicy: 'on-request', approvalsReviewer: 'auto_review' },
+  askUser: { approvalPolicy: 'untrusted', approvalsReviewer: 'user' },
+  dangerouslyBypassApprovalsAndSandbox: { approvalPolicy: 'never', approvalsReviewer: null },
+};
+
+/**
+ * The params a preset adds to a request (a reviewer of `null` is left out: the server then keeps
+ * its default). Throws before anything is sent when the value is not a preset.
+ */
+export function approvalParams(mode: ApprovalMode, method: string): { approvalPolicy: AskForApproval; approvalsReviewer?: ApprovalsReviewer } {
+  if (typeof mode !== 'string' || !Object.hasOwn(SETTINGS, mode)) {
+    const options = Object.keys(ApprovalMode)
+      .map((name) => `ApprovalMode.${name}`)
+      .join(', ');
+    throw new InvalidParamsError(-32602, `approvalMode must be one of ${options}; nothing was sent`, undefined, method);
+  }
+  const { approvalPolicy, approvalsReviewer } = SETTINGS[mode];
+  return approvalsReviewer === null ? { approvalPolicy } : { approvalPolicy, approvalsReviewer };
+}

@@ -1,0 +1,40 @@
+import type { Transport } from '../transport/transport.js';
+import type { WebSocketToken } from '../transport/websocket-transport.js';
+import type { RpcConnectionConfig } from './rpc-connection-config.js';
+
+/** A running app-server to connect to instead of launching one. */
+export interface RemoteServer {
+  /** `ws://HOST:PORT`, `wss://…`, or `unix://PATH` (`unix://` alone: the default control socket). */
+  readonly url: string;
+  /** Bearer token for `--ws-auth capability-token`: a string, or a function called per connection. */
+  readonly token?: WebSocketToken;
+  /** Allow a token over plain `ws://` to a host that is not loopback. */
+  readonly allowInsecureToken?: boolean;
+}
+
+/**
+ * How a `Codex` reaches its app-server and identifies itself. Everything is optional: by default
+ * the pinned `codex` binary is launched over stdio.
+ */
+export interface CodexConfig extends RpcConnectionConfig {
+  /** The executable to launch (else `CODEX_BIN`, else the pinned `@openai/codex` binary). */
+  readonly codexBin?: string;
+  /** The complete argument list after the executable, replacing `app-server --listen stdio://` and the overrides. */
+  readonly launchArgs?: readonly string[];
+  /** `-c key=value` overrides for the launched server (values are TOML). */
+  readonly configOverrides?: Readonly<Record<string, string>> | readonly string[];
+  /** Working directory of the launched server. */
+  readonly cwd?: string;
+  /** Environment variables added for the launched server (`undefined` removes one). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Connect to a running server (WebSocket or unix socket) instead of launching one; or a factory of any `Transport`. */
+  readonly transport?: RemoteServer | (() => Transport | Promise<Transport>);
+  /** How this client introduces itself in `initialize`. */
+  readonly clientInfo?: { readonly name: string; readonly version: string; readonly title?: string };
+  /** Opt into experimental API methods and fields. Default true. */
+  readonly experimentalApi?: boolean;
+  /** Notification methods the server should not send at all. */
+  readonly optOutNotificationMethods?: readonly string[];
+  /** How long `initialize` may take, in ms. */
+  readonly initializeTimeoutMs?: number;
+}

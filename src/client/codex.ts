@@ -1,0 +1,313 @@
+import { defer, from, switchMap, type Observable } from 'rxjs';
+import { ConnectionStateError } from '../errors/connection-state-error.js';
+import type {
+  GetAccountResponse,
+  LogoutAccountResponse,
+  ModelListResponse,
+  ThreadArchiveResponse,
+  ThreadForkParams,
+  ThreadListParams,
+  ThreadListResponse,
+  ThreadResumeParams,
+  ThreadStartParams,
+} from '../protocol/generated/codecs.js';
+import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
+import type { ServerNotification } from '../protocol/server-notification.js';
+import type { UntypedNotification } from '../protocol/untyped-notification.js';
+import { TurnRouter } from '../operators/turn-router.js';
+import { StdioTransport } from '../transport/stdio-transport.js';
+import type { Transport } from '../transport/transport.js';
+import { UnixSocketTransport } from '../transport/unix-socket-transport.js';
+import { WebSocketTransport } from '../transport/websocket-transport.js';
+import { approvalParams, ApprovalMode } from './approval-mode.js';
+import type { CodexConfig, RemoteServer } from './codex-config.js';
+import { ChatgptLoginHandle, DeviceCodeLoginHandle } from './login-handle.js';
+import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from './rpc-connection.js';
+import { sandboxMode, type Sandbox } from './sandbox.js';
+import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from './server-request.js';
+import { serverMetadata, type ServerMetadata } from './server-metadata.js';
+import { Thread } from './thread.js';
+
+/** Options shared by `threadStart`, `threadResume` and `threadFork`. */
+export interface ThreadOptions extends RequestOptions {
+  /** Who decides on approvals. `threadStart` defaults to `autoReview`; resume and fork keep the stored setting unless given. */
+  readonly approvalMode?: ApprovalMode;
+  readonly sandbox?: Sandbox;
+  readonly model?: string;
+  readonly modelProvider?: string;
+  readonly cwd?: string;
+  readonly baseInstructions?: string;
+  readonly developerInstructions?: string;
+  /** Config overrides for this thread (dotted keys to values). */
+  readonly config?: Record<string, unknown>;
+  readonly personality?: ThreadStartParams['personality'];
+}
+
+/** Options of `threadStart`. */
+export interface ThreadStartOptions extends ThreadOptions {
+  /** Keep the thread in memory only. */
+  readonly ephemeral?: boolean;
+  /** Any other `thread/start` params, sent as given (checked with the protocol codec). */
+  readonly params?: Partial<ThreadStartParams>;
+}
+
+const CLIENT_INFO = { name: 'codex_rx', title: 'codex-rx', version: '0.1.0' } as const;
+
+interface Session {
+  readonly connection: RpcConnection;
+  readonly router: TurnRouter;
+  readonly metadata: ServerMetadata;
+}
+
+/**
+ * A client of one Codex app-server. `Codex.connect()` starts the server and initializes at once;
+ * `new Codex()` does so on first use (once, however many calls race to be first). Close it with
+ * `await codex.close()` or `await using`.
+ *
+ * @example
+ * await using codex = await Codex.connect();
+ * const thread = await codex.threadStart({ model: 'gpt-5.4', sandbox: Sandbox.workspaceWrite });
+ * const result = await thread.run('Say hello');
+ * console.log(result.finalResponse);
+ */
+export class Codex implements AsyncDisposable {
+  private starting: Promise<Session> | undefined;
+  private session: Session | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  /** Every notification of the connection, decoded. Hot; subscribing starts a lazy client. */
+  readonly notifications$: Observable<ServerNotification> = this.fromSession((s) => s.connection.notifications$);
+  /** Notifications whose method the pinned protocol does not know. Hot. */
+  readonly untypedNotifications$: Observable<UntypedNotification> = this.fromSession((s) => s.connection.untypedNotifications$);
+  /** Requests from the server (approvals, questions …), for a UI to answer with `respond`/`reject`. Hot. */
+  readonly serverRequests$: Observable<IncomingServerRequest> = this.fromSession((s) => s.connection.serverRequests$);
+  /** Garbage from the server, decode failures, stray responses. Hot. */
+  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) => s.connection.diagnostics$);
+
+  constructor(private readonly config: CodexConfig = {}) {}
+
+  /** Starts the server (or connects to it) and initializes. Fails cleanly, leaving no process, when initialize fails. */
+  static async connect(config: CodexConfig = {}): Promise<Codex> {
+    const codex = new Codex(config);
+    await codex.ready();
+    return codex;
+  }
+
+  /** Who answered `initialize`. Throws until the client is initialized (`await codex.ready()`). */
+  get metadata(): ServerMetadata {
+    if (this.session === undefined) throw new ConnectionStateError('metadata: the client is not initialized yet; await codex.ready() first', this.closed ? 'closed' : 'new');
+    return this.session.metadata;
+  }
+
+  /** Initializes if that has not happened yet; resolves with the server's metadata. */
+  async ready(): Promise<ServerMetadata> {
+    return (await this.start()).metadata;
+  }
+
+  /** Calls any protocol method, typed by the generated protocol. */
+  async request<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Promise<ResultOf<M>> {
+    const { connection } = await this.start();
+    return connection.request(method, ...args);
+  }
+
+  /** The cold Observable form of `request`: sends on subscribe (so `retryOnOverload` can resend). */
+  request$<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Observable<ResultOf<M>> {
+    return defer(() => from(this.start())).pipe(switchMap(({ connection }) => connection.request$(method, ...args)));
+  }
+
+  /** Registers (or removes) the handler of one kind of server request. */
+  async setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): Promise<void> {
+    (await this.start()).connection.setServerRequestHandler(method, handler);
+  }
+
+  /** Starts a thread. Approvals default to `ApprovalMode.autoReview`. */
+  async threadStart(options: ThreadStartOptions = {}): Promise<Thread> {
+    const method = 'thread/start';
+    const params: ThreadStartParams = { ...options.params, ...threadParams(options, method, ApprovalMode.autoReview) };
+    if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
+    const { thread } = await this.request(method, params, requestOptions(options));
+    return this.thread(thread.id);
+  }
+
+  /** Resumes a stored thread; its approval and sandbox settings stay unless given. */
+  async threadResume(threadId: string, options: ThreadOptions & { readonly params?: Partial<ThreadResumeParams> } = {}): Promise<Thread> {
+    const method = 'thread/resume';
+    const params: ThreadResumeParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
+    const { thread } = await this.request(method, params, requestOptions(options));
+    return this.thread(thread.id);
+  }
+
+  /** Forks a thread into a new one with the same history; its settings stay unless given. */
+  async threadFork(threadId: string, options: ThreadOptions & { readonly ephemeral?: boolean; readonly params?: Partial<ThreadForkParams> } = {}): Promise<Thread> {
+    const method = 'thread/fork';
+    const params: ThreadForkParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
+    if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
+    const { thread } = await this.request(method, params, requestOptions(options));
+    return this.thread(thread.id);
+  }
+
+  /** Lists stored threads (`archived: true` lists the archived ones). */
+  threadList(params: ThreadListParams = {}, options: RequestOptions = {}): Promise<ThreadListResponse> {
+    return this.request('thread/list', params, options);
+  }
+
+  /** Archives a thread. */
+  threadArchive(threadId: string, options: RequestOptions = {}): Promise<ThreadArchiveResponse> {
+    return this.request('thread/archive', { threadId }, options);
+  }
+
+  /** Brings an archived thread back. */
+  async threadUnarchive(threadId: string, options: RequestOptions = {}): Promise<Thread> {
+    const { thread } = await this.request('thread/unarchive', { threadId }, options);
+    return this.thread(thread.id);
+  }
+
+  /** A handle on a thread by id, without a request (the id is not checked). */
+  async thread(threadId: string): Promise<Thread> {
+    const { connection, router } = await this.start();
+    return new Thread(connection, router, threadId);
+  }
+
+  /** The models the server offers. */
+  models(options: { readonly includeHidden?: boolean } & RequestOptions = {}): Promise<ModelListResponse> {
+    const { includeHidden = false, ...rest } = options;
+    return this.request('model/list', { includeHidden }, rest);
+  }
+
+  /** Logs in with an OpenAI API key, at once. The key is sent to the server only, never logged. */
+  async loginApiKey(apiKey: string, options: RequestOptions = {}): Promise<void> {
+    await this.request('account/login/start', { type: 'apiKey', apiKey }, options);
+  }
+
+  /** Starts a browser login: open `authUrl`, then `await handle.wait()`. */
+  async loginChatgpt(options: RequestOptions = {}): Promise<ChatgptLoginHandle> {
+    const { connection } = await this.start();
+    const response = await connection.request('account/login/start', { type: 'chatgpt' }, options);
+    if (response.type !== 'chatgpt') throw new Error(`account/login/start answered a ${response.type} login to a chatgpt request`);
+    return new ChatgptLoginHandle(connection, response.loginId, connection.notifications$, response.authUrl);
+  }
+
+  /** Starts a device-code login: show `verificationUrl` and `userCode`, then `await handle.wait()`. */
+  async loginChatgptDeviceCode(options: RequestOptions = {}): Promise<DeviceCodeLoginHandle> {
+    const { connection } = await this.start();
+    const response = await connection.request('account/login/start', { type: 'chatgptDeviceCode' }, options);
+    if (response.type !== 'chatgptDeviceCode') {
+      throw new Error(`account/login/start answered a ${response.type} login to a chatgptDeviceCode request`);
+    }
+    return new DeviceCodeLoginHandle(connection, response.loginId, connection.notifications$, response.verificationUrl, response.userCode);
+  }
+
+  /** The current account. */
+  account(options: { readonly refreshToken?: boolean } & RequestOptions = {}): Promise<GetAccountResponse> {
+    const { refreshToken = false, ...rest } = options;
+    return this.request('account/read', { refreshToken }, rest);
+  }
+
+  /** Logs out. */
+  logout(options: RequestOptions = {}): Promise<LogoutAccountResponse> {
+    return this.request('account/logout', undefined, options);
+  }
+
+  /** Closes the connection and stops a launched server. Idempotent; every call afterwards fails at once. */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.closed = true;
+      const starting = this.starting;
+      this.closing = (async () => {
+        const session = await starting?.catch(() => undefined);
+        if (session === undefined) return;
+        session.router.dispose();
+        await session.connection.close();
+      })();
+    }
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private start(): Promise<Session> {
+    if (this.closed) return Promise.reject(new ConnectionStateError('the Codex client is closed', 'closed'));
+    this.starting ??= this.initialize();
+    return this.starting;
+  }
+
+  private async initialize(): Promise<Session> {
+    const transport = await this.openTransport();
+    const connection = new RpcConnection(transport, this.config);
+    const router = new TurnRouter(connection.notifications$);
+    try {
+      const clientInfo = this.config.clientInfo ?? CLIENT_INFO;
+      const response = await connection.initialize(
+        {
+          clientInfo: { ...clientInfo, title: clientInfo.title ?? null },
+          capabilities: {
+            experimentalApi: this.config.experimentalApi ?? true,
+            ...(this.config.optOutNotificationMethods === undefined ? {} : { optOutNotificationMethods: [...this.config.optOutNotificationMethods] }),
+          },
+        },
+        this.config.initializeTimeoutMs === undefined ? {} : { timeoutMs: this.config.initializeTimeoutMs },
+      );
+      const session = { connection, router, metadata: serverMetadata(response) };
+      this.session = session;
+      if (this.closed) await this.close();
+      return session;
+    } catch (error) {
+      router.dispose(error);
+      await connection.close();
+      throw error;
+    }
+  }
+
+  private async openTransport(): Promise<Transport> {
+    const target = this.config.transport;
+    if (typeof target === 'function') return target();
+    if (target !== undefined) return connectRemote(target);
+    return new StdioTransport({
+      ...(this.config.codexBin === undefined ? {} : { codexBin: this.config.codexBin }),
+      ...(this.config.launchArgs === undefined ? {} : { args: this.config.launchArgs }),
+      ...(this.config.configOverrides === undefined ? {} : { configOverrides: this.config.configOverrides }),
+      ...(this.config.env === undefined ? {} : { env: this.config.env }),
+      ...(this.config.cwd === undefined ? {} : { cwd: this.config.cwd }),
+    });
+  }
+
+  private fromSession<T>(pick: (session: Session) => Observable<T>): Observable<T> {
+    return defer(() => from(this.start())).pipe(switchMap(pick));
+  }
+}
+
+function connectRemote(server: RemoteServer): Promise<Transport> {
+  if (server.url.startsWith('unix:')) return UnixSocketTransport.connect(server.url);
+  return WebSocketTransport.connect(server.url, {
+    ...(server.token === undefined ? {} : { token: server.token }),
+    ...(server.allowInsecureToken === undefined ? {} : { allowInsecureToken: server.allowInsecureToken }),
+  });
+}
+
+function requestOptions(options: RequestOptions): RequestOptions {
+  return { ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+}
+
+/** The thread-level params of the options; presets are checked before anything is sent. */
+type CommonThreadParams = Pick<
+  ThreadStartParams,
+  'approvalPolicy' | 'approvalsReviewer' | 'sandbox' | 'model' | 'modelProvider' | 'cwd' | 'baseInstructions' | 'developerInstructions' | 'config' | 'personality'
+>;
+
+function threadParams(options: ThreadOptions, method: string, defaultMode: ApprovalMode | undefined): CommonThreadParams {
+  const params: CommonThreadParams = {};
+  const mode = options.approvalMode ?? defaultMode;
+  if (mode !== undefined) Object.assign(params, approvalParams(mode, method));
+  if (options.sandbox !== undefined) params.sandbox = sandboxMode(options.sandbox, method);
+  if (options.model !== undefined) params.model = options.model;
+  if (options.modelProvider !== undefined) params.modelProvider = options.modelProvider;
+  if (options.cwd !== undefined) params.cwd = options.cwd;
+  if (options.baseInstructions !== undefined) params.baseInstructions = options.baseInstructions;
+  if (options.developerInstructions !== undefined) params.developerInstructions = options.developerInstructions;
+  if (options.config !== undefined) params.config = options.config;
+  if (options.personality !== undefined) params.personality = options.personality;
+  return params;
+}

@@ -1,0 +1,47 @@
+import type { InitializeResponse } from '../protocol/generated/codecs.js';
+
+/** Who answered `initialize`: the raw response and the server's name and version. */
+export interface ServerMetadata {
+  /** The `initialize` response as received. */
+  readonly initialize: InitializeResponse;
+  readonly userAgent: string;
+  /** The server's name: from `serverInfo` when the response has it, else the user agent's product. */
+  readonly serverName: string;
+  /** The server's version, found the same way. */
+  readonly serverVersion: string;
+}
+
+/** The error for an `initialize` response that does not say who the server is. */
+export class MissingServerMetadataError extends Error {
+  override readonly name = 'MissingServerMetadataError';
+}
+
+/**
+ * Reads the server's identity from an `initialize` response; throws
+ * `MissingServerMetadataError` when it has none.
+ *
+ * @example
+ * serverMetadata({ userAgent: 'codex-cli/1.2.3' } as InitializeResponse);
+ * // { serverName: 'codex-cli', serverVersion: '1.2.3', … }
+ */
+export function serverMetadata(response: InitializeResponse): ServerMetadata {
+  const info = (response as { serverInfo?: { name?: unknown; version?: unknown } }).serverInfo;
+  const userAgent = typeof response?.userAgent === 'string' ? response.userAgent.trim() : '';
+  let serverName = typeof info?.name === 'string' ? info.name : '';
+  let serverVersion = typeof info?.version === 'string' ? info.version : '';
+  if ((serverName === '' || serverVersion === '') && userAgent !== '') {
+    // A user agent starts with `product/version`, maybe followed by comments: `codex-cli/0.169.0 (Linux …)`.
+    const product = userAgent.split(/\s+/, 1)[0] ?? '';
+    const slash = product.indexOf('/');
+    if (slash > 0) {
+      serverName ||= product.slice(0, slash);
+      serverVersion ||= product.slice(slash + 1);
+    }
+  }
+  if (serverName === '' || serverVersion === '') {
+    throw new MissingServerMetadataError(
+      `initialize did not say which server answered (userAgent ${JSON.stringify(response?.userAgent ?? null)}, no serverInfo)`,
+    );
+  }
+  return { initialize: response, userAgent, serverName, serverVersion };
+}

@@ -1,0 +1,141 @@
+import { Observable, type Subscription } from 'rxjs';
+import type {
+  ThreadCompactStartResponse,
+  ThreadReadResponse,
+  ThreadSetNameResponse,
+  TurnStartParams,
+} from '../protocol/generated/codecs.js';
+import { toTurnResult } from '../operators/to-turn-result.js';
+import type { TurnEvent } from '../operators/turn-event.js';
+import type { TurnRouter } from '../operators/turn-router.js';
+import { approvalParams } from './approval-mode.js';
+import type { RequestOptions, RpcConnection } from './rpc-connection.js';
+import { toUserInput, type RunInput } from './run-input.js';
+import { sandboxPolicy } from './sandbox.js';
+import { TurnHandle } from './turn-handle.js';
+import type { TurnOptions } from './turn-options.js';
+import type { TurnResult } from './turn-result.js';
+
+/**
+ * A conversation: turns run in it one after another, and it keeps their history.
+ *
+ * @example
+ * const thread = await codex.threadStart({ model: 'gpt-5.4' });
+ * const first = await thread.run('Say hello');
+ * const second = await thread.run('Now in French');
+ */
+export class Thread {
+  constructor(
+    private readonly connection: RpcConnection,
+    private readonly router: TurnRouter,
+    /** The thread's id. */
+    readonly id: string,
+  ) {}
+
+  /** Starts a turn and waits for its result. Rejects with the turn's error when it failed. Aborting the signal interrupts the turn. */
+  async run(input: RunInput, options: TurnOptions = {}): Promise<TurnResult> {
+    const turn = await this.turn(input, options);
+    const signal = options.signal;
+    if (signal === undefined) return turn.run();
+    const onAbort = () => void turn.interrupt().catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await turn.run();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * The cold form of `run`: starts the turn on subscribe and emits its result. Unsubscribing
+   * before the result interrupts the turn on the server.
+   */
+  run$(input: RunInput, options: TurnOptions = {}): Observable<TurnResult> {
+    return this.turn$(input, options).pipe(toTurnResult());
+  }
+
+  /**
+   * Starts a turn on subscribe and emits its events, from `turn/started` to `turn/completed`.
+   * This stream owns the turn: unsubscribing before completion interrupts it on the server.
+   */
+  turn$(input: RunInput, options: TurnOptions = {}): Observable<TurnEvent> {
+    return new Observable<TurnEvent>((subscriber) => {
+      let handle: TurnHandle | undefined;
+      let events: Subscription | undefined;
+      let finished = false;
+      let unsubscribed = false;
+      // The turn/start request is never abandoned: a turn the server started must be known to be
+      // interrupted, so an early unsubscribe waits for the id and then interrupts.
+      this.turn(input, options).then(
+        (started) => {
+          handle = started;
+          if (unsubscribed) {
+            void started.interrupt().catch(() => undefined);
+            return;
+          }
+          events = started.events$.subscribe({
+            next: (event) => subscriber.next(event),
+            error: (error: unknown) => {
+              finished = true;
+              subscriber.error(error);
+            },
+            complete: () => {
+              finished = true;
+              subscriber.complete();
+            },
+          });
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      return () => {
+        unsubscribed = true;
+        events?.unsubscribe();
+        if (handle !== undefined && !finished) void handle.interrupt().catch(() => undefined);
+      };
+    });
+  }
+
+  /** Starts a turn and returns its handle as soon as the server accepted it. */
+  async turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
+    const params = this.turnStartParams(input, options);
+    const release = this.router.expectTurnStart(this.id);
+    try {
+      const requestOptions: RequestOptions = options.signal === undefined ? {} : { signal: options.signal };
+      const { turn } = await this.connection.request('turn/start', params, requestOptions);
+      return new TurnHandle(this.connection, this.id, turn.id, this.router.turn(turn.id));
+    } finally {
+      release();
+    }
+  }
+
+  /** The thread as stored, with its turns when asked. */
+  read(options: { readonly includeTurns?: boolean } & RequestOptions = {}): Promise<ThreadReadResponse> {
+    const { includeTurns = false, ...requestOptions } = options;
+    return this.connection.request('thread/read', { threadId: this.id, includeTurns }, requestOptions);
+  }
+
+  /** Renames the thread. */
+  setName(name: string, options: RequestOptions = {}): Promise<ThreadSetNameResponse> {
+    return this.connection.request('thread/name/set', { threadId: this.id, name }, options);
+  }
+
+  /** Starts compacting the thread's history (the server summarizes it with the model). */
+  compact(options: RequestOptions = {}): Promise<ThreadCompactStartResponse> {
+    return this.connection.request('thread/compact/start', { threadId: this.id }, options);
+  }
+
+  private turnStartParams(input: RunInput, options: TurnOptions): TurnStartParams {
+    const method = 'turn/start';
+    const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
+    if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
+    if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
+    if (options.cwd !== undefined) params.cwd = options.cwd;
+    if (options.effort !== undefined) params.effort = options.effort;
+    if (options.model !== undefined) params.model = options.model;
+    if (options.outputSchema !== undefined) params.outputSchema = options.outputSchema;
+    if (options.personality !== undefined) params.personality = options.personality;
+    if (options.serviceTier !== undefined) params.serviceTier = options.serviceTier;
+    if (options.summary !== undefined) params.summary = options.summary;
+    return params;
+  }
+}

@@ -1,0 +1,25 @@
+import type { ThreadItem, ThreadTokenUsage, TurnError, TurnStatus } from '../protocol/generated/codecs.js';
+
+/**
+ * What a finished turn produced: `run()` resolves with it, `toTurnResult()` reduces a turn's
+ * events into it.
+ */
+export interface TurnResult {
+  readonly id: string;
+  readonly threadId: string;
+  readonly status: TurnStatus;
+  readonly error: TurnError | null;
+  /** Unix seconds, from the server's `turn/completed`. */
+  readonly startedAt: number | null;
+  readonly completedAt: number | null;
+  readonly durationMs: number | null;
+  /**
+   * The answer: the last agent message in the `final_answer` phase, else the last one without a
+   * phase (an empty string counts), else null.
+   */
+  readonly finalResponse: string | null;
+  /** Every item the turn completed (`item/completed`), in order. */
+  readonly items: readonly ThreadItem[];
+  /** The last token usage reported during the turn. */
+  readonly usage: ThreadTokenUsage | null;
+}

@@ -1,0 +1,28 @@
+import { JsonRpcError, ServerBusyError } from '../errors/json-rpc-error.js';
+
+/**
+ * Whether an error is a transient overload worth retrying: a `ServerBusyError` (JSON-RPC -32001,
+ * which the server sends with no `data`), or any JSON-RPC error whose `data` mentions
+ * `server_overloaded` (or `serverOverloaded`, the protocol's `CodexErrorInfo` spelling).
+ * Everything else (bad params, unknown method, a closed transport) is not.
+ *
+ * @example
+ * if (isRetryableError(error)) scheduleRetry();
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (error instanceof ServerBusyError) return true;
+  if (!(error instanceof JsonRpcError) || error.data === undefined) return false;
+  return mentionsOverload(error.data, 0);
+}
+
+const OVERLOAD_MARKERS = ['server_overloaded', 'serverOverloaded'];
+
+function mentionsOverload(data: unknown, depth: number): boolean {
+  if (depth > 8) return false;
+  if (typeof data === 'string') return OVERLOAD_MARKERS.some((marker) => data.includes(marker));
+  if (Array.isArray(data)) return data.some((value) => mentionsOverload(value, depth + 1));
+  if (data !== null && typeof data === 'object') {
+    return Object.entries(data).some(([key, value]) => OVERLOAD_MARKERS.includes(key) || mentionsOverload(value, depth + 1));
+  }
+  return false;
+}

@@ -1,0 +1,22 @@
+import { filter, type OperatorFunction } from 'rxjs';
+import type { ThreadItem } from '../protocol/generated/codecs.js';
+import type { ServerNotification } from '../protocol/server-notification.js';
+import { completedItems } from './completed-items.js';
+
+/** The completed item of one `type`. */
+export type ItemOfType<K extends ThreadItem['type']> = Extract<ThreadItem, { type: K }>;
+
+/**
+ * Completed items of the given types, typed by them.
+ *
+ * @example
+ * turn.events$.pipe(itemsOfType('commandExecution')).subscribe((item) => console.log(item.command, item.exitCode));
+ */
+export function itemsOfType<K extends ThreadItem['type']>(...types: K[]): OperatorFunction<ServerNotification, ItemOfType<K>> {
+  const wanted = new Set<string>(types);
+  return (events$) =>
+    events$.pipe(
+      completedItems(),
+      filter((item): item is ItemOfType<K> => wanted.has(item.type)),
+    );
+}

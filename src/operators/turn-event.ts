@@ -1,0 +1,17 @@
+import type { ServerNotification } from '../protocol/server-notification.js';
+
+/** A notification that belongs to one turn, as `events$` of a turn emits them. */
+export type TurnEvent = ServerNotification;
+
+/**
+ * The turn a notification belongs to, or undefined: `turnId` in its params, or the id of the
+ * `turn` it carries (`turn/started`, `turn/completed`). Two property reads: this runs per frame.
+ */
+export function turnIdOf(notification: { readonly method: string; readonly params: unknown }): string | undefined {
+  const params = notification.params as { turnId?: unknown; turn?: { id?: unknown } } | null | undefined;
+  if (params === null || typeof params !== 'object') return undefined;
+  const direct = params.turnId;
+  if (typeof direct === 'string') return direct;
+  const nested = params.turn?.id;
+  return typeof nested === 'string' ? nested : undefined;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { RpcConnection, type ConnectionDiagnostic } from '../../src/client/rpc-connection.js';
 import { ConnectionStateError } from '../../src/errors/connection-state-error.js';
 import {
@@ -210,7 +210,10 @@ describe('RpcConnection', () => {
   it('close() fails pending requests, closes the transport once, and is idempotent', async () => {
     const { transport, connection } = await readyConnection();
     const pending = connection.request('thread/list', {});
+    // A deliberate close ends the notification stream cleanly: it is not an error to subscribers.
+    const notifications = lastValueFrom(connection.notifications$.pipe(toArray()));
     await Promise.all([connection.close(), connection.close()]);
+    expect(await notifications).to.deep.equal([]);
     await connection.close();
     expect(await pending.catch((e: unknown) => e)).to.be.instanceOf(TransportClosedError);
     expect(transport.closeCalls).to.equal(1);

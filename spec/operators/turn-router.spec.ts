@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { defer, map, Subject, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { DecodeError } from '../../src/errors/decode-error.js';
+import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import { toTurnResult } from '../../src/operators/to-turn-result.js';
 import type { TurnEvent } from '../../src/operators/turn-event.js';
 import { TurnRouter } from '../../src/operators/turn-router.js';
@@ -118,13 +119,13 @@ describe('TurnRouter', () => {
     });
   });
 
-  it('errors every live turn when the source completes', () => {
+  it('errors every live turn with TransportClosedError when the source completes (the connection was closed)', () => {
     // A fresh error object: compare by name and message only.
     scheduler = marbleScheduler();
     scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('-a-b-|', events);
       const router = new TurnRouter(source);
-      const ended = new Error('the notification stream completed');
+      const ended = new TransportClosedError('the connection was closed before the turn completed');
       expectObservable(router.turn('u1')).toBe('-a---#', events, ended);
       expectObservable(router.turn('u2')).toBe('---b-#', events, ended);
       expectSubscriptions(source.subscriptions).toBe('^----!');

@@ -115,8 +115,8 @@ export class RpcConnection {
     this.subscriptions.push(
       transport.frames$.subscribe({
         next: (frame) => this.onFrame(frame),
-        error: (error: unknown) => this.shutDown(asError(error)),
-        complete: () => this.shutDown(new TransportClosedError('connection closed by the client')),
+        error: (error: unknown) => this.shutDown(asError(error), false),
+        complete: () => this.shutDown(new TransportClosedError('connection closed by the client'), true),
       }),
       transport.diagnostics$.subscribe((diagnostic) => this.diagnosticsSubject.next(diagnostic)),
     );
@@ -192,7 +192,7 @@ export class RpcConnection {
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.closing = (async () => {
-        this.shutDown(new TransportClosedError('connection closed by the client'));
+        this.shutDown(new TransportClosedError('connection closed by the client'), true);
         await this.transport.close();
       })();
     }
@@ -389,13 +389,19 @@ export class RpcConnection {
     }
   }
 
-  private shutDown(error: Error): void {
+  /**
+   * Fails what is pending with `error`. The notification stream errors when the transport failed
+   * and completes when the client closed it: a deliberate close is not an error to subscribers,
+   * while the turns still running are failed by their router all the same.
+   */
+  private shutDown(error: Error, closedByClient: boolean): void {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.closeError = error;
     for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
-    this.notificationsSubject.error(error);
+    if (closedByClient) this.notificationsSubject.complete();
+    else this.notificationsSubject.error(error);
     this.untypedSubject.complete();
     this.serverRequestsSubject.complete();
     this.diagnosticsSubject.complete();

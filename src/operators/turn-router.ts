@@ -1,5 +1,6 @@
 import { ReplaySubject, throwError, type Observable, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
+import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { turnIdOf, type TurnEvent } from './turn-event.js';
 
@@ -49,7 +50,7 @@ export class TurnRouter {
     this.subscription = notifications$.subscribe({
       next: (notification) => this.route(notification),
       error: (error: unknown) => this.fail(error),
-      complete: () => this.fail(new Error('the notification stream completed')),
+      complete: () => this.fail(new TransportClosedError('the connection was closed before the turn completed')),
     });
   }
 

@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+
+// Imported by package name: this goes through package.json's `exports` map to the built dist/,
+// as a user's `import … from 'codex-rx'` does (npm test builds before running the specs).
+describe('package entry points', () => {
+  it('codex-rx exposes the client, operators, transports, errors and protocol', async () => {
+    const api = (await import('codex-rx')) as Record<string, unknown>;
+    for (const name of [
+      'Codex',
+      'Thread',
+      'TurnHandle',
+      'Sandbox',
+      'ApprovalMode',
+      'RpcConnection',
+      'TurnRouter',
+      'toTurnResult',
+      'retryOnOverload',
+      'isRetryableError',
+      'agentTextDeltas',
+      'StdioTransport',
+      'WebSocketTransport',
+      'UnixSocketTransport',
+      'JsonRpcError',
+      'ServerBusyError',
+      'TransportClosedError',
+      'DecodeError',
+      'protocol',
+      'clientRequestCodecs',
+    ]) {
+      expect(api[name], name).to.not.equal(undefined);
+    }
+    expect((api['protocol'] as Record<string, unknown>)['ThreadItem']).to.have.property('decode');
+  });
+
+  it('codex-rx/testing exposes the scripted model and the harness', async () => {
+    const testing = (await import('codex-rx/testing')) as Record<string, unknown>;
+    for (const name of ['startScriptedCodex', 'AppServerHarness', 'MockResponsesServer', 'response', 'deltas', 'assistantMessage', 'execCommand', 'failed', 'gate', 'usage']) {
+      expect(testing[name], name).to.be.a('function');
+    }
+  });
+});

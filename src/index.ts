@@ -1,0 +1,122 @@
+// codex-rx: the public API. This file only re-exports.
+
+// Client
+export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
+export type { CodexConfig, RemoteServer } from './client/codex-config.js';
+export { Thread } from './client/thread.js';
+export { TurnHandle } from './client/turn-handle.js';
+export type { TurnOptions } from './client/turn-options.js';
+export type { TurnResult } from './client/turn-result.js';
+export { Sandbox } from './client/sandbox.js';
+export { ApprovalMode, type ApprovalSettings } from './client/approval-mode.js';
+export {
+  inputs,
+  toUserInput,
+  type ImageInput,
+  type Input,
+  type InputItem,
+  type LocalImageInput,
+  type MentionInput,
+  type RunInput,
+  type SkillInput,
+  type TextInput,
+} from './client/run-input.js';
+export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './client/login-handle.js';
+export { serverMetadata, MissingServerMetadataError, type ServerMetadata } from './client/server-metadata.js';
+export {
+  RpcConnection,
+  type ConnectionDiagnostic,
+  type ConnectionState,
+  type RequestOptions,
+} from './client/rpc-connection.js';
+export { DEFAULT_RPC_CONNECTION_CONFIG, type RpcConnectionConfig } from './client/rpc-connection-config.js';
+export type {
+  Answer,
+  IncomingServerRequest,
+  IncomingServerRequestOf,
+  ServerRequestHandler,
+  ServerRequestHandlers,
+  ServerRequestMethod,
+  ServerRequestResult,
+} from './client/server-request.js';
+export { defaultServerRequestAnswer, type DefaultAnswer } from './client/default-server-request-answers.js';
+
+// Operators
+export { TurnRouter } from './operators/turn-router.js';
+export { toTurnResult, type ToTurnResultConfig } from './operators/to-turn-result.js';
+export {
+  retryOnOverload,
+  overloadDelayMs,
+  DEFAULT_RETRY_ON_OVERLOAD_CONFIG,
+  type RetryOnOverloadConfig,
+} from './operators/retry-on-overload.js';
+export { isRetryableError } from './operators/is-retryable-error.js';
+export { agentTextDeltas } from './operators/agent-text-deltas.js';
+export { completedItems } from './operators/completed-items.js';
+export { itemsOfType, type ItemOfType } from './operators/items-of-type.js';
+export { commandOutput, type CommandOutputChunk } from './operators/command-output.js';
+export { ofMethod } from './operators/of-method.js';
+export { finalResponse } from './operators/final-response.js';
+export { turnIdOf, type TurnEvent } from './operators/turn-event.js';
+
+// Transports
+export type { Transport } from './transport/transport.js';
+export type { TransportDiagnostic } from './transport/transport-diagnostic.js';
+export type {
+  JsonRpcErrorObject,
+  JsonRpcFailure,
+  JsonRpcMessage,
+  JsonRpcNotification,
+  JsonRpcRequest,
+  JsonRpcSuccess,
+  RequestId,
+} from './transport/json-rpc-message.js';
+export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
+export {
+  WebSocketTransport,
+  type WebSocketFactory,
+  type WebSocketTarget,
+  type WebSocketToken,
+  type WebSocketTransportOptions,
+} from './transport/websocket-transport.js';
+export { UnixSocketTransport, type UnixSocketTransportOptions } from './transport/unix-socket-transport.js';
+export { resolveCodexBinary, type CodexBinaryOptions } from './transport/codex-binary.js';
+export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';
+
+// Errors
+export {
+  JsonRpcError,
+  ParseError,
+  InvalidRequestError,
+  MethodNotFoundError,
+  InvalidParamsError,
+  InternalRpcError,
+  ServerBusyError,
+  jsonRpcErrorFrom,
+} from './errors/json-rpc-error.js';
+export { TransportClosedError, type TransportClosedDetails } from './errors/transport-closed-error.js';
+export { AuthenticationError } from './errors/authentication-error.js';
+export { DecodeError } from './errors/decode-error.js';
+export { RequestTimeoutError } from './errors/request-timeout-error.js';
+export { ConnectionStateError } from './errors/connection-state-error.js';
+export { CodexBinaryNotFoundError, type CodexBinaryAttempt } from './errors/codex-binary-not-found-error.js';
+export { TurnFailedError } from './errors/turn-failed-error.js';
+export { IncompleteTurnError } from './errors/incomplete-turn-error.js';
+
+// Protocol: every generated codec and type, and the method maps
+export * as protocol from './protocol/generated/codecs.js';
+export type {
+  ClientNotificationMap,
+  ClientRequestMap,
+  ServerNotificationMap,
+  ServerRequestMap,
+} from './protocol/generated/methods.js';
+export {
+  clientRequestCodecs,
+  serverNotificationCodecs,
+  serverRequestCodecs,
+} from './protocol/generated/methods.js';
+export type { ClientRequestMethod, ParamsArgument, ParamsOf, ResultOf } from './protocol/client-request.js';
+export type { NotificationOf, ServerNotification, ServerNotificationMethod } from './protocol/server-notification.js';
+export type { UntypedNotification } from './protocol/untyped-notification.js';
+export { validationReport } from './protocol/validation-report.js';

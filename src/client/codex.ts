@@ -217,8 +217,9 @@ export class Codex implements AsyncDisposable {
       this.closing = (async () => {
         const session = await starting?.catch(() => undefined);
         if (session === undefined) return;
-        session.router.dispose();
+        // Closing the connection ends the notifications, which fails the running turns with a TransportClosedError.
         await session.connection.close();
+        session.router.dispose();
       })();
     }
     return this.closing;

@@ -275,8 +275,9 @@ export class Codex implements AsyncDisposable {
     });
   }
 
+  /** A stream of the session: subscribed at once when the client is ready (a hot stream must not skip a tick), else after initializing. */
   private fromSession<T>(pick: (session: Session) => Observable<T>): Observable<T> {
-    return defer(() => from(this.start())).pipe(switchMap(pick));
+    return defer(() => (this.session !== undefined && !this.closed ? pick(this.session) : from(this.start()).pipe(switchMap(pick))));
   }
 }
 

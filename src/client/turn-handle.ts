@@ -1,4 +1,4 @@
-import { lastValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import type { TurnInterruptResponse, TurnSteerResponse } from '../protocol/generated/codecs.js';
 import { toTurnResult } from '../operators/to-turn-result.js';
 import type { TurnEvent } from '../operators/turn-event.js';
@@ -52,8 +52,13 @@ export class TurnHandle {
     );
   }
 
-  /** Asks the server to stop the turn; its result then has status `interrupted`. */
-  interrupt(options: RequestOptions = {}): Promise<TurnInterruptResponse> {
+  /**
+   * Asks the server to stop the turn; its result then has status `interrupted`. The server knows
+   * a turn as active only from `turn/started` on (before, it answers "no active turn"), so the
+   * request waits for the turn's first event, which the turn's stream replays once seen.
+   */
+  async interrupt(options: RequestOptions = {}): Promise<TurnInterruptResponse> {
+    await firstValueFrom(this.events$);
     return this.connection.request('turn/interrupt', { threadId: this.threadId, turnId: this.id }, options);
   }
 }

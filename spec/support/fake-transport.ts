@@ -1,5 +1,6 @@
-import { ReplaySubject, Subject, type Observable } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
+import { HeldFrameStream } from '../../src/transport/held-frame-stream.js';
 import type { JsonRpcMessage, JsonRpcRequest } from '../../src/transport/json-rpc-message.js';
 import type { Transport } from '../../src/transport/transport.js';
 import type { TransportDiagnostic } from '../../src/transport/transport-diagnostic.js';
@@ -9,12 +10,15 @@ import type { TransportDiagnostic } from '../../src/transport/transport-diagnost
  * server, sees what the client wrote on `sent$`, and pushes frames, garbage or failures.
  */
 export class FakeTransport implements Transport {
-  private readonly frames = new ReplaySubject<JsonRpcMessage>();
+  // Like the real transports: frames before the first subscriber are held for it, nothing more is kept.
+  private readonly frames = new HeldFrameStream<JsonRpcMessage>();
   private readonly diagnostics = new Subject<TransportDiagnostic>();
   private readonly sentSubject = new Subject<JsonRpcMessage>();
   private closed = false;
   readonly sent: JsonRpcMessage[] = [];
-  readonly frames$: Observable<JsonRpcMessage> = this.frames.asObservable();
+  /** Keep what the client writes in `sent` (turn off for load specs that measure memory). */
+  record = true;
+  readonly frames$: Observable<JsonRpcMessage> = this.frames.observable;
   readonly diagnostics$: Observable<TransportDiagnostic> = this.diagnostics.asObservable();
   /** Every message the client writes, as it writes it. */
   readonly sent$: Observable<JsonRpcMessage> = this.sentSubject.asObservable();
@@ -25,7 +29,7 @@ export class FakeTransport implements Transport {
 
   send(message: JsonRpcMessage): void {
     if (this.closed) throw new TransportClosedError('fake transport is closed');
-    this.sent.push(message);
+    if (this.record) this.sent.push(message);
     this.sentSubject.next(message);
     const request = message as JsonRpcRequest;
     if (this.autoRespond && typeof request.method === 'string' && request.id !== undefined) {
@@ -45,14 +49,14 @@ export class FakeTransport implements Transport {
   /** The peer goes away on its own. */
   fail(error: Error = new TransportClosedError('fake server exited', { exitCode: 1, stderrTail: ['boom'] })): void {
     this.closed = true;
-    this.frames.error(error);
+    this.frames.end(error);
   }
 
   async close(): Promise<void> {
     this.closeCalls += 1;
     if (this.closed) return;
     this.closed = true;
-    this.frames.complete();
+    this.frames.end();
   }
 
   /** Requests the client sent, by method. */

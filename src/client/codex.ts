@@ -100,6 +100,14 @@ export class Codex implements AsyncDisposable {
     return this.session.metadata;
   }
 
+  /**
+   * How many turns the client is holding events for: running turns, and finished ones kept for a
+   * `turn/start` still waiting for its answer. Zero when idle; a number that only grows is a leak.
+   */
+  get trackedTurns(): number {
+    return this.session?.router.size ?? 0;
+  }
+
   /** Initializes if that has not happened yet; resolves with the server's metadata. */
   async ready(): Promise<ServerMetadata> {
     return (await this.start()).metadata;

@@ -5,16 +5,19 @@
  */
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
+  /** The value as received. Not enumerable, so logging the error (util.inspect, JSON) does not print it. */
+  declare readonly raw: unknown;
+
   constructor(
     /** What was decoded: `notification`, `response`, `server request`. */
     readonly kind: string,
     /** The JSON-RPC method it belongs to. */
     readonly method: string,
-    /** The value as received. */
-    readonly raw: unknown,
+    raw: unknown,
     /** One line per failing path, as `path: expected type`. */
     readonly report: readonly string[],
   ) {
     super(`could not decode ${kind} ${method}: ${report.slice(0, 5).join('; ')}${report.length > 5 ? ` (+${report.length - 5} more)` : ''}`);
+    Object.defineProperty(this, 'raw', { value: raw, enumerable: false });
   }
 }

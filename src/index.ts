@@ -1,5 +1,19 @@
 // codex-rx: the public API. This file only re-exports.
 
+/**
+ * An RxJS client for the Codex app-server: `Codex` connects, a `Thread` holds a conversation,
+ * and a turn is an Observable of typed events (`TurnHandle.events$`) that reduces to a
+ * `TurnResult`. Operators, transports, typed errors and the generated protocol come with it.
+ *
+ * @example
+ * await using codex = await Codex.connect();
+ * const thread = await codex.threadStart();
+ * const result = await thread.run('Say hello');
+ * console.log(result.finalResponse);
+ *
+ * @module codex-rx
+ */
+
 // Client
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
 export type { CodexConfig, RemoteServer } from './client/codex-config.js';
@@ -104,6 +118,17 @@ export { TurnFailedError } from './errors/turn-failed-error.js';
 export { IncompleteTurnError } from './errors/incomplete-turn-error.js';
 
 // Protocol: every generated codec and type, and the method maps
+/**
+ * Every codec and type generated from the pinned runtime's JSON Schema. Each name is both an
+ * io-ts codec (a value: `decode`, `is`) and the static type of what it decodes.
+ *
+ * @example
+ * import { protocol } from 'codex-rx';
+ *
+ * const commands: protocol.ThreadItem[] = result.items.filter((item) => item.type === 'commandExecution');
+ * protocol.ThreadItem.is(commands[0]); // true
+ * protocol.TurnStatus.decode('completed'); // Right('completed')
+ */
 export * as protocol from './protocol/generated/codecs.js';
 export type {
   ClientNotificationMap,

@@ -21,10 +21,22 @@ export const ApprovalMode = {
   dangerouslyBypassApprovalsAndSandbox: 'dangerouslyBypassApprovalsAndSandbox',
 } as const;
 
-/** One of the `ApprovalMode` presets. */
+/**
+ * One of the `ApprovalMode` presets.
+ *
+ * @example
+ * const mode: ApprovalMode = process.env.CI ? ApprovalMode.denyAll : ApprovalMode.askUser;
+ * const thread = await codex.threadStart({ approvalMode: mode });
+ */
 export type ApprovalMode = (typeof ApprovalMode)[keyof typeof ApprovalMode];
 
-/** The wire settings a preset stands for. */
+/**
+ * The wire settings a preset stands for.
+ *
+ * @example
+ * // What ApprovalMode.askUser sends on the wire.
+ * const askUser: ApprovalSettings = { approvalPolicy: 'untrusted', approvalsReviewer: 'user' };
+ */
 export interface ApprovalSettings {
   readonly approvalPolicy: AskForApproval;
   readonly approvalsReviewer: ApprovalsReviewer | null;

@@ -2,7 +2,14 @@ import type { Transport } from '../transport/transport.js';
 import type { WebSocketToken } from '../transport/websocket-transport.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 
-/** A running app-server to connect to instead of launching one. */
+/**
+ * A running app-server to connect to instead of launching one.
+ *
+ * @example
+ * const codex = await Codex.connect({
+ *   transport: { url: 'ws://127.0.0.1:4500', token: () => readFile('/run/codex/token', 'utf8').then((t) => t.trim()) },
+ * });
+ */
 export interface RemoteServer {
   /** `ws://HOST:PORT`, `wss://…`, or `unix://PATH` (`unix://` alone: the default control socket). */
   readonly url: string;
@@ -15,6 +22,14 @@ export interface RemoteServer {
 /**
  * How a `Codex` reaches its app-server and identifies itself. Everything is optional: by default
  * the pinned `codex` binary is launched over stdio.
+ *
+ * @example
+ * const codex = new Codex({
+ *   cwd: '/srv/project',
+ *   configOverrides: { model: '"gpt-5.4"' },
+ *   clientInfo: { name: 'my_app', title: 'My App', version: '1.2.0' },
+ *   requestTimeoutMs: 60_000,
+ * });
  */
 export interface CodexConfig extends RpcConnectionConfig {
   /** The executable to launch (else `CODEX_BIN`, else the pinned `@openai/codex` binary). */

@@ -28,7 +28,12 @@ import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod }
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
 import { Thread } from './thread.js';
 
-/** Options shared by `threadStart`, `threadResume` and `threadFork`. */
+/**
+ * Options shared by `threadStart`, `threadResume` and `threadFork`.
+ *
+ * @example
+ * const thread = await codex.threadResume(threadId, { model: 'gpt-5.4', sandbox: Sandbox.readOnly, approvalMode: ApprovalMode.denyAll });
+ */
 export interface ThreadOptions extends RequestOptions {
   /** Who decides on approvals. `threadStart` defaults to `autoReview`; resume and fork keep the stored setting unless given. */
   readonly approvalMode?: ApprovalMode;
@@ -43,7 +48,17 @@ export interface ThreadOptions extends RequestOptions {
   readonly personality?: ThreadStartParams['personality'];
 }
 
-/** Options of `threadStart`. */
+/**
+ * Options of `threadStart`.
+ *
+ * @example
+ * const thread = await codex.threadStart({
+ *   ephemeral: true,
+ *   cwd: '/srv/project',
+ *   developerInstructions: 'Answer in French.',
+ *   sandbox: Sandbox.workspaceWrite,
+ * });
+ */
 export interface ThreadStartOptions extends ThreadOptions {
   /** Keep the thread in memory only. */
   readonly ephemeral?: boolean;

@@ -1,6 +1,12 @@
 import type { ServerRequestMethod, ServerRequestResult } from './server-request.js';
 
-/** What the default answer of a server request is: a result, or an error when no result can be made up. */
+/**
+ * What the default answer of a server request is: a result, or an error when no result can be made up.
+ *
+ * @example
+ * const answer: DefaultAnswer<'item/fileChange/requestApproval'> = defaultServerRequestAnswer('item/fileChange/requestApproval');
+ * if ('result' in answer) console.log(answer.result.decision); // 'accept'
+ */
 export type DefaultAnswer<M extends ServerRequestMethod> =
   | { readonly result: ServerRequestResult<M> }
   | { readonly error: { readonly code: number; readonly message: string } };

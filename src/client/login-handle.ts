@@ -6,6 +6,11 @@ import type { RequestOptions, RpcConnection } from './rpc-connection.js';
 /**
  * An interactive login in progress (browser or device code). `wait()` resolves with the
  * `account/login/completed` notification of this attempt only; `cancel()` stops it.
+ *
+ * @example
+ * const login: LoginHandle = await codex.loginChatgpt();
+ * setTimeout(() => void login.cancel(), 5 * 60_000); // give up after five minutes
+ * const { success, error } = await login.wait();
  */
 export class LoginHandle {
   private readonly completed = new ReplaySubject<AccountLoginCompletedNotification>(1);
@@ -45,14 +50,29 @@ export class LoginHandle {
   }
 }
 
-/** A browser login: open `authUrl`, then `wait()`. */
+/**
+ * A browser login: open `authUrl`, then `wait()`.
+ *
+ * @example
+ * const login = await codex.loginChatgpt();
+ * console.log(`Open ${login.authUrl} to log in`);
+ * const completed = await login.wait();
+ * console.log(completed.success ? 'logged in' : completed.error);
+ */
 export class ChatgptLoginHandle extends LoginHandle {
   constructor(connection: RpcConnection, loginId: string, notifications$: Observable<ServerNotification>, readonly authUrl: string) {
     super(connection, loginId, notifications$);
   }
 }
 
-/** A device-code login: show `verificationUrl` and `userCode` to the user, then `wait()`. */
+/**
+ * A device-code login: show `verificationUrl` and `userCode` to the user, then `wait()`.
+ *
+ * @example
+ * const login = await codex.loginChatgptDeviceCode();
+ * console.log(`Go to ${login.verificationUrl} and enter ${login.userCode}`);
+ * const { success } = await login.wait();
+ */
 export class DeviceCodeLoginHandle extends LoginHandle {
   constructor(
     connection: RpcConnection,

@@ -1,6 +1,15 @@
 import type { ServerRequestHandlers } from './server-request.js';
 
-/** Options of an `RpcConnection`. Defaults are in `DEFAULT_RPC_CONNECTION_CONFIG`. */
+/**
+ * Options of an `RpcConnection`. Defaults are in `DEFAULT_RPC_CONNECTION_CONFIG`.
+ *
+ * @example
+ * const codex = new Codex({
+ *   requestTimeoutMs: 30_000,
+ *   strictDecoding: true,
+ *   serverRequestHandlers: { 'item/fileChange/requestApproval': () => ({ decision: 'decline' }) },
+ * });
+ */
 export interface RpcConnectionConfig {
   /** How long a request may wait for its answer, in ms; 0 waits forever. Turn streams are notifications and have no timeout. */
   readonly requestTimeoutMs?: number;
@@ -20,7 +29,12 @@ export interface RpcConnectionConfig {
   readonly serverRequestHandlers?: ServerRequestHandlers;
 }
 
-/** The defaults of `RpcConnectionConfig`. */
+/**
+ * The defaults of `RpcConnectionConfig`.
+ *
+ * @example
+ * const patient = new Codex({ requestTimeoutMs: DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs * 5 });
+ */
 export const DEFAULT_RPC_CONNECTION_CONFIG = {
   requestTimeoutMs: 120_000,
   validateParams: true,

@@ -36,16 +36,33 @@ import type {
   ServerRequestMethod,
 } from './server-request.js';
 
-/** Where a connection is in its life. Every entry point checks it. */
+/**
+ * Where a connection is in its life. Every entry point checks it.
+ *
+ * @example
+ * if (connection.state === 'ready') await connection.request('thread/list', {});
+ */
 export type ConnectionState = 'new' | 'initializing' | 'ready' | 'closed';
 
-/** Something unusual read from the server that did not stop the connection. */
+/**
+ * Something unusual read from the server that did not stop the connection.
+ *
+ * @example
+ * codex.diagnostics$.subscribe((diagnostic: ConnectionDiagnostic) => {
+ *   console.warn(diagnostic.kind, diagnostic.kind === 'decode-error' ? diagnostic.error.message : diagnostic.message);
+ * });
+ */
 export type ConnectionDiagnostic =
   | TransportDiagnostic
   | { readonly kind: 'decode-error'; readonly error: DecodeError }
   | { readonly kind: 'unexpected-response'; readonly id: RequestId | null; readonly message: string };
 
-/** Per-call options of `request`. */
+/**
+ * Per-call options of `request`.
+ *
+ * @example
+ * const page = await codex.threadList({ limit: 20 }, { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) });
+ */
 export interface RequestOptions {
   /** Cancels the request: the Promise rejects with an `AbortError` and a late answer is ignored. */
   readonly signal?: AbortSignal;
@@ -76,7 +93,7 @@ const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, un
  * with a typed error when the transport goes away.
  *
  * @example
- * const connection = new RpcConnection(await openStdioTransport({}));
+ * const connection = new RpcConnection(new StdioTransport());
  * await connection.initialize({ clientInfo: { name: 'app', version: '1.0.0' } });
  * const { thread } = await connection.request('thread/start', {});
  */
@@ -263,7 +280,12 @@ export class RpcConnection {
       this.untypedSubject.next({ method, params });
       return;
     }
-    if (this.config.validateNotifications) {
+    // `is` answers the same as a successful `decode` for these codecs (plain io-ts combinators, no
+    // refinements or transformations) without building contexts and Eithers for every member, and
+    // a notification that passes it is delivered as-is either way. Only what `is` rejects is
+    // decoded, for the io-ts report (or found valid after all: `is` is the stricter of the two on
+    // absent keys that a codec would accept as `undefined`).
+    if (this.config.validateNotifications && !(codec as t.Any).is(params)) {
       const decoded = codec.decode(params);
       if (isLeft(decoded)) {
         const error = new DecodeError('notification', method, params, validationReport(decoded.left));
@@ -294,7 +316,8 @@ export class RpcConnection {
       return;
     }
     const result = (frame as JsonRpcSuccess).result;
-    if (pending.resultCodec !== undefined) {
+    // The same fast acceptance as for notifications: decode only what `is` rejects.
+    if (pending.resultCodec !== undefined && !(pending.resultCodec as t.Any).is(result)) {
       const decoded = pending.resultCodec.decode(result);
       if (isLeft(decoded)) {
         const error = new DecodeError('response', pending.method, result, validationReport(decoded.left));

@@ -1,42 +1,97 @@
 import { InvalidParamsError } from '../errors/json-rpc-error.js';
 import type { UserInput } from '../protocol/generated/codecs.js';
 
-/** Text for the model. */
+/**
+ * Text for the model.
+ *
+ * @example
+ * await thread.run({ type: 'text', text: 'Say hello' }); // the same as thread.run('Say hello')
+ */
 export interface TextInput {
   readonly type: 'text';
   readonly text: string;
 }
-/** An image by URL (an `https:` or `data:` URL). */
+/**
+ * An image by URL. The pinned runtime takes `data:` URLs only: it answers a remote `https:` URL
+ * with an `InvalidRequestError` (-32600) before anything reaches the model, so download the
+ * image and inline it.
+ *
+ * @example
+ * const png = await readFile('diagram.png');
+ * await thread.run([inputs.text('Explain this diagram'), inputs.image(`data:image/png;base64,${png.toString('base64')}`)]);
+ */
 export interface ImageInput {
   readonly type: 'image';
   readonly url: string;
 }
-/** An image file on the machine that runs the app-server. */
+/**
+ * An image file on the machine that runs the app-server.
+ *
+ * @example
+ * await thread.run([inputs.text('What is wrong in this screenshot?'), inputs.localImage('/tmp/screenshot.png')]);
+ */
 export interface LocalImageInput {
   readonly type: 'localImage';
   readonly path: string;
 }
-/** A skill to use, by name and the path of its SKILL.md. */
+/**
+ * A skill to use, by name and the path of its SKILL.md.
+ *
+ * @example
+ * await thread.run([inputs.text('Greet me'), inputs.skill('greeter', '/repo/.agents/skills/greeter/SKILL.md')]);
+ */
 export interface SkillInput {
   readonly type: 'skill';
   readonly name: string;
   readonly path: string;
 }
-/** A mention of a file or resource, by name and path. */
+/**
+ * A mention of a file or resource, by name and path.
+ *
+ * @example
+ * await thread.run([inputs.text('Summarize $notes'), inputs.mention('notes', '/repo/notes.md')]);
+ */
 export interface MentionInput {
   readonly type: 'mention';
   readonly name: string;
   readonly path: string;
 }
 
-/** One input item. */
+/**
+ * One input item.
+ *
+ * @example
+ * const items: InputItem[] = [inputs.text('Compare these'), inputs.localImage('/tmp/before.png'), inputs.localImage('/tmp/after.png')];
+ * await thread.run(items);
+ */
 export type InputItem = TextInput | ImageInput | LocalImageInput | SkillInput | MentionInput;
-/** One item or several. */
+/**
+ * One item or several.
+ *
+ * @example
+ * const one: Input = inputs.localImage('/tmp/plot.png');
+ * const several: Input = [inputs.text('Describe it'), one];
+ */
 export type Input = InputItem | readonly InputItem[];
-/** What `run`, `turn` and `steer` accept: a plain string is shorthand for one `TextInput`. */
+/**
+ * What `run`, `turn` and `steer` accept: a plain string is shorthand for one `TextInput`.
+ *
+ * @example
+ * const prompts: RunInput[] = ['Say hello', [inputs.text('And describe'), inputs.localImage('/tmp/a.png')]];
+ * for (const prompt of prompts) await thread.run(prompt);
+ */
 export type RunInput = string | Input;
 
-/** Builders for input items, so call sites read as what they mean. */
+/**
+ * Builders for input items, so call sites read as what they mean.
+ *
+ * @example
+ * await thread.run([
+ *   inputs.text('Review this change'),
+ *   inputs.localImage('/tmp/screenshot.png'),
+ *   inputs.mention('spec', '/repo/docs/spec.md'),
+ * ]);
+ */
 export const inputs = {
   text: (text: string): TextInput => ({ type: 'text', text }),
   image: (url: string): ImageInput => ({ type: 'image', url }),

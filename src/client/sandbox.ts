@@ -18,7 +18,13 @@ export const Sandbox = {
   fullAccess: 'danger-full-access',
 } as const satisfies Record<string, SandboxMode>;
 
-/** One of the `Sandbox` presets. */
+/**
+ * One of the `Sandbox` presets.
+ *
+ * @example
+ * const sandbox: Sandbox = reviewOnly ? Sandbox.readOnly : Sandbox.workspaceWrite;
+ * await thread.run('Fix the failing test', { sandbox });
+ */
 export type Sandbox = (typeof Sandbox)[keyof typeof Sandbox];
 
 const POLICIES: Readonly<Record<Sandbox, SandboxPolicy>> = {

@@ -1,6 +1,12 @@
 import type { InitializeResponse } from '../protocol/generated/codecs.js';
 
-/** Who answered `initialize`: the raw response and the server's name and version. */
+/**
+ * Who answered `initialize`: the raw response and the server's name and version.
+ *
+ * @example
+ * const metadata: ServerMetadata = await codex.ready();
+ * console.log(metadata.serverVersion, metadata.initialize.codexHome);
+ */
 export interface ServerMetadata {
   /** The `initialize` response as received. */
   readonly initialize: InitializeResponse;
@@ -11,7 +17,13 @@ export interface ServerMetadata {
   readonly serverVersion: string;
 }
 
-/** The error for an `initialize` response that does not say who the server is. */
+/**
+ * The error for an `initialize` response that does not say who the server is.
+ *
+ * @example
+ * const error = await Codex.connect({ codexBin: '/opt/some-other-server' }).catch((e: unknown) => e);
+ * error instanceof MissingServerMetadataError; // true when its initialize answer names no server
+ */
 export class MissingServerMetadataError extends Error {
   override readonly name = 'MissingServerMetadataError';
 }

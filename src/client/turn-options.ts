@@ -5,6 +5,13 @@ import type { Sandbox } from './sandbox.js';
 /**
  * Options of a turn (`thread.run`, `thread.turn`, …). What is not given is not sent, so the
  * thread's stored settings apply; settings given here persist for the turns after this one.
+ *
+ * @example
+ * const result = await thread.run('Review only; change nothing.', {
+ *   sandbox: Sandbox.readOnly,
+ *   effort: 'high',
+ *   signal: AbortSignal.timeout(5 * 60_000), // aborting interrupts the turn
+ * });
  */
 export interface TurnOptions {
   readonly approvalMode?: ApprovalMode;

@@ -3,6 +3,11 @@ import type { ThreadItem, ThreadTokenUsage, TurnError, TurnStatus } from '../pro
 /**
  * What a finished turn produced: `run()` resolves with it, `toTurnResult()` reduces a turn's
  * events into it.
+ *
+ * @example
+ * const result: TurnResult = await thread.run('Say hello');
+ * console.log(result.status, result.finalResponse, result.usage?.total.totalTokens);
+ * const commands = result.items.filter((item) => item.type === 'commandExecution');
  */
 export interface TurnResult {
   readonly id: string;

@@ -1,4 +1,15 @@
-/** One place where a codex executable was looked for, and why it was not usable. */
+/**
+ * One place where a codex executable was looked for, and why it was not usable.
+ *
+ * @example
+ * try {
+ *   resolveCodexBinary({ codexBin: '/opt/codex' });
+ * } catch (error) {
+ *   if (error instanceof CodexBinaryNotFoundError) {
+ *     for (const attempt of error.attempts) console.error(attempt.source, attempt.path ?? '-', attempt.reason);
+ *   }
+ * }
+ */
 export interface CodexBinaryAttempt {
   /** Where the candidate came from: `codexBin option`, `CODEX_BIN`, `PATH`, or a package name. */
   readonly source: string;

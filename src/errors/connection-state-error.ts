@@ -1,4 +1,11 @@
-/** A call that the connection cannot take in its current state (not yet initialized, or closed). */
+/**
+ * A call that the connection cannot take in its current state (not yet initialized, or closed).
+ *
+ * @example
+ * await codex.close();
+ * const error = await codex.threadList().catch((e: unknown) => e);
+ * error instanceof ConnectionStateError; // true, with state 'closed'
+ */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
   constructor(

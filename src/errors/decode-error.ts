@@ -2,6 +2,11 @@
  * A message from the server did not match its generated codec. The raw value is kept so nothing
  * is lost; the message names the method and the failing paths but never echoes values (they may
  * hold secrets).
+ *
+ * @example
+ * codex.diagnostics$.subscribe((diagnostic) => {
+ *   if (diagnostic.kind === 'decode-error') console.warn(diagnostic.error.method, diagnostic.error.report);
+ * });
  */
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

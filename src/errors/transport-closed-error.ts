@@ -1,4 +1,10 @@
-/** Details of how a transport ended, for error messages and for callers that want to react. */
+/**
+ * Details of how a transport ended, for error messages and for callers that want to react.
+ *
+ * @example
+ * const error = new TransportClosedError('the app-server exited', { exitCode: 1, stderrTail: ['error: bad config'] });
+ * error.message; // names the exit code and the stderr lines
+ */
 export interface TransportClosedDetails {
   /** The child process exit code, when a process exited. */
   readonly exitCode?: number | null;
@@ -17,6 +23,13 @@ export interface TransportClosedDetails {
 /**
  * The connection to the app-server is gone: the process exited, the socket closed, or the
  * client closed it. Every pending request and every running turn fails with this error.
+ *
+ * @example
+ * codex.notifications$.subscribe({
+ *   error: (error: unknown) => {
+ *     if (error instanceof TransportClosedError) console.error(error.exitCode, error.signal, error.stderrTail);
+ *   },
+ * });
  */
 export class TransportClosedError extends Error {
   override readonly name = 'TransportClosedError';

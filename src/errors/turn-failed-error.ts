@@ -1,6 +1,15 @@
 import type { TurnResult } from '../client/turn-result.js';
 
-/** A turn ended with status `failed`. The message is the turn's error; the whole result is kept. */
+/**
+ * A turn ended with status `failed`. The message is the turn's error; the whole result is kept.
+ *
+ * @example
+ * try {
+ *   await thread.run('Summarize the repository');
+ * } catch (error) {
+ *   if (error instanceof TurnFailedError) console.error(error.result.error?.codexErrorInfo, error.message);
+ * }
+ */
 export class TurnFailedError extends Error {
   override readonly name = 'TurnFailedError';
   constructor(readonly result: TurnResult) {

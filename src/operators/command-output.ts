@@ -2,7 +2,12 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { ofMethod } from './of-method.js';
 
-/** A chunk of a command's output, with the item it belongs to. */
+/**
+ * A chunk of a command's output, with the item it belongs to.
+ *
+ * @example
+ * turn.events$.pipe(commandOutput()).subscribe((chunk: CommandOutputChunk) => console.log(`[${chunk.itemId}] ${chunk.text}`));
+ */
 export interface CommandOutputChunk {
   readonly itemId: string;
   readonly text: string;

@@ -3,7 +3,15 @@ import type { ThreadItem } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { completedItems } from './completed-items.js';
 
-/** The completed item of one `type`. */
+/**
+ * The completed item of one `type`.
+ *
+ * @example
+ * function show(command: ItemOfType<'commandExecution'>): string {
+ *   return `${command.command} → exit ${command.exitCode}`;
+ * }
+ * turn.events$.pipe(itemsOfType('commandExecution'), map(show)).subscribe(console.log);
+ */
 export type ItemOfType<K extends ThreadItem['type']> = Extract<ThreadItem, { type: K }>;
 
 /**

@@ -2,7 +2,12 @@ import { retry, throwError, timer, type MonoTypeOperatorFunction, type Scheduler
 import { withDefaults } from '../internal/with-defaults.js';
 import { isRetryableError } from './is-retryable-error.js';
 
-/** Options of `retryOnOverload`. Defaults (those of the Python SDK) are in `DEFAULT_RETRY_ON_OVERLOAD_CONFIG`. */
+/**
+ * Options of `retryOnOverload`. Defaults (those of the Python SDK) are in `DEFAULT_RETRY_ON_OVERLOAD_CONFIG`.
+ *
+ * @example
+ * const result = await lastValueFrom(thread.run$('Say hello').pipe(retryOnOverload({ maxAttempts: 5, initialDelayMs: 500 })));
+ */
 export interface RetryOnOverloadConfig {
   /** Attempts in all, the first included. */
   readonly maxAttempts?: number;
@@ -20,7 +25,12 @@ export interface RetryOnOverloadConfig {
   readonly random?: () => number;
 }
 
-/** The defaults of `RetryOnOverloadConfig`. */
+/**
+ * The defaults of `RetryOnOverloadConfig`.
+ *
+ * @example
+ * const patient = retryOnOverload({ maxAttempts: DEFAULT_RETRY_ON_OVERLOAD_CONFIG.maxAttempts * 2 });
+ */
 export const DEFAULT_RETRY_ON_OVERLOAD_CONFIG = {
   maxAttempts: 3,
   initialDelayMs: 250,
@@ -55,6 +65,9 @@ export function retryOnOverload<T>(config: RetryOnOverloadConfig = {}): MonoType
 /**
  * The delay before retry number `retryCount` (1 for the first retry):
  * `min(maxDelayMs, initialDelayMs * 2^(retryCount-1))`, scaled by the jitter.
+ *
+ * @example
+ * overloadDelayMs(3, DEFAULT_RETRY_ON_OVERLOAD_CONFIG, () => 0.5); // 1000: 250 ms doubled twice, jitter factor 1
  */
 export function overloadDelayMs(
   retryCount: number,

@@ -7,7 +7,13 @@ import { withDefaults } from '../internal/with-defaults.js';
 import { finalResponse } from './final-response.js';
 import type { TurnEvent } from './turn-event.js';
 
-/** Options of `toTurnResult`. */
+/**
+ * Options of `toTurnResult`.
+ *
+ * @example
+ * // A failed turn as a result with status 'failed', rather than a TurnFailedError.
+ * const result = await lastValueFrom(turn.events$.pipe(toTurnResult({ rejectFailed: false })));
+ */
 export interface ToTurnResultConfig {
   /** Error with `TurnFailedError` (carrying the result) when the turn failed, instead of emitting it. */
   readonly rejectFailed?: boolean;

@@ -1,11 +1,22 @@
 import type { ServerNotification } from '../protocol/server-notification.js';
 
-/** A notification that belongs to one turn, as `events$` of a turn emits them. */
+/**
+ * A notification that belongs to one turn, as `events$` of a turn emits them.
+ *
+ * @example
+ * turn.events$.subscribe((event: TurnEvent) => {
+ *   if (event.method === 'turn/completed') console.log(event.params.turn.status);
+ * });
+ */
 export type TurnEvent = ServerNotification;
 
 /**
  * The turn a notification belongs to, or undefined: `turnId` in its params, or the id of the
  * `turn` it carries (`turn/started`, `turn/completed`). Two property reads: this runs per frame.
+ *
+ * @example
+ * turnIdOf({ method: 'item/agentMessage/delta', params: { turnId: 'turn_1', delta: 'Hi' } }); // 'turn_1'
+ * turnIdOf({ method: 'thread/started', params: { thread: { id: 'thr_1' } } }); // undefined
  */
 export function turnIdOf(notification: { readonly method: string; readonly params: unknown }): string | undefined {
   const params = notification.params as { turnId?: unknown; turn?: { id?: unknown } } | null | undefined;

@@ -1,6 +1,12 @@
 import type { ServerNotificationMap } from './generated/methods.js';
 
-/** A method name the server sends notifications with, as of the pinned protocol. */
+/**
+ * A method name the server sends notifications with, as of the pinned protocol.
+ *
+ * @example
+ * const lifecycle: ServerNotificationMethod[] = ['turn/started', 'turn/completed'];
+ * codex.notifications$.pipe(ofMethod(...lifecycle)).subscribe((n) => console.log(n.method, n.params.turn.id));
+ */
 export type ServerNotificationMethod = keyof ServerNotificationMap;
 
 /**
@@ -16,5 +22,13 @@ export type ServerNotification = {
   [M in ServerNotificationMethod]: { readonly method: M; readonly params: ServerNotificationMap[M] };
 }[ServerNotificationMethod];
 
-/** The notification of one method. */
+/**
+ * The notification of one method.
+ *
+ * @example
+ * function onDelta(notification: NotificationOf<'item/agentMessage/delta'>): void {
+ *   process.stdout.write(notification.params.delta);
+ * }
+ * turn.events$.pipe(ofMethod('item/agentMessage/delta')).subscribe(onDelta);
+ */
 export type NotificationOf<M extends ServerNotificationMethod> = Extract<ServerNotification, { method: M }>;

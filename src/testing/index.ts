@@ -1,6 +1,20 @@
 // codex-rx/testing: run your code against the real app-server with a scripted model.
 // This file only re-exports.
 
+/**
+ * Runs your code against the real, pinned `codex app-server`, offline: the model is a scripted
+ * mock of the Responses API, so turns, streaming, commands, approvals and failures happen for
+ * real while their content is whatever the test queued.
+ *
+ * @example
+ * await using scripted = await startScriptedCodex();
+ * scripted.mock.enqueue(response(deltas(['Hel', 'lo'])));
+ * const thread = await scripted.codex.threadStart();
+ * const result = await thread.run('hi'); // result.finalResponse === 'Hello'
+ *
+ * @module codex-rx/testing
+ */
+
 export { startScriptedCodex, type ScriptedCodex, type ScriptedCodexOptions } from './scripted-codex.js';
 export { AppServerHarness, type AppServerHarnessOptions } from './app-server-harness.js';
 export {

@@ -3,7 +3,16 @@ import type { CodexConfig } from '../client/codex-config.js';
 import { AppServerHarness, type AppServerHarnessOptions } from './app-server-harness.js';
 import type { MockResponsesServer } from './mock-responses-server.js';
 
-/** A `Codex` bound to a real app-server that talks to a scripted model. */
+/**
+ * A `Codex` bound to a real app-server that talks to a scripted model.
+ *
+ * @example
+ * await using scripted: ScriptedCodex = await startScriptedCodex();
+ * scripted.mock.enqueue(response(assistantMessage('Hi!')));
+ * const thread = await scripted.codex.threadStart({ cwd: scripted.workspace });
+ * await thread.run('hello');
+ * scripted.mock.requests[0]?.userTexts(); // includes 'hello'
+ */
 export interface ScriptedCodex extends AsyncDisposable {
   readonly codex: Codex;
   readonly harness: AppServerHarness;
@@ -15,7 +24,15 @@ export interface ScriptedCodex extends AsyncDisposable {
   dispose(): Promise<void>;
 }
 
-/** Options of `startScriptedCodex`. */
+/**
+ * Options of `startScriptedCodex`.
+ *
+ * @example
+ * const scripted = await startScriptedCodex({
+ *   harness: { config: { approval_policy: 'never' } },
+ *   codex: { requestTimeoutMs: 5_000 },
+ * });
+ */
 export interface ScriptedCodexOptions {
   readonly harness?: AppServerHarnessOptions;
   /** Client options; `env` and `cwd` are added to the harness's own. */

@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { delimiter, dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { CodexBinaryNotFoundError, type CodexBinaryAttempt } from '../errors/codex-binary-not-found-error.js';
 
-/** Where {@link resolveCodexBinary} looks. */
+/**
+ * Where {@link resolveCodexBinary} looks.
+ *
+ * @example
+ * const fromPath = resolveCodexBinary({ codexBin: 'codex' }); // a bare name is looked up on PATH
+ * const pinned = resolveCodexBinary({ env: {} }); // no CODEX_BIN: the pinned @openai/codex binary
+ */
 export interface CodexBinaryOptions {
   /**
    * An explicit executable: a path, or a bare command name looked up on `PATH`. When given, it is

@@ -2,7 +2,16 @@ import { StringDecoder } from 'node:string_decoder';
 import type { JsonRpcMessage } from './json-rpc-message.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
 
-/** Where a {@link JsonlDecoder} delivers what it reads. Called synchronously, in input order. */
+/**
+ * Where a {@link JsonlDecoder} delivers what it reads. Called synchronously, in input order.
+ *
+ * @example
+ * const sink: JsonlDecoderSink = {
+ *   message: (message) => console.log(message),
+ *   diagnostic: (diagnostic) => console.warn(diagnostic.message),
+ * };
+ * const decoder = new JsonlDecoder(sink);
+ */
 export interface JsonlDecoderSink {
   /** A JSON object that looks like a JSON-RPC message (it has a `method` or an `id` member). */
   message(message: JsonRpcMessage): void;

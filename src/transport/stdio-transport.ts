@@ -9,7 +9,16 @@ import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
 
-/** How to launch `codex app-server` for a {@link StdioTransport}. */
+/**
+ * How to launch `codex app-server` for a {@link StdioTransport}.
+ *
+ * @example
+ * const transport = new StdioTransport({
+ *   codexBin: '/usr/local/bin/codex',
+ *   configOverrides: { model: '"gpt-5.4"' },
+ *   cwd: '/srv/project',
+ * });
+ */
 export interface StdioTransportOptions {
   /**
    * The executable; see `resolveCodexBinary` for the fallbacks (`CODEX_BIN`, read from the child's

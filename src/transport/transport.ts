@@ -9,6 +9,10 @@ import type { TransportDiagnostic } from './transport-diagnostic.js';
  * the first subscriber are held for it, so a connection that subscribes after construction
  * loses nothing. It completes after `close()`, and errors with a `TransportClosedError` when the
  * peer goes away on its own (process exit, socket close).
+ *
+ * @example
+ * // Any Transport can carry a Codex client, for instance a launched server with its own cwd.
+ * const codex = new Codex({ transport: () => new StdioTransport({ cwd: '/srv/project' }) });
  */
 export interface Transport {
   /** Every message the server sends, parsed, in arrival order. */

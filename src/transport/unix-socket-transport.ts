@@ -2,7 +2,13 @@ import { homedir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { WebSocketTransport, type WebSocketTransportOptions } from './websocket-transport.js';
 
-/** How {@link UnixSocketTransport.connect} opens the socket. */
+/**
+ * How {@link UnixSocketTransport.connect} opens the socket.
+ *
+ * @example
+ * // `unix://` alone: the default control socket of this Codex home.
+ * const transport = await UnixSocketTransport.connect('unix://', { codexHome: '/srv/codex-home' });
+ */
 export interface UnixSocketTransportOptions
   extends Pick<WebSocketTransportOptions, 'headers' | 'webSocketFactory' | 'handshakeTimeoutMs' | 'closeTimeoutMs'> {
   /**

@@ -31,7 +31,15 @@ export type WebSocketToken = string | (() => string | Promise<string>);
  */
 export type WebSocketFactory = (url: string, options: ClientOptions) => WebSocket;
 
-/** How {@link WebSocketTransport.connect} opens the socket. */
+/**
+ * How {@link WebSocketTransport.connect} opens the socket.
+ *
+ * @example
+ * const transport = await WebSocketTransport.connect('ws://127.0.0.1:4500', {
+ *   token: () => readFile('/run/codex/token', 'utf8').then((text) => text.trim()),
+ *   handshakeTimeoutMs: 5_000,
+ * });
+ */
 export interface WebSocketTransportOptions {
   /** Sent as `Authorization: Bearer <token>` (the server's `--ws-auth capability-token` mode). */
   readonly token?: WebSocketToken;
@@ -50,7 +58,13 @@ export interface WebSocketTransportOptions {
   readonly closeTimeoutMs?: number;
 }
 
-/** Where a socket is opened to, for transports built on this one (see `UnixSocketTransport`). */
+/**
+ * Where a socket is opened to, for transports built on this one (see `UnixSocketTransport`).
+ *
+ * @example
+ * // What UnixSocketTransport opens: WebSocket framing over a unix socket.
+ * const target: WebSocketTarget = { url: 'ws://localhost/', label: 'unix:///tmp/codex.sock', socketPath: '/tmp/codex.sock' };
+ */
 export interface WebSocketTarget {
   /** The URL handed to `ws`. */
   readonly url: string;

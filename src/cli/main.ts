@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// The `codex-rx` command line: `run` one turn, or watch the `demo`. See `codex-rx --help`.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { APPROVAL_CHOICES } from './approval-choices.js';
+import { demoCommand } from './demo-command.js';
+import { errorLine } from './error-line.js';
+import { ExitCode } from './exit-code.js';
+import { runCommand } from './run-command.js';
+import { SANDBOX_CHOICES } from './sandbox-choices.js';
+import { SCRIPT_ENV } from './scripted-reply.js';
+import { UsageError } from './usage-error.js';
+
+// ../../package.json from both src/cli (tsx) and dist/cli (built).
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const EXIT_CODES = `Exit codes:
+  0    completed
+  1    a turn failed, or the server did (the error on stderr, one line)
+  2    usage error (nothing was started)
+  130  interrupted with Ctrl-C (the turn is interrupted on the server first)
+  141  stdout was closed by its reader (| head); the turn is interrupted too
+  143  stopped with SIGTERM, as with Ctrl-C`;
+
+const program = new Command('codex-rx')
+  .description('An RxJS client for the Codex app-server: run a turn and stream it, or watch three at once.')
+  .version(version)
+  // Commander exits by itself; the override lets usage errors exit with 2, after cleanup.
+  .exitOverride()
+  .showHelpAfterError('(add --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ codex-rx demo                        three threads, concurrent turns, scripted model (offline)
+  $ codex-rx demo --interactive          the same, and you answer the approval
+  $ codex-rx demo --live                 the same against the real model, with your Codex login
+  $ codex-rx run "Say hello"             one turn, the answer streamed to stdout
+  $ codex-rx run --json "Say hello" | jq -c .method
+  $ codex-rx run --scripted "Say hello"  one turn against the scripted model (offline)
+
+${EXIT_CODES}`,
+  );
+
+program
+  .command('run')
+  .description("run one turn and stream the agent's text to stdout (or its events as JSON lines)")
+  .argument('<prompt>', 'what to ask the agent')
+  .option('--json', 'write each event of the turn as one JSON line {method, params} instead of the text')
+  .option('--model <name>', "the model to use (default: the server's configured model)")
+  .option('--cwd <dir>', 'the working directory of the thread')
+  .addOption(
+    new Option('--sandbox <mode>', "what the agent's commands may touch").choices(Object.keys(SANDBOX_CHOICES)),
+  )
+  .addOption(
+    new Option('--approval <mode>', 'who approves what the sandbox does not allow; ask-user asks you at the terminal').choices(
+      Object.keys(APPROVAL_CHOICES),
+    ),
+  )
+  .option('--thread <id>', 'continue this thread (thread/resume) instead of starting a new one')
+  .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or wss://, unix://PATH) instead of launching one')
+  .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
+  .option('--scripted', 'answer with the embedded scripted model: offline, echoes the prompt (for try-outs and tests)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ codex-rx run "Explain this repository in three sentences"
+  $ codex-rx run --sandbox workspace-write --approval ask-user "Fix the failing test"
+  $ codex-rx run --json "List the TODOs" | jq -r 'select(.method == "item/agentMessage/delta") | .params.delta'
+  $ codex-rx run --thread 0199a3c2-5b1e-7f00-9d2a-1c3e5f7a9b0d "Now in French"
+  $ codex-rx run --ws ws://127.0.0.1:4500 --token-file ~/.codex-ws-token "Say hello"
+  $ codex-rx run --scripted "Say hello"
+
+Without --ws, the pinned app-server is launched with your CODEX_HOME: sign in with
+\`codex login\`, or set OPENAI_API_KEY (then used to sign in). Ctrl-C interrupts the turn on
+the server and waits for it to end; a second Ctrl-C quits at once.
+
+Testing aid: with --scripted, ${SCRIPT_ENV}=fail makes the scripted turn fail (exit 1) and
+${SCRIPT_ENV}=hang holds it open after a few words, until Ctrl-C (exit 130).
+
+${EXIT_CODES}`,
+  )
+  .action(async (prompt: string, options: Record<string, string | boolean | undefined>) => {
+    process.exitCode = await runCommand(prompt, {
+      json: options['json'] === true,
+      scripted: options['scripted'] === true,
+      ...stringOptions(options, 'model', 'cwd', 'thread', 'ws', 'tokenFile'),
+      ...(typeof options['sandbox'] === 'string' ? { sandbox: SANDBOX_CHOICES[options['sandbox']]! } : {}),
+      ...(typeof options['approval'] === 'string' ? { approval: APPROVAL_CHOICES[options['approval']]! } : {}),
+    });
+  });
+
+program
+  .command('demo')
+  .description('three threads with concurrent turns, streamed side by side, then a summary table')
+  .option('--interactive', 'ask you to approve the command (needs a terminal); otherwise it is approved automatically')
+  .option('--live', 'use the real model with your Codex login (or OPENAI_API_KEY) instead of the scripted one')
+  .addHelpText(
+    'after',
+    `
+By default the demo runs offline: the pinned app-server talks to an embedded scripted model
+and finishes in a few seconds. On a terminal it redraws a live view; elsewhere (CI, a pipe)
+it prints plain lines. One thread runs a command that asks for approval. Ctrl-C interrupts
+the running turns and exits with 130.
+
+Examples:
+  $ codex-rx demo
+  $ codex-rx demo --interactive
+  $ codex-rx demo --live
+  $ codex-rx demo | cat                  plain lines, as in CI`,
+  )
+  .action(async (options: { interactive?: boolean; live?: boolean }) => {
+    process.exitCode = await demoCommand({ interactive: options.interactive === true, live: options.live === true });
+  });
+
+function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {
+  const picked: Partial<Record<K, string>> = {};
+  for (const key of keys) {
+    const value = options[key];
+    if (typeof value === 'string') picked[key] = value;
+  }
+  return picked;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help) already.
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`codex-rx: ${error.message}\n(add --help for usage)\n`);
+    process.exitCode = ExitCode.usage;
+  } else {
+    process.stderr.write(`codex-rx: ${errorLine(error)}\n`);
+    process.exitCode = ExitCode.failure;
+  }
+}
+// Everything is closed by now. Should a stray handle remain, it must not keep the CLI (and its
+// caller's pipeline) waiting: unref'd, this timer only fires if something else holds the loop.
+setTimeout(() => process.exit(), 2_000).unref();

@@ -1,0 +1,157 @@
+import { statSync } from 'node:fs';
+import {
+  catchError,
+  EMPTY,
+  from,
+  ignoreElements,
+  lastValueFrom,
+  merge,
+  mergeMap,
+  ReplaySubject,
+  skip,
+  take,
+  takeUntil,
+  takeWhile,
+  tap,
+  type Subscription,
+} from 'rxjs';
+import type { ApprovalMode } from '../client/approval-mode.js';
+import type { ThreadOptions } from '../client/codex.js';
+import type { Sandbox } from '../client/sandbox.js';
+import { TurnFailedError } from '../errors/turn-failed-error.js';
+import { toTurnResult } from '../operators/to-turn-result.js';
+import type { TurnEvent } from '../operators/turn-event.js';
+import { answerApprovals, type ApprovalRequest } from './answer-approvals.js';
+import { askYesNo } from './ask-yes-no.js';
+import { errorLine } from './error-line.js';
+import { ExitCode } from './exit-code.js';
+import { interruptSignals, type InterruptSignal } from './interrupt-signals.js';
+import { jsonLinesWriter } from './json-lines-writer.js';
+import { openCodex, type CliCodex, type CliServerOptions } from './open-codex.js';
+import { scriptedReply } from './scripted-reply.js';
+import { signalExitCode } from './signal-exit-code.js';
+import { textWriter } from './text-writer.js';
+import { UsageError } from './usage-error.js';
+
+/** Options of `codex-rx run`, as parsed from the command line. */
+export interface RunOptions extends CliServerOptions {
+  /** One JSON event per line on stdout instead of the agent's text. */
+  readonly json?: boolean;
+  readonly model?: string;
+  /** The thread's working directory. */
+  readonly cwd?: string;
+  readonly sandbox?: Sandbox;
+  readonly approval?: ApprovalMode;
+  /** Continue this thread (`thread/resume`) instead of starting one. */
+  readonly thread?: string;
+}
+
+/**
+ * `codex-rx run PROMPT`: runs one turn and streams it to stdout, as text or as JSON lines.
+ * Resolves with the exit code: `ok` when the turn completed, `failure` when it failed (the
+ * error on stderr), `interrupted` after Ctrl-C. Ctrl-C interrupts the turn on the server and
+ * waits for it to end; a second Ctrl-C stops waiting. Throws `UsageError` for bad arguments and
+ * whatever stopped the client otherwise; the server is closed in every case.
+ *
+ * @example
+ * process.exitCode = await runCommand('Say hello', { scripted: true });
+ */
+export async function runCommand(prompt: string, options: RunOptions): Promise<ExitCode> {
+  if (prompt.trim() === '') throw new UsageError('the prompt is empty');
+  if (options.cwd !== undefined && !isDirectory(options.cwd)) throw new UsageError(`--cwd ${options.cwd} is not a directory`);
+  // Built before anything starts, so a bad CODEX_RX_SCRIPT is a usage error, not a failed turn.
+  const script = options.scripted ? scriptedReply(prompt) : undefined;
+
+  // Replayed: a Ctrl-C that comes while the server starts still interrupts the turn once it runs.
+  const signals = new ReplaySubject<InterruptSignal>();
+  const subscriptions: Subscription[] = [interruptSignals().subscribe(signals)];
+  let received: InterruptSignal | undefined;
+  const stopAsking = new AbortController();
+  subscriptions.push(
+    signals.pipe(take(1)).subscribe((signal) => {
+      received = signal;
+      stopAsking.abort();
+      // On a terminal, the streamed text (and the echoed ^C) may have left the line open.
+      const newline = process.stderr.isTTY ? '\n' : '';
+      if (signal !== 'SIGPIPE') process.stderr.write(`${newline}codex-rx: ${signal}: interrupting the turn (Ctrl-C again to quit at once)\n`);
+    }),
+  );
+
+  let session: CliCodex | undefined;
+  try {
+    session = await openCodex(options);
+    if (script !== undefined) session.mock?.enqueue(script);
+    const { codex } = session;
+    subscriptions.push(
+      answerApprovals(codex.serverRequests$, (request) => decideAtTerminal(request, stopAsking.signal)).subscribe(),
+    );
+    const threadOptions = threadOptionsOf(options);
+    const thread = options.thread === undefined ? await codex.threadStart(threadOptions) : await codex.threadResume(options.thread, threadOptions);
+    const turn = await thread.turn(prompt);
+
+    const interruptOnSignal$ = signals.pipe(
+      take(1),
+      // A turn that ends on its own meanwhile makes the interrupt fail; the turn's end is what counts.
+      mergeMap(() => from(turn.interrupt()).pipe(catchError(() => EMPTY))),
+      ignoreElements(),
+    );
+    const result = await lastValueFrom(
+      merge(turn.events$, interruptOnSignal$).pipe(
+        takeWhile((event: TurnEvent) => event.method !== 'turn/completed', true),
+        takeUntil(signals.pipe(skip(1))),
+        tap(options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
+        toTurnResult({ rejectFailed: false }),
+      ),
+    );
+    if (received !== undefined) return signalExitCode(received);
+    if (result.status === 'completed') {
+      // Only for a person at a terminal: scripts find the id in --json output.
+      if (process.stderr.isTTY) process.stderr.write(`codex-rx: thread ${thread.id} (continue it with --thread ${thread.id})\n`);
+      return ExitCode.ok;
+    }
+    if (result.status === 'interrupted') {
+      process.stderr.write('codex-rx: the turn was interrupted\n');
+      return ExitCode.interrupted;
+    }
+    process.stderr.write(`codex-rx: ${errorLine(new TurnFailedError(result))}\n`);
+    return ExitCode.failure;
+  } catch (error) {
+    // Ctrl-C in a terminal reaches the whole process group, and so may stop the server too: the
+    // user asked to stop, which is no failure to report.
+    if (received !== undefined) return signalExitCode(received);
+    throw error;
+  } finally {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await session?.close();
+  }
+}
+
+function threadOptionsOf(options: RunOptions): ThreadOptions {
+  return {
+    ...(options.model === undefined ? {} : { model: options.model }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.sandbox === undefined ? {} : { sandbox: options.sandbox }),
+    ...(options.approval === undefined ? {} : { approvalMode: options.approval }),
+  };
+}
+
+/** With `--approval ask-user`: ask at the terminal; without one there is nobody to ask, so decline. */
+async function decideAtTerminal(request: ApprovalRequest, signal: AbortSignal): Promise<boolean> {
+  const what = request.kind === 'command' ? `run \`${request.subject}\`` : request.subject;
+  if (!process.stdin.isTTY) {
+    process.stderr.write(`codex-rx: the agent asks to ${what}; no terminal to ask, so it is declined\n`);
+    return false;
+  }
+  process.stderr.write(`codex-rx: allow the agent to ${what}? [y/N] `);
+  const yes = await askYesNo(process.stdin, signal);
+  process.stderr.write(yes ? 'yes\n' : 'no\n');
+  return yes;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -44,13 +44,13 @@ async function ask(thread: Thread, io: ExampleIo, prompt: string): Promise<void>
 }
 
 /**
- * A busy server (JSON-RPC -32001) is what `isRetryableError` knows; a turn the model could not
- * run for load fails with `codexErrorInfo: "serverOverloaded"`, which this adds.
+ * `isRetryableError` (the default) knows a busy server (JSON-RPC -32001) and a turn the model
+ * could not run for load (`codexErrorInfo: "serverOverloaded"`); this wrapper only says so.
  */
 function overloaded(error: unknown, io: ExampleIo): boolean {
-  const modelBusy = error instanceof TurnFailedError && error.result.error?.codexErrorInfo === 'serverOverloaded';
-  if (modelBusy) io.log(`overloaded, retrying: ${error.message}`);
-  return modelBusy || isRetryableError(error);
+  const retryable = isRetryableError(error);
+  if (retryable) io.log(`overloaded, retrying: ${(error as Error).message}`);
+  return retryable;
 }
 
 await runIfMain(import.meta, { main, script });

@@ -9,6 +9,7 @@ import {
   MethodNotFoundError,
   ServerBusyError,
 } from '../../src/errors/json-rpc-error.js';
+import { TurnFailedError } from '../../src/errors/turn-failed-error.js';
 import { isRetryableError } from '../../src/operators/is-retryable-error.js';
 
 describe('isRetryableError', () => {
@@ -47,6 +48,25 @@ describe('isRetryableError', () => {
     for (const data of cases) {
       expect(isRetryableError(new JsonRpcError(-32000, 'Request failed', data)), JSON.stringify(data)).to.equal(false);
     }
+  });
+
+  it('retries a turn that failed because the model was overloaded, and no other failed turn', () => {
+    const failedTurn = (codexErrorInfo: unknown) =>
+      new TurnFailedError({
+        id: 'u1',
+        threadId: 't1',
+        status: 'failed',
+        error: { message: 'busy', codexErrorInfo: codexErrorInfo as never },
+        startedAt: null,
+        completedAt: null,
+        durationMs: null,
+        finalResponse: null,
+        items: [],
+        usage: null,
+      });
+    expect(isRetryableError(failedTurn('serverOverloaded'))).to.equal(true);
+    expect(isRetryableError(failedTurn('contextWindowExceeded'))).to.equal(false);
+    expect(isRetryableError(failedTurn(null))).to.equal(false);
   });
 
   it('does not look at messages or at errors that are not JSON-RPC errors', () => {

@@ -11,7 +11,12 @@ export interface ServerMetadata {
   /** The `initialize` response as received. */
   readonly initialize: InitializeResponse;
   readonly userAgent: string;
-  /** The server's name: from `serverInfo` when the response has it, else the user agent's product. */
+  /**
+   * The server's name: `serverInfo.name` when the response has it, else the product of the user
+   * agent. The app-server 0.169 sends no `serverInfo` and names itself in the user agent after the
+   * originator the client introduced (`clientInfo.name`), so this is often the client's own name;
+   * `serverVersion` is the runtime's version either way.
+   */
   readonly serverName: string;
   /** The server's version, found the same way. */
   readonly serverVersion: string;

@@ -1,16 +1,20 @@
 import { JsonRpcError, ServerBusyError } from '../errors/json-rpc-error.js';
+import { TurnFailedError } from '../errors/turn-failed-error.js';
 
 /**
  * Whether an error is a transient overload worth retrying: a `ServerBusyError` (JSON-RPC -32001,
  * which the server sends with no `data`), or any JSON-RPC error whose `data` mentions
- * `server_overloaded` (or `serverOverloaded`, the protocol's `CodexErrorInfo` spelling).
- * Everything else (bad params, unknown method, a closed transport) is not.
+ * `server_overloaded` (or `serverOverloaded`, the protocol's `CodexErrorInfo` spelling), or a
+ * `TurnFailedError` of a turn the model could not run for load (`codexErrorInfo:
+ * "serverOverloaded"`; retrying `thread.run$` starts a fresh turn). Everything else (bad params,
+ * unknown method, a closed transport, a turn that failed for another reason) is not.
  *
  * @example
  * if (isRetryableError(error)) scheduleRetry();
  */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof ServerBusyError) return true;
+  if (error instanceof TurnFailedError) return error.result.error?.codexErrorInfo === 'serverOverloaded';
   if (!(error instanceof JsonRpcError) || error.data === undefined) return false;
   return mentionsOverload(error.data, 0);
 }

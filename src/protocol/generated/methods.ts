@@ -2,7 +2,12 @@
 import * as t from 'io-ts';
 import * as c from './codecs.js';
 
-/** Client → server requests: params and result of each method. */
+/**
+ * Client → server requests: params and result of each method.
+ *
+ * @example
+ * type Listed = ClientRequestMap['thread/list']['result'];
+ */
 export interface ClientRequestMap {
   "initialize": { params: c.InitializeParams; result: c.InitializeResponse };
   /**
@@ -254,7 +259,12 @@ export interface ClientRequestMap {
   "fuzzyFileSearch/sessionStop": { params: c.FuzzyFileSearchSessionStopParams; result: c.FuzzyFileSearchSessionStopResponse };
 }
 
-/** Server → client notifications: params of each method. */
+/**
+ * Server → client notifications: params of each method.
+ *
+ * @example
+ * type Delta = ServerNotificationMap['item/agentMessage/delta']; // { threadId, turnId, itemId, delta, … }
+ */
 export interface ServerNotificationMap {
   /**
    * NEW NOTIFICATIONS
@@ -368,7 +378,12 @@ export interface ServerNotificationMap {
   "account/login/completed": c.AccountLoginCompletedNotification;
 }
 
-/** Server → client requests (approvals, user input, …): params and the response the client owes. */
+/**
+ * Server → client requests (approvals, user input, …): params and the response the client owes.
+ *
+ * @example
+ * type Decision = ServerRequestMap['item/commandExecution/requestApproval']['result']; // { decision: … }
+ */
 export interface ServerRequestMap {
   /**
    * NEW APIs Sent when approval is requested for a specific command execution. This request is used for Turns started via turn/start.
@@ -413,11 +428,22 @@ export interface ServerRequestMap {
   "execCommandApproval": { params: c.ExecCommandApprovalParams; result: c.ExecCommandApprovalResponse };
 }
 
-/** Client → server notifications. */
+/**
+ * Client → server notifications.
+ *
+ * @example
+ * type Initialized = ClientNotificationMap['initialized']; // undefined: it has no params
+ */
 export interface ClientNotificationMap {
   "initialized": undefined;
 }
 
+/**
+ * The params and result codecs of every client request method, looked up by method.
+ *
+ * @example
+ * const checked = clientRequestCodecs['thread/start'].params.decode({ model: 'gpt-5.4' });
+ */
 export const clientRequestCodecs: { readonly [M in keyof ClientRequestMap]: { readonly params: t.Type<ClientRequestMap[M]['params'], unknown, unknown>; readonly result: t.Type<ClientRequestMap[M]['result'], unknown, unknown> } } = {
   "initialize": { params: c.InitializeParams, result: c.InitializeResponse },
   "server/diagnostics": { params: c.ServerDiagnosticsParams, result: c.ServerDiagnosticsResponse },
@@ -605,6 +631,12 @@ export const clientRequestCodecs: { readonly [M in keyof ClientRequestMap]: { re
   "fuzzyFileSearch/sessionStop": { params: c.FuzzyFileSearchSessionStopParams, result: c.FuzzyFileSearchSessionStopResponse },
 };
 
+/**
+ * The params codec of every server notification method, looked up by method.
+ *
+ * @example
+ * const decoded = serverNotificationCodecs['turn/completed'].decode(message.params);
+ */
 export const serverNotificationCodecs: { readonly [M in keyof ServerNotificationMap]: t.Type<ServerNotificationMap[M], unknown, unknown> } = {
   "error": c.ErrorNotification,
   "thread/started": c.ThreadStartedNotification,
@@ -694,6 +726,12 @@ export const serverNotificationCodecs: { readonly [M in keyof ServerNotification
   "account/login/completed": c.AccountLoginCompletedNotification,
 };
 
+/**
+ * The params and result codecs of every server request method, looked up by method.
+ *
+ * @example
+ * const ok = serverRequestCodecs['item/commandExecution/requestApproval'].result.is({ decision: 'accept' });
+ */
 export const serverRequestCodecs: { readonly [M in keyof ServerRequestMap]: { readonly params: t.Type<ServerRequestMap[M]['params'], unknown, unknown>; readonly result: t.Type<ServerRequestMap[M]['result'], unknown, unknown> } } = {
   "item/commandExecution/requestApproval": { params: c.CommandExecutionRequestApprovalParams, result: c.CommandExecutionRequestApprovalResponse },
   "item/fileChange/requestApproval": { params: c.FileChangeRequestApprovalParams, result: c.FileChangeRequestApprovalResponse },
@@ -708,6 +746,12 @@ export const serverRequestCodecs: { readonly [M in keyof ServerRequestMap]: { re
   "execCommandApproval": { params: c.ExecCommandApprovalParams, result: c.ExecCommandApprovalResponse },
 };
 
+/**
+ * The params codec of every client notification method.
+ *
+ * @example
+ * clientNotificationCodecs['initialized'].is(undefined); // true
+ */
 export const clientNotificationCodecs: { readonly [M in keyof ClientNotificationMap]: t.Type<ClientNotificationMap[M], unknown, unknown> } = {
   "initialized": t.undefined,
 };

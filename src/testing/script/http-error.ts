@@ -6,7 +6,8 @@ import type { HttpErrorResponseScript } from './response-script.js';
  * `request_max_retries = 0`), so the turn fails. What reaches `turn.error` depends on the
  * status: a 400 body is passed through as the message, a 404 becomes `unexpected status 404 Not
  * Found: <message>, url: …`, a 429 `exceeded retry limit, last status: 429 Too Many Requests`,
- * and a 5xx body is replaced by a generic "high demand" text.
+ * a 500 body is replaced by a generic "high demand" text, and a 503 becomes `unexpected status
+ * 503 Service Unavailable: <message>, url: …`.
  *
  * @example
  * mock.enqueue(httpError(500, { error: { message: 'upstream exploded', type: 'server_error' } }));

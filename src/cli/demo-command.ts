@@ -7,6 +7,7 @@ import {
   concat,
   defer,
   EMPTY,
+  finalize,
   from,
   ignoreElements,
   interval,
@@ -34,7 +35,8 @@ import { askYesNo } from './ask-yes-no.js';
 import { colorsFor } from './colors.js';
 import type { DemoEvent } from './demo-event.js';
 import { demoTasks, type DemoTask } from './demo-script.js';
-import { initialDemoState, reduceDemoState, type DemoState } from './demo-state.js';
+import { reduceDemoState, type DemoState } from './demo-state.js';
+import { initialDemoState } from './initial-demo-state.js';
 import { errorLine } from './error-line.js';
 import { ExitCode } from './exit-code.js';
 import { interruptSignals, type InterruptSignal } from './interrupt-signals.js';
@@ -78,9 +80,9 @@ export async function demoCommand(options: DemoOptions): Promise<ExitCode> {
   }
   const colors = colorsFor(stdout);
 
-  const signals = new ReplaySubject<InterruptSignal>();
-  const subscriptions: Subscription[] = [interruptSignals().subscribe(signals)];
-  const stop$ = signals.pipe(take(1));
+  const signals$ = new ReplaySubject<InterruptSignal>();
+  const subscriptions: Subscription[] = [interruptSignals().subscribe(signals$)];
+  const stop$ = signals$.pipe(take(1));
   const stopAsking = new AbortController();
   subscriptions.push(stop$.subscribe(() => stopAsking.abort()));
 
@@ -89,7 +91,7 @@ export async function demoCommand(options: DemoOptions): Promise<ExitCode> {
     session = await openDemoSession(options.live === true);
     const current = session;
     // A second Ctrl-C: stop waiting for the turns. Closing fails them, which ends every lane.
-    subscriptions.push(signals.pipe(skip(1), take(1)).subscribe(() => void current.close()));
+    subscriptions.push(signals$.pipe(skip(1), take(1)).subscribe(() => void current.close()));
 
     const tasks = demoTasks();
     for (const task of tasks) for (const { matches, response } of task.script) session.mock?.enqueueMatching(matches, response);
@@ -132,11 +134,13 @@ export async function demoCommand(options: DemoOptions): Promise<ExitCode> {
           else for (const line of plainViewLines(before, after, colors)) stdout.write(`${line}\n`);
         }),
         map(([, after]) => after),
+        // Keeps the last frame and gives the cursor back, also when something failed.
+        finalize(() => live?.done()),
       ),
       { defaultValue: initial },
     );
-    live?.done();
-    stdout.write(`\n${summaryTable(final.lanes, { width: stdout.columns ?? 120, colors })}\n`);
+    // Nobody reads stdout any more after a broken pipe.
+    if (final.stopping !== 'SIGPIPE') stdout.write(`\n${summaryTable(final.lanes, { width: stdout.columns ?? 120, colors })}\n`);
     return exitCodeOf(final);
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
@@ -183,7 +187,7 @@ function laneEvents(codex: Codex, task: DemoTask, lane: number, cwd: string, sto
     return { threadId: thread.id, turn: await thread.turn(task.prompt) };
   }).pipe(
     switchMap(({ threadId, turn }) => {
-      const started = of<DemoEvent>({ type: 'started', lane, threadId, turnId: turn.id, at: Date.now() });
+      const started$ = of<DemoEvent>({ type: 'started', lane, threadId, turnId: turn.id, at: Date.now() });
       const events$ = turn.events$.pipe(map((event): DemoEvent => ({ type: 'turn', lane, event, at: Date.now() })));
       // events$ replays, so the result is reduced from the very same events the view saw.
       const result$ = turn.events$.pipe(
@@ -195,7 +199,7 @@ function laneEvents(codex: Codex, task: DemoTask, lane: number, cwd: string, sto
         mergeMap(() => from(turn.interrupt()).pipe(catchError(() => EMPTY))),
         ignoreElements(),
       );
-      return merge(concat(started, events$, result$), interrupt$).pipe(takeWhile((event) => event.type !== 'result', true));
+      return merge(concat(started$, events$, result$), interrupt$).pipe(takeWhile((event) => event.type !== 'result', true));
     }),
     catchError((error: unknown) => of<DemoEvent>({ type: 'failed', lane, message: errorLine(error), at: Date.now() })),
   );

@@ -75,37 +75,6 @@ export interface DemoState {
 }
 
 /**
- * The state before anything happened: one lane per task, all starting.
- *
- * @example
- * const state$ = events$.pipe(scan(reduceDemoState, initialDemoState(tasks, Date.now())));
- */
-export function initialDemoState(tasks: readonly { readonly title: string; readonly prompt: string }[], now: number): DemoState {
-  return {
-    lanes: tasks.map(({ title, prompt }) => ({
-      title,
-      prompt,
-      threadId: null,
-      turnId: null,
-      status: 'starting',
-      messages: [],
-      items: [],
-      activity: null,
-      approval: null,
-      usage: null,
-      startedAt: null,
-      endedAt: null,
-      error: null,
-      result: null,
-      finished: false,
-    })),
-    startedAt: now,
-    now,
-    stopping: null,
-  };
-}
-
-/**
  * The demo's reducer, for `scan`: the next state after one event. Pure, and it never mutates:
  * a view may keep the previous state to compare (the plain view prints what changed).
  *

@@ -13,9 +13,9 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
  * server, then exit). Unsubscribing gives the default behaviour back.
  *
  * @example
- * const signals = new ReplaySubject<InterruptSignal>();
- * const watch = interruptSignals().subscribe(signals);
- * signals.pipe(take(1)).subscribe(() => void turn.interrupt());
+ * const signals$ = new ReplaySubject<InterruptSignal>();
+ * const watch = interruptSignals().subscribe(signals$);
+ * signals$.pipe(take(1)).subscribe(() => void turn.interrupt());
  * // … finally: watch.unsubscribe();
  */
 export function interruptSignals(): Observable<InterruptSignal> {

@@ -204,7 +204,9 @@ function spread(width: number, left: Segment[], right: Segment): string {
 }
 
 function truncate(text: string, width: number): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ');
+  // One line of known width: no line breaks, tabs or control characters (escape codes from a
+  // model's text included) may reach the terminal and shift the columns.
+  const flat = text.replace(/\s*\n\s*/g, ' ').replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
   if (flat.length <= width) return flat;
   return width <= 1 ? flat.slice(0, Math.max(0, width)) : `${flat.slice(0, width - 1)}…`;
 }

@@ -123,6 +123,12 @@ function stringOptions<K extends string>(options: Record<string, unknown>, ...ke
   return picked;
 }
 
+// A reader that closes stdout early (`| head`) is noticed by the commands, which stop (see
+// interruptSignals); writes already under way then fail with EPIPE, which must not crash the CLI.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

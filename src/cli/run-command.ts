@@ -63,12 +63,12 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   const script = options.scripted ? scriptedReply(prompt) : undefined;
 
   // Replayed: a Ctrl-C that comes while the server starts still interrupts the turn once it runs.
-  const signals = new ReplaySubject<InterruptSignal>();
-  const subscriptions: Subscription[] = [interruptSignals().subscribe(signals)];
+  const signals$ = new ReplaySubject<InterruptSignal>();
+  const subscriptions: Subscription[] = [interruptSignals().subscribe(signals$)];
   let received: InterruptSignal | undefined;
   const stopAsking = new AbortController();
   subscriptions.push(
-    signals.pipe(take(1)).subscribe((signal) => {
+    signals$.pipe(take(1)).subscribe((signal) => {
       received = signal;
       stopAsking.abort();
       // On a terminal, the streamed text (and the echoed ^C) may have left the line open.
@@ -89,7 +89,7 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
     const thread = options.thread === undefined ? await codex.threadStart(threadOptions) : await codex.threadResume(options.thread, threadOptions);
     const turn = await thread.turn(prompt);
 
-    const interruptOnSignal$ = signals.pipe(
+    const interruptOnSignal$ = signals$.pipe(
       take(1),
       // A turn that ends on its own meanwhile makes the interrupt fail; the turn's end is what counts.
       mergeMap(() => from(turn.interrupt()).pipe(catchError(() => EMPTY))),
@@ -98,7 +98,7 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
     const result = await lastValueFrom(
       merge(turn.events$, interruptOnSignal$).pipe(
         takeWhile((event: TurnEvent) => event.method !== 'turn/completed', true),
-        takeUntil(signals.pipe(skip(1))),
+        takeUntil(signals$.pipe(skip(1))),
         tap(options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
         toTurnResult({ rejectFailed: false }),
       ),

@@ -146,6 +146,10 @@ export class StdioTransport implements Transport {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
+      // Its own process group: a terminal's Ctrl-C goes to the whole foreground group, and the
+      // server dies on SIGINT; the client must stay able to interrupt the turn and close cleanly.
+      // It still ends with us: on EOF of its stdin, and through the exit hook above.
+      detached: process.platform !== 'win32',
     });
     this.child = child;
     this.pid = child.pid;

@@ -1,0 +1,155 @@
+/**
+ * Memory per turn: 1,000 concurrent turns (each on its own thread) over an in-memory transport,
+ * fed the recorded frames of a real turn. The retained heap is read after `global.gc()` at four
+ * points: turns just started, after their 50 deltas, completed with their results held, and
+ * after the program let go of handles and results. Needs `node --expose-gc` (`npm run bench`
+ * re-spawns itself with it).
+ *
+ *   node --expose-gc --import tsx bench/memory.ts
+ */
+import { fileURLToPath } from 'node:url';
+import { Codex } from '../src/client/codex.js';
+import type { TurnHandle } from '../src/client/turn-handle.js';
+import type { TurnResult } from '../src/client/turn-result.js';
+import type { TurnRouter } from '../src/operators/turn-router.js';
+import { loadRecordedTurn, syntheticUuid } from './lib/fixture.js';
+import { integer, markdownTable, size } from './lib/format.js';
+import { MemoryTransport } from './lib/memory-transport.js';
+import { ANSWER_TEXT } from './lib/script.js';
+import { hasGc, nextTick } from './lib/stats.js';
+
+export interface MemoryOptions {
+  readonly turns?: number;
+  /** Repeats of the whole measurement; the table shows the median of each figure. */
+  readonly repeats?: number;
+}
+
+const DEFAULTS = { turns: 1_000, repeats: 3 } as const;
+
+/** Heap in use after full collections, once the numbers have settled. */
+function settledHeap(): number {
+  const gc = (globalThis as unknown as { gc: () => void }).gc;
+  let last = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 6; i += 1) {
+    gc();
+    const used = process.memoryUsage().heapUsed;
+    if (Math.abs(used - last) < 4_096) return used;
+    last = used;
+  }
+  return last;
+}
+
+interface Sample {
+  readonly started: number;
+  readonly streaming: number;
+  readonly completedHeld: number;
+  readonly released: number;
+  readonly routerSizes: readonly number[];
+}
+
+async function measureOnce(turns: number): Promise<Sample> {
+  const recorded = loadRecordedTurn();
+  // One buffer per line of the recorded turn, holding that line for every turn: feeding them in
+  // order interleaves the turns, and the test can stop between two lines.
+  const threadIds = Array.from({ length: turns }, (_, i) => syntheticUuid(1, i));
+  const turnIds = Array.from({ length: turns }, (_, i) => syntheticUuid(2, i));
+  const firstRequestId = 2;
+  const responsePrefix = `{"id":${recorded.requestId},`;
+  const segments = recorded.lines.map((line) => {
+    const copies = threadIds.map((threadId, i) => {
+      let text = line.split(recorded.threadId).join(threadId).split(recorded.turnId).join(turnIds[i]!);
+      if (text.startsWith(responsePrefix)) text = `{"id":${firstRequestId + i},${text.slice(responsePrefix.length)}`;
+      return text;
+    });
+    return Buffer.from(`${copies.join('\n')}\n`, 'utf8');
+  });
+  const lastIndex = (predicate: (line: string) => boolean) => recorded.lines.findLastIndex(predicate);
+  const startedAt = lastIndex((line) => line.includes('"method":"turn/started"'));
+  const lastDelta = lastIndex((line) => line.includes('"method":"item/agentMessage/delta"'));
+
+  const transport = new MemoryTransport();
+  const codex = new Codex({ transport: () => transport });
+  await codex.ready();
+  const router = (codex as unknown as { session: { router: TurnRouter } }).session.router;
+  let threads = await Promise.all(threadIds.map((id) => codex.thread(id)));
+  const routerSizes: number[] = [];
+  let fed = 0;
+  const feedThrough = async (index: number) => {
+    for (; fed <= index; fed += 1) {
+      transport.feed(segments[fed]!);
+      await nextTick();
+    }
+  };
+
+  const baseline = settledHeap();
+  let handlesPending: Promise<TurnHandle>[] | undefined = threads.map((thread) => thread.turn('go'));
+  await feedThrough(startedAt);
+  let handles: TurnHandle[] | undefined = await Promise.all(handlesPending);
+  handlesPending = undefined;
+  let results: Promise<TurnResult>[] | undefined = handles.map((handle) => handle.run());
+  await nextTick();
+  const started = settledHeap();
+  routerSizes.push(router.size);
+
+  await feedThrough(lastDelta);
+  const streaming = settledHeap();
+  routerSizes.push(router.size);
+
+  await feedThrough(segments.length - 1);
+  let done: TurnResult[] | undefined = await Promise.all(results);
+  if (done.some((result) => result.finalResponse !== ANSWER_TEXT)) throw new Error('a turn ended with the wrong text');
+  const completedHeld = settledHeap();
+  routerSizes.push(router.size);
+
+  handles = undefined;
+  results = undefined;
+  done = undefined;
+  threads = [];
+  await nextTick();
+  const released = settledHeap();
+  routerSizes.push(router.size);
+  await codex.close();
+
+  const perTurn = (heap: number) => (heap - baseline) / turns;
+  return {
+    started: perTurn(started),
+    streaming: perTurn(streaming),
+    completedHeld: perTurn(completedHeld),
+    released: perTurn(released),
+    routerSizes,
+  };
+}
+
+export async function runMemoryBench(options: MemoryOptions = {}): Promise<string> {
+  if (!hasGc()) throw new Error('the memory benchmark needs node --expose-gc');
+  const turns = options.turns ?? DEFAULTS.turns;
+  const repeats = options.repeats ?? DEFAULTS.repeats;
+  const samples: Sample[] = [];
+  for (let i = 0; i < repeats; i += 1) samples.push(await measureOnce(turns));
+  const median = (pick: (sample: Sample) => number) => {
+    const sorted = samples.map(pick).sort((a, b) => a - b);
+    return sorted[sorted.length >> 1]!;
+  };
+  const recorded = loadRecordedTurn();
+  const jsonBytes = recorded.lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+  const sizes = samples[0]!.routerSizes;
+  const rows = [
+    ['active: `turn/started` seen, one `run()` subscriber each', size(median((s) => s.started)), integer(sizes[0]!)],
+    ['active: after its 50 deltas (events kept for replay)', size(median((s) => s.streaming)), integer(sizes[1]!)],
+    ['completed, `TurnResult` and handle still held', size(median((s) => s.completedHeld)), integer(sizes[2]!)],
+    ['completed, handle and result released', size(median((s) => s.released)), integer(sizes[3]!)],
+  ];
+  return [
+    '### Memory per turn',
+    '',
+    `${integer(turns)} concurrent turns, each on its own thread, over an in-memory transport (validation on); retained heap after ` +
+      `\`global.gc()\` minus the heap before the turns started, divided by ${integer(turns)}; median of ${repeats} runs. ` +
+      `A whole turn is ${recorded.lines.length} frames, ${size(jsonBytes)} of JSON.`,
+    '',
+    markdownTable(['state of each turn', 'retained heap per turn', 'turns held by the router'], rows),
+  ].join('\n');
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(await runMemoryBench());
+}

@@ -1,0 +1,166 @@
+/**
+ * Frame pipeline throughput: the recorded frames of a real turn, cloned into N concurrent turns,
+ * replayed at full speed through an in-memory transport into the whole client path
+ * (JSONL split → JSON.parse → codec decode → TurnRouter → one `thread.run` per turn, i.e. a
+ * subscriber with `toTurnResult`), against the raw limit measured on the same bytes in the same
+ * round (line splitting and `JSON.parse` only).
+ *
+ *   npx tsx bench/pipeline.ts            (or `npm run bench`, which runs every benchmark)
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { fileURLToPath } from 'node:url';
+import { Codex } from '../src/client/codex.js';
+import type { TurnResult } from '../src/client/turn-result.js';
+import { buildReplayStream, loadRecordedTurn, type ReplayStream } from './lib/fixture.js';
+import { integer, markdownTable, progress, ratio } from './lib/format.js';
+import { MemoryTransport } from './lib/memory-transport.js';
+import { ANSWER_TEXT } from './lib/script.js';
+import { median, nextTick, rotate } from './lib/stats.js';
+
+export interface PipelineOptions {
+  /** Measured rounds (one more is run first as a warm-up). */
+  readonly rounds?: number;
+  /** Turns per replay stream, the same for every concurrency so that every pass moves the same bytes. */
+  readonly turns?: number;
+  readonly concurrencies?: readonly number[];
+}
+
+const DEFAULTS = { rounds: 9, turns: 1_000, concurrencies: [1, 100, 1_000] } as const;
+
+type Variant = 'raw' | 'off' | 'on';
+const VARIANTS: readonly Variant[] = ['raw', 'off', 'on'];
+
+/** Called around the timed part of a pass (the profiling script records only that). */
+export interface TimedWindow {
+  start(): void;
+  stop(): void;
+}
+
+/** Split + JSON.parse only: the most any client can do with these bytes. Returns frames/s. */
+async function rawPass(stream: ReplayStream): Promise<number> {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  let frames = 0;
+  let objects = 0;
+  const started = performance.now();
+  for (const chunk of stream.chunks) {
+    const text = partial + decoder.write(chunk);
+    let start = 0;
+    let newline = text.indexOf('\n');
+    while (newline !== -1) {
+      const value: unknown = JSON.parse(text.slice(start, newline));
+      if (typeof value === 'object') objects += 1;
+      frames += 1;
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    partial = text.slice(start);
+    await nextTick();
+  }
+  const elapsed = performance.now() - started;
+  if (frames !== stream.frames || objects !== frames) throw new Error(`raw pass read ${frames} frames of ${stream.frames}`);
+  return frames / (elapsed / 1000);
+}
+
+/**
+ * The whole client: one `Codex` over a memory transport, one `thread.run` per turn issued before
+ * the clock starts (their `turn/start` requests are pending, as they would be on a real
+ * connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
+ * every `run()` has resolved with its `TurnResult`. Returns frames/s.
+ */
+export async function clientPass(stream: ReplayStream, concurrency: number, validate: boolean, window?: TimedWindow): Promise<number> {
+  const transport = new MemoryTransport();
+  const codex = new Codex({ transport: () => transport, validateNotifications: validate, validateResults: validate });
+  await codex.ready();
+  const threads = await Promise.all(stream.threadIds.map((id) => codex.thread(id)));
+  const results: Promise<TurnResult>[] = [];
+  for (let i = 0; i < stream.turnIds.length; i += 1) results.push(threads[i % concurrency]!.run('go'));
+  const starts = transport.requests.get('turn/start') ?? [];
+  if (starts.length !== stream.turnIds.length || starts[0] !== 2) throw new Error('turn/start requests were not sent in order with ids from 2');
+  await nextTick();
+
+  window?.start();
+  const started = performance.now();
+  for (const chunk of stream.chunks) {
+    transport.feed(chunk);
+    await nextTick();
+  }
+  const done = await Promise.all(results);
+  const elapsed = performance.now() - started;
+  window?.stop();
+
+  done.forEach((result, i) => {
+    if (result.id !== stream.turnIds[i] || result.status !== 'completed' || result.finalResponse !== ANSWER_TEXT || result.usage === null) {
+      throw new Error(`turn ${i} ended wrong: ${JSON.stringify({ id: result.id, status: result.status, finalResponse: result.finalResponse })}`);
+    }
+  });
+  if (transport.diagnosticCount > 0) throw new Error(`${transport.diagnosticCount} transport diagnostics`);
+  await codex.close();
+  return stream.frames / (elapsed / 1000);
+}
+
+export async function runPipelineBench(options: PipelineOptions = {}): Promise<string> {
+  const rounds = options.rounds ?? DEFAULTS.rounds;
+  const turns = options.turns ?? DEFAULTS.turns;
+  const concurrencies = options.concurrencies ?? DEFAULTS.concurrencies;
+  const recorded = loadRecordedTurn();
+  const streams = new Map(concurrencies.map((n) => [n, buildReplayStream(recorded, { turns, concurrency: n, firstRequestId: 2 })] as const));
+  const samples = new Map<string, number[]>();
+  const key = (n: number, variant: Variant) => `${n}/${variant}`;
+
+  const jobs = concurrencies.flatMap((n) => VARIANTS.map((variant) => ({ n, variant })));
+  for (let round = 0; round <= rounds; round += 1) {
+    progress(`pipeline: round ${round === 0 ? 'warm-up' : `${round}/${rounds}`}`);
+    for (const { n, variant } of rotate(jobs, round)) {
+      const stream = streams.get(n)!;
+      // No forced GC between passes: a full collection also shrinks the young generation, and the
+      // pass after it would pay for regrowing it. Garbage left by one pass is V8's to collect as usual.
+      await nextTick();
+      const rate = variant === 'raw' ? await rawPass(stream) : await clientPass(stream, n, variant === 'on');
+      if (round === 0) continue;
+      const list = samples.get(key(n, variant)) ?? [];
+      list.push(rate);
+      samples.set(key(n, variant), list);
+    }
+  }
+
+  // Ratios are taken inside each round (measured back to back), then the median of those.
+  const pairedMedian = (a: string, b: string) => median(samples.get(a)!.map((value, i) => value / samples.get(b)![i]!));
+  const first = streams.get(concurrencies[0]!)!;
+  const rows = concurrencies.map((n) => [
+    integer(n),
+    integer(median(samples.get(key(n, 'raw'))!)),
+    integer(median(samples.get(key(n, 'off'))!)),
+    ratio(pairedMedian(key(n, 'off'), key(n, 'raw'))),
+    integer(median(samples.get(key(n, 'on'))!)),
+    ratio(pairedMedian(key(n, 'on'), key(n, 'raw'))),
+  ]);
+  const lowest = concurrencies[0]!;
+  const highest = concurrencies[concurrencies.length - 1]!;
+  const scaling = markdownTable(
+    ['variant', `${integer(highest)} turns ÷ ${integer(lowest)} turn (frames/s)`],
+    (['raw', 'off', 'on'] as const).map((variant) => [
+      variant === 'raw' ? 'raw limit' : `validation ${variant}`,
+      ratio(pairedMedian(key(highest, variant), key(lowest, variant))),
+    ]),
+  );
+  return [
+    `### Frame pipeline throughput`,
+    '',
+    `The frames of one real turn (\`bench/fixtures/turn-50-deltas.jsonl\`) cloned into ${integer(turns)} turns of ${recorded.lines.length} frames ` +
+      `(${integer(first.frames)} frames, ${(first.bytes / 1_048_576).toFixed(1)} MiB per pass), with N turns in flight: the stream is groups of N turns on N threads, ` +
+      `interleaved line by line. Fed in 64 KiB chunks (one event-loop turn each, as a pipe delivers them) through an in-memory transport into the whole client: ` +
+      `JSONL split → \`JSON.parse\` → codec check → \`TurnRouter\` → one \`thread.run()\` per turn (\`toTurnResult\`), issued before the clock starts; ` +
+      `the clock stops when every \`run()\` has resolved. The raw limit is the same bytes through line splitting and \`JSON.parse\` only. ` +
+      `Median of ${rounds} interleaved rounds after a warm-up; "×raw" and the scaling ratios are medians of per-round ratios.`,
+    '',
+    markdownTable(['turns in flight', 'raw limit (frames/s)', 'validation off (frames/s)', '×raw', 'validation on (frames/s)', '×raw'], rows),
+    '',
+    scaling,
+  ].join('\n');
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rounds = process.env['BENCH_ROUNDS'] === undefined ? undefined : Number(process.env['BENCH_ROUNDS']);
+  console.log(await runPipelineBench({ ...(rounds === undefined ? {} : { rounds }) }));
+}

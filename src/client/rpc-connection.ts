@@ -19,6 +19,7 @@ import { validationReport } from '../protocol/validation-report.js';
 import type {
   JsonRpcFailure,
   JsonRpcMessage,
+  JsonRpcNotification,
   JsonRpcRequest,
   JsonRpcSuccess,
   RequestId,
@@ -268,16 +269,21 @@ export class RpcConnection {
     const method = (frame as { method?: unknown }).method;
     if (typeof method === 'string') {
       if ((frame as { id?: unknown }).id !== undefined) this.onServerRequest(frame as JsonRpcRequest);
-      else this.onNotification(method, (frame as { params?: unknown }).params);
+      else this.onNotification(frame as JsonRpcNotification);
     } else {
       this.onResponse(frame as JsonRpcSuccess | JsonRpcFailure);
     }
   }
 
-  private onNotification(method: string, params: unknown): void {
+  /**
+   * The parsed frame itself is passed on (it is `{ method, params }` already): no copy per
+   * notification, and a turn's replay buffer holds one object per event, not two.
+   */
+  private onNotification(frame: JsonRpcNotification): void {
+    const { method, params } = frame;
     const codec = NOTIFICATION_CODECS.get(method);
     if (codec === undefined) {
-      this.untypedSubject.next({ method, params });
+      this.untypedSubject.next(frame as UntypedNotification);
       return;
     }
     // `is` answers the same as a successful `decode` for these codecs (plain io-ts combinators, no
@@ -297,7 +303,7 @@ export class RpcConnection {
         }
       }
     }
-    this.notificationsSubject.next({ method, params } as ServerNotification);
+    this.notificationsSubject.next(frame as ServerNotification);
   }
 
   private onResponse(frame: JsonRpcSuccess | JsonRpcFailure): void {

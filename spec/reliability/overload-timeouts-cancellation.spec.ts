@@ -119,6 +119,20 @@ describe('overload, timeouts and cancellation', function () {
       expect((await thread.run('again')).finalResponse).to.equal('next');
     });
 
+    it('aborting run() while turn/start is in flight rejects with AbortError and still interrupts the turn on the server', async () => {
+      const hold = gate('held');
+      scripted.mock.enqueue(response(deltas(['working']), hold));
+      const thread = await scripted.codex.threadStart();
+      const controller = new AbortController();
+      const completed = turnCompleted(scripted.codex);
+      const run = thread.run('long job', { signal: controller.signal });
+      controller.abort();
+      const error = (await run.catch((e: unknown) => e)) as Error;
+      expect(error.name).to.equal('AbortError');
+      expect((await completed).params.turn.status).to.equal('interrupted');
+      hold.open();
+    });
+
     it('unsubscribing from turn$ interrupts the turn on the server', async () => {
       const hold = gate('held');
       scripted.mock.enqueue(response(deltas(['working']), hold));

@@ -39,6 +39,8 @@ export class Thread {
     if (signal === undefined) return turn.run();
     const onAbort = () => void turn.interrupt().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
+    // An abort between the start's answer and this line has fired already: act on it now.
+    if (signal.aborted) onAbort();
     try {
       return await turn.run();
     } finally {
@@ -98,11 +100,19 @@ export class Thread {
   /** Starts a turn and returns its handle as soon as the server accepted it. */
   async turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
     const params = this.turnStartParams(input, options);
+    const signal = options.signal;
+    if (signal?.aborted) throw new DOMException('turn/start: aborted', 'AbortError');
     const release = this.router.expectTurnStart(this.id);
     try {
-      const requestOptions: RequestOptions = options.signal === undefined ? {} : { signal: options.signal };
-      const { turn } = await this.connection.request('turn/start', params, requestOptions);
-      return new TurnHandle(this.connection, this.id, turn.id, this.router.turn(turn.id));
+      // The signal does not abandon the request: a turn the server started must be known, so
+      // that an abort during the start can still interrupt it.
+      const { turn } = await this.connection.request('turn/start', params);
+      const handle = new TurnHandle(this.connection, this.id, turn.id, this.router.turn(turn.id));
+      if (signal?.aborted) {
+        void handle.interrupt().catch(() => undefined);
+        throw new DOMException('turn/start: aborted; the turn was interrupted', 'AbortError');
+      }
+      return handle;
     } finally {
       release();
     }

@@ -25,17 +25,6 @@ async function readyConnection(config: ConstructorParameters<typeof RpcConnectio
   return { transport, connection };
 }
 
-function nextRequest(transport: FakeTransport, method: string): Promise<JsonRpcRequest> {
-  return new Promise((resolve) => {
-    const subscription = transport.sent$.subscribe((message) => {
-      if ('method' in message && message.method === method && 'id' in message) {
-        subscription.unsubscribe();
-        resolve(message as JsonRpcRequest);
-      }
-    });
-  });
-}
-
 describe('RpcConnection', () => {
   it('initializes, then sends the initialized notification and becomes ready', async () => {
     const { transport, connection } = await readyConnection();

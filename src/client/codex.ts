@@ -136,7 +136,7 @@ export class Codex implements AsyncDisposable {
 
   /** The cold Observable form of `request`: sends on subscribe (so `retryOnOverload` can resend). */
   request$<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Observable<ResultOf<M>> {
-    return defer(() => from(this.start())).pipe(switchMap(({ connection }) => connection.request$(method, ...args)));
+    return this.fromSession(({ connection }) => connection.request$(method, ...args));
   }
 
   /** Registers (or removes) the handler of one kind of server request. */

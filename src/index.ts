@@ -20,7 +20,7 @@ export type { CodexConfig, RemoteServer } from './client/codex-config.js';
 export { Thread } from './client/thread.js';
 export { TurnHandle } from './client/turn-handle.js';
 export type { TurnOptions } from './client/turn-options.js';
-export type { TurnResult } from './client/turn-result.js';
+export type { TurnResult } from './turns/turn-result.js';
 export { Sandbox } from './client/sandbox.js';
 export { ApprovalMode, type ApprovalSettings } from './client/approval-mode.js';
 export {
@@ -42,8 +42,8 @@ export {
   type ConnectionDiagnostic,
   type ConnectionState,
   type RequestOptions,
-} from './client/rpc-connection.js';
-export { DEFAULT_RPC_CONNECTION_CONFIG, type RpcConnectionConfig } from './client/rpc-connection-config.js';
+} from './connection/rpc-connection.js';
+export { DEFAULT_RPC_CONNECTION_CONFIG, type RpcConnectionConfig } from './connection/rpc-connection-config.js';
 export type {
   Answer,
   IncomingServerRequest,
@@ -52,12 +52,12 @@ export type {
   ServerRequestHandlers,
   ServerRequestMethod,
   ServerRequestResult,
-} from './client/server-request.js';
-export { defaultServerRequestAnswer, type DefaultAnswer } from './client/default-server-request-answers.js';
+} from './connection/server-request.js';
+export { defaultServerRequestAnswer, type DefaultAnswer } from './connection/default-server-request-answers.js';
 
 // Operators
-export { TurnRouter } from './operators/turn-router.js';
-export { toTurnResult, type ToTurnResultConfig } from './operators/to-turn-result.js';
+export { TurnRouter } from './turns/turn-router.js';
+export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
 export {
   retryOnOverload,
   overloadDelayMs,
@@ -70,8 +70,8 @@ export { completedItems } from './operators/completed-items.js';
 export { itemsOfType, type ItemOfType } from './operators/items-of-type.js';
 export { commandOutput, type CommandOutputChunk } from './operators/command-output.js';
 export { ofMethod } from './operators/of-method.js';
-export { finalResponse } from './operators/final-response.js';
-export { turnIdOf, type TurnEvent } from './operators/turn-event.js';
+export { finalResponse } from './turns/final-response.js';
+export { turnIdOf, type TurnEvent } from './turns/turn-event.js';
 
 // Transports
 export type { Transport } from './transport/transport.js';
@@ -84,7 +84,7 @@ export type {
   JsonRpcRequest,
   JsonRpcSuccess,
   RequestId,
-} from './transport/json-rpc-message.js';
+} from './jsonrpc/json-rpc-message.js';
 export { StdioTransport, type StdioTransportOptions } from './transport/stdio-transport.js';
 export {
   WebSocketTransport,
@@ -107,15 +107,15 @@ export {
   InternalRpcError,
   ServerBusyError,
   jsonRpcErrorFrom,
-} from './errors/json-rpc-error.js';
+} from './jsonrpc/json-rpc-error.js';
 export { TransportClosedError, type TransportClosedDetails } from './errors/transport-closed-error.js';
 export { AuthenticationError } from './errors/authentication-error.js';
 export { DecodeError } from './errors/decode-error.js';
 export { RequestTimeoutError } from './errors/request-timeout-error.js';
 export { ConnectionStateError } from './errors/connection-state-error.js';
 export { CodexBinaryNotFoundError, type CodexBinaryAttempt } from './errors/codex-binary-not-found-error.js';
-export { TurnFailedError } from './errors/turn-failed-error.js';
-export { IncompleteTurnError } from './errors/incomplete-turn-error.js';
+export { TurnFailedError } from './turns/turn-failed-error.js';
+export { IncompleteTurnError } from './turns/incomplete-turn-error.js';
 
 // Protocol: every generated codec and type, and the method maps
 /**

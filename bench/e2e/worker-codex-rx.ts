@@ -1,6 +1,6 @@
 // codex-rx: one Codex (one app-server over stdio), N threads, N concurrent thread.run.
 import { Codex } from '../../src/client/codex.js';
-import type { TurnResult } from '../../src/client/turn-result.js';
+import type { TurnResult } from '../../src/turns/turn-result.js';
 import { report, runBatches, workerSettings } from './worker-env.js';
 
 const settings = workerSettings();

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { displayCommand } from '../../src/cli/display-command.js';
-import { errorLine } from '../../src/cli/error-line.js';
-import { formatDuration } from '../../src/cli/format-duration.js';
-import { wrapText } from '../../src/cli/wrap-text.js';
+import { displayCommand } from '../../src/cli/shared/display-command.js';
+import { errorLine } from '../../src/cli/shared/error-line.js';
+import { formatDuration } from '../../src/cli/shared/format-duration.js';
+import { wrapText } from '../../src/cli/shared/wrap-text.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 
 describe('CLI helpers', () => {

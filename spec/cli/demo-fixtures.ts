@@ -1,7 +1,7 @@
-import type { ApprovalEvent } from '../../src/cli/answer-approvals.js';
-import type { DemoEvent } from '../../src/cli/demo-event.js';
-import type { TurnResult } from '../../src/client/turn-result.js';
-import type { TurnEvent } from '../../src/operators/turn-event.js';
+import type { ApprovalEvent } from '../../src/cli/shared/answer-approvals.js';
+import type { DemoEvent } from '../../src/cli/demo/demo-event.js';
+import type { TurnResult } from '../../src/turns/turn-result.js';
+import type { TurnEvent } from '../../src/turns/turn-event.js';
 import { agentDelta, agentMessage, commandItem, itemCompleted, tokenUsageUpdated, turnCompleted, turnStarted, usage } from '../operators/fixtures.js';
 
 export const T0 = 1_800_000_000_000;

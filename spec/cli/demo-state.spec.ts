@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { from, lastValueFrom, scan, toArray } from 'rxjs';
-import type { DemoEvent } from '../../src/cli/demo-event.js';
-import { reduceDemoState, type DemoState } from '../../src/cli/demo-state.js';
-import { initialDemoState } from '../../src/cli/initial-demo-state.js';
+import type { DemoEvent } from '../../src/cli/demo/demo-event.js';
+import { reduceDemoState, type DemoState } from '../../src/cli/demo/demo-state.js';
+import { initialDemoState } from '../../src/cli/demo/initial-demo-state.js';
 import { approval, begin, commandDone, completed, delta, messageDone, result, started, T0, TASKS, tokens } from './demo-fixtures.js';
 
 function reduceAll(events: DemoEvent[]): Promise<DemoState[]> {

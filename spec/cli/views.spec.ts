@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { stripVTControlCharacters } from 'node:util';
 import { createColors } from 'picocolors';
-import type { DemoEvent } from '../../src/cli/demo-event.js';
-import { reduceDemoState, type DemoState } from '../../src/cli/demo-state.js';
-import { initialDemoState } from '../../src/cli/initial-demo-state.js';
-import { renderLiveView, type LiveViewOptions } from '../../src/cli/live-view.js';
-import { plainViewLines } from '../../src/cli/plain-view.js';
-import { summaryTable } from '../../src/cli/summary-table.js';
+import type { DemoEvent } from '../../src/cli/demo/demo-event.js';
+import { reduceDemoState, type DemoState } from '../../src/cli/demo/demo-state.js';
+import { initialDemoState } from '../../src/cli/demo/initial-demo-state.js';
+import { renderLiveView, type LiveViewOptions } from '../../src/cli/demo/live-view.js';
+import { plainViewLines } from '../../src/cli/demo/plain-view.js';
+import { summaryTable } from '../../src/cli/demo/summary-table.js';
 import { approval, begin, completed, delta, messageDone, result, started, T0, TASKS, tokens } from './demo-fixtures.js';
 
 const plain = createColors(false);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputs } from '../../src/client/run-input.js';
-import { InvalidParamsError } from '../../src/errors/json-rpc-error.js';
+import { InvalidParamsError } from '../../src/jsonrpc/json-rpc-error.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import { response } from '../../src/testing/script/response.js';
 import { startScriptedCodex, type ScriptedCodex } from '../../src/testing/scripted-codex.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { lastValueFrom, takeWhile, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
-import { RpcConnection, type ConnectionDiagnostic } from '../../src/client/rpc-connection.js';
+import { RpcConnection, type ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { filter, firstValueFrom, lastValueFrom, merge, toArray } from 'rxjs';
-import { TurnFailedError } from '../../src/errors/turn-failed-error.js';
+import { TurnFailedError } from '../../src/turns/turn-failed-error.js';
 import { agentTextDeltas } from '../../src/operators/agent-text-deltas.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';

@@ -8,8 +8,8 @@ import {
   jsonRpcErrorFrom,
   MethodNotFoundError,
   ServerBusyError,
-} from '../../src/errors/json-rpc-error.js';
-import { TurnFailedError } from '../../src/errors/turn-failed-error.js';
+} from '../../src/jsonrpc/json-rpc-error.js';
+import { TurnFailedError } from '../../src/turns/turn-failed-error.js';
 import { isRetryableError } from '../../src/operators/is-retryable-error.js';
 
 describe('isRetryableError', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { defer, type Observable } from 'rxjs';
 import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import type { RunHelpers, TestScheduler } from 'rxjs/testing';
-import { InvalidParamsError, JsonRpcError, ServerBusyError } from '../../src/errors/json-rpc-error.js';
+import { InvalidParamsError, JsonRpcError, ServerBusyError } from '../../src/jsonrpc/json-rpc-error.js';
 import {
   DEFAULT_RETRY_ON_OVERLOAD_CONFIG,
   overloadDelayMs,

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
-import type { ConnectionDiagnostic } from '../../src/client/rpc-connection.js';
+import type { ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import type { TurnHandle } from '../../src/client/turn-handle.js';
 import { DecodeError } from '../../src/errors/decode-error.js';
 import { agentTextDeltas } from '../../src/operators/agent-text-deltas.js';
-import type { JsonRpcMessage } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTurnServer } from '../support/fake-turn-server.js';
 import { UnhandledErrorWatch, settle } from '../support/no-unhandled-errors.js';
 

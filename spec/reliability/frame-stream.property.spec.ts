@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { RpcConnection, type ConnectionDiagnostic } from '../../src/client/rpc-connection.js';
-import type { TurnEvent } from '../../src/operators/turn-event.js';
-import { TurnRouter } from '../../src/operators/turn-router.js';
-import type { JsonRpcMessage } from '../../src/transport/json-rpc-message.js';
+import { RpcConnection, type ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
+import type { TurnEvent } from '../../src/turns/turn-event.js';
+import { TurnRouter } from '../../src/turns/turn-router.js';
+import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { ByteStreamTransport } from '../support/byte-stream-transport.js';
 import { turnFrames } from '../support/fake-turn-server.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
-import { InvalidParamsError, ServerBusyError } from '../../src/errors/json-rpc-error.js';
+import { InvalidParamsError, ServerBusyError } from '../../src/jsonrpc/json-rpc-error.js';
 import { RequestTimeoutError } from '../../src/errors/request-timeout-error.js';
 import { retryOnOverload } from '../../src/operators/retry-on-overload.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';

@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import { HeldFrameStream } from '../../src/transport/held-frame-stream.js';
-import type { JsonRpcMessage, JsonRpcRequest } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage, JsonRpcRequest } from '../../src/jsonrpc/json-rpc-message.js';
 import type { Transport } from '../../src/transport/transport.js';
 import type { TransportDiagnostic } from '../../src/transport/transport-diagnostic.js';
 

@@ -1,4 +1,4 @@
-import type { JsonRpcMessage, JsonRpcRequest } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage, JsonRpcRequest } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTransport } from './fake-transport.js';
 
 const INITIALIZE_RESULT = { userAgent: 'fake-turn-server/0.0.1', codexHome: '/tmp/fake', platformFamily: 'unix', platformOs: 'linux' };

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { JsonRpcMessage, JsonRpcRequest } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage, JsonRpcRequest } from '../../src/jsonrpc/json-rpc-message.js';
 import type { Transport } from '../../src/transport/transport.js';
 import type { TransportDiagnostic } from '../../src/transport/transport-diagnostic.js';
 

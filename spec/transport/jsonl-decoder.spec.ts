@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { JsonRpcMessage } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { JsonlDecoder } from '../../src/transport/jsonl-decoder.js';
 import type { TransportDiagnostic } from '../../src/transport/transport-diagnostic.js';
 

@@ -6,7 +6,7 @@ import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { CodexBinaryNotFoundError } from '../../src/errors/codex-binary-not-found-error.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import { resolveCodexBinary } from '../../src/transport/codex-binary.js';
-import type { JsonRpcMessage } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { StdioTransport } from '../../src/transport/stdio-transport.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { UnixSocketTransport } from '../../src/transport/unix-socket-transport.js';

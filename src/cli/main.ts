@@ -2,14 +2,14 @@
 // The `codex-rx` command line: `run` one turn, or watch the `demo`. See `codex-rx --help`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { APPROVAL_CHOICES } from './approval-choices.js';
-import { demoCommand } from './demo-command.js';
-import { errorLine } from './error-line.js';
-import { ExitCode } from './exit-code.js';
-import { runCommand } from './run-command.js';
-import { SANDBOX_CHOICES } from './sandbox-choices.js';
-import { SCRIPT_ENV } from './scripted-reply.js';
-import { UsageError } from './usage-error.js';
+import { APPROVAL_CHOICES } from './shared/approval-choices.js';
+import { demoCommand } from './demo/demo-command.js';
+import { errorLine } from './shared/error-line.js';
+import { ExitCode } from './shared/exit-code.js';
+import { runCommand } from './run/run-command.js';
+import { SANDBOX_CHOICES } from './shared/sandbox-choices.js';
+import { SCRIPT_ENV } from './shared/scripted-reply.js';
+import { UsageError } from './shared/usage-error.js';
 
 // ../../package.json from both src/cli (tsx) and dist/cli (built).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

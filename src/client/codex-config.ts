@@ -1,6 +1,6 @@
 import type { Transport } from '../transport/transport.js';
 import type { WebSocketToken } from '../transport/websocket-transport.js';
-import type { RpcConnectionConfig } from './rpc-connection-config.js';
+import type { RpcConnectionConfig } from '../connection/rpc-connection-config.js';
 
 /**
  * A running app-server to connect to instead of launching one.

@@ -14,7 +14,7 @@ import type {
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
-import { TurnRouter } from '../operators/turn-router.js';
+import { TurnRouter } from '../turns/turn-router.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
 import { UnixSocketTransport } from '../transport/unix-socket-transport.js';
@@ -22,9 +22,9 @@ import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { approvalParams, ApprovalMode } from './approval-mode.js';
 import type { CodexConfig, RemoteServer } from './codex-config.js';
 import { ChatgptLoginHandle, DeviceCodeLoginHandle } from './login-handle.js';
-import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from './rpc-connection.js';
+import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from '../connection/rpc-connection.js';
 import { sandboxMode, type Sandbox } from './sandbox.js';
-import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from './server-request.js';
+import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from '../connection/server-request.js';
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
 import { Thread } from './thread.js';
 

@@ -1,7 +1,7 @@
 import { ReplaySubject, filter, firstValueFrom, take, type Observable } from 'rxjs';
 import type { AccountLoginCompletedNotification, CancelLoginAccountResponse } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
-import type { RequestOptions, RpcConnection } from './rpc-connection.js';
+import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 
 /**
  * An interactive login in progress (browser or device code). `wait()` resolves with the

@@ -1,4 +1,4 @@
-import { InvalidParamsError } from '../errors/json-rpc-error.js';
+import { InvalidParamsError } from '../jsonrpc/json-rpc-error.js';
 import type { SandboxMode, SandboxPolicy } from '../protocol/generated/codecs.js';
 
 /**

@@ -5,16 +5,16 @@ import type {
   ThreadSetNameResponse,
   TurnStartParams,
 } from '../protocol/generated/codecs.js';
-import { toTurnResult } from '../operators/to-turn-result.js';
-import type { TurnEvent } from '../operators/turn-event.js';
-import type { TurnRouter } from '../operators/turn-router.js';
+import { toTurnResult } from '../turns/to-turn-result.js';
+import type { TurnEvent } from '../turns/turn-event.js';
+import type { TurnRouter } from '../turns/turn-router.js';
 import { approvalParams } from './approval-mode.js';
-import type { RequestOptions, RpcConnection } from './rpc-connection.js';
+import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import { sandboxPolicy } from './sandbox.js';
 import { TurnHandle } from './turn-handle.js';
 import type { TurnOptions } from './turn-options.js';
-import type { TurnResult } from './turn-result.js';
+import type { TurnResult } from '../turns/turn-result.js';
 
 /**
  * A conversation: turns run in it one after another, and it keeps their history.

@@ -1,10 +1,10 @@
 import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
 import type { TurnInterruptResponse, TurnSteerResponse } from '../protocol/generated/codecs.js';
-import { toTurnResult } from '../operators/to-turn-result.js';
-import type { TurnEvent } from '../operators/turn-event.js';
-import type { RequestOptions, RpcConnection } from './rpc-connection.js';
+import { toTurnResult } from '../turns/to-turn-result.js';
+import type { TurnEvent } from '../turns/turn-event.js';
+import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
-import type { TurnResult } from './turn-result.js';
+import type { TurnResult } from '../turns/turn-result.js';
 
 /**
  * A running turn: its events, its result, and the controls to steer or interrupt it.

@@ -1,5 +1,5 @@
-import { JsonRpcError, ServerBusyError } from '../errors/json-rpc-error.js';
-import { TurnFailedError } from '../errors/turn-failed-error.js';
+import { JsonRpcError, ServerBusyError } from '../jsonrpc/json-rpc-error.js';
+import { TurnFailedError } from '../turns/turn-failed-error.js';
 
 /**
  * Whether an error is a transient overload worth retrying: a `ServerBusyError` (JSON-RPC -32001,

@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Subject, type Observable } from 'rxjs';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { resolveCodexBinary } from './codex-binary.js';
-import type { JsonRpcMessage } from './json-rpc-message.js';
+import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { JsonRpcMessage } from './json-rpc-message.js';
+import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
 
 /**

@@ -4,7 +4,7 @@ import { Subject, type Observable } from 'rxjs';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
-import type { JsonRpcMessage } from './json-rpc-message.js';
+import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';

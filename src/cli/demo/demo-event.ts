@@ -1,7 +1,7 @@
-import type { TurnResult } from '../client/turn-result.js';
-import type { TurnEvent } from '../operators/turn-event.js';
-import type { ApprovalEvent } from './answer-approvals.js';
-import type { InterruptSignal } from './interrupt-signals.js';
+import type { TurnResult } from '../../turns/turn-result.js';
+import type { TurnEvent } from '../../turns/turn-event.js';
+import type { ApprovalEvent } from '../shared/answer-approvals.js';
+import type { InterruptSignal } from '../shared/interrupt-signals.js';
 
 /**
  * Everything that changes what the demo shows, merged into one stream and reduced with `scan`

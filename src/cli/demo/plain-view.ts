@@ -1,7 +1,7 @@
-import type { Colors } from './colors.js';
+import type { Colors } from '../shared/colors.js';
 import type { DemoState, LaneState, MessageView } from './demo-state.js';
-import { formatDuration } from './format-duration.js';
-import { wrapText } from './wrap-text.js';
+import { formatDuration } from '../shared/format-duration.js';
+import { wrapText } from '../shared/wrap-text.js';
 
 /** Where plain lines wrap (CI logs have no width; this keeps them readable). */
 const TEXT_WIDTH = 76;

@@ -1,5 +1,5 @@
 import { concat, EMPTY, from, map, mergeMap, of, type Observable } from 'rxjs';
-import type { IncomingServerRequest } from '../client/server-request.js';
+import type { IncomingServerRequest } from '../../connection/server-request.js';
 import { displayCommand } from './display-command.js';
 
 /** Something the server wants the client to approve before the agent goes on. */

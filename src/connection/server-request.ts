@@ -1,6 +1,6 @@
 import type { ObservableInput } from 'rxjs';
 import type { ServerRequestMap } from '../protocol/generated/methods.js';
-import type { RequestId } from '../transport/json-rpc-message.js';
+import type { RequestId } from '../jsonrpc/json-rpc-message.js';
 
 /**
  * A method the server may call on the client (approvals, user input, tool calls, …).

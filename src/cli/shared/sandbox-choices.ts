@@ -1,4 +1,4 @@
-import { Sandbox } from '../client/sandbox.js';
+import { Sandbox } from '../../client/sandbox.js';
 
 /**
  * The `--sandbox` values and the presets they stand for. The CLI spells `full-access` without

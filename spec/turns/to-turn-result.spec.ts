@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { TestScheduler } from 'rxjs/testing';
-import type { TurnResult } from '../../src/client/turn-result.js';
-import { IncompleteTurnError } from '../../src/errors/incomplete-turn-error.js';
-import { TurnFailedError } from '../../src/errors/turn-failed-error.js';
-import { toTurnResult } from '../../src/operators/to-turn-result.js';
+import type { TurnResult } from '../../src/turns/turn-result.js';
+import { IncompleteTurnError } from '../../src/turns/incomplete-turn-error.js';
+import { TurnFailedError } from '../../src/turns/turn-failed-error.js';
+import { toTurnResult } from '../../src/turns/to-turn-result.js';
 import type { ThreadItem, TurnError } from '../../src/protocol/generated/codecs.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
@@ -18,7 +18,7 @@ import {
   turnCompleted,
   turnStarted,
   usage,
-} from './fixtures.js';
+} from '../operators/fixtures.js';
 
 const commentary = agentMessage('m1', 'Let me look.', 'commentary');
 const command = commandItem('c1', 'ls', 0);

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
-import type { Colors } from './colors.js';
+import type { Colors } from '../shared/colors.js';
 import type { LaneState } from './demo-state.js';
-import { formatDuration } from './format-duration.js';
+import { formatDuration } from '../shared/format-duration.js';
 
 /**
  * The demo's closing table: one row per thread, from its `TurnResult` (status, items, token

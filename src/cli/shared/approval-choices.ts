@@ -1,4 +1,4 @@
-import { ApprovalMode } from '../client/approval-mode.js';
+import { ApprovalMode } from '../../client/approval-mode.js';
 
 /**
  * The `--approval` values and the presets they stand for (kebab-case, as command-line options

@@ -1,7 +1,7 @@
-import type { Colors } from './colors.js';
+import type { Colors } from '../shared/colors.js';
 import type { DemoState, ItemView, LaneState, LaneStatus } from './demo-state.js';
-import { formatDuration } from './format-duration.js';
-import { wrapText } from './wrap-text.js';
+import { formatDuration } from '../shared/format-duration.js';
+import { wrapText } from '../shared/wrap-text.js';
 
 /** How the live view is laid out and what it says about the run. */
 export interface LiveViewOptions {

@@ -15,23 +15,23 @@ import {
   tap,
   type Subscription,
 } from 'rxjs';
-import type { ApprovalMode } from '../client/approval-mode.js';
-import type { ThreadOptions } from '../client/codex.js';
-import type { Sandbox } from '../client/sandbox.js';
-import { TurnFailedError } from '../errors/turn-failed-error.js';
-import { toTurnResult } from '../operators/to-turn-result.js';
-import type { TurnEvent } from '../operators/turn-event.js';
-import { answerApprovals, type ApprovalRequest } from './answer-approvals.js';
-import { askYesNo } from './ask-yes-no.js';
-import { errorLine } from './error-line.js';
-import { ExitCode } from './exit-code.js';
-import { interruptSignals, type InterruptSignal } from './interrupt-signals.js';
+import type { ApprovalMode } from '../../client/approval-mode.js';
+import type { ThreadOptions } from '../../client/codex.js';
+import type { Sandbox } from '../../client/sandbox.js';
+import { TurnFailedError } from '../../turns/turn-failed-error.js';
+import { toTurnResult } from '../../turns/to-turn-result.js';
+import type { TurnEvent } from '../../turns/turn-event.js';
+import { answerApprovals, type ApprovalRequest } from '../shared/answer-approvals.js';
+import { askYesNo } from '../shared/ask-yes-no.js';
+import { errorLine } from '../shared/error-line.js';
+import { ExitCode } from '../shared/exit-code.js';
+import { interruptSignals, type InterruptSignal } from '../shared/interrupt-signals.js';
 import { jsonLinesWriter } from './json-lines-writer.js';
-import { openCodex, type CliCodex, type CliServerOptions } from './open-codex.js';
-import { scriptedReply } from './scripted-reply.js';
-import { signalExitCode } from './signal-exit-code.js';
+import { openCodex, type CliCodex, type CliServerOptions } from '../shared/open-codex.js';
+import { scriptedReply } from '../shared/scripted-reply.js';
+import { signalExitCode } from '../shared/signal-exit-code.js';
 import { textWriter } from './text-writer.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 
 /** Options of `codex-rx run`, as parsed from the command line. */
 export interface RunOptions extends CliServerOptions {

@@ -1,4 +1,4 @@
-import type { JsonRpcErrorObject } from '../transport/json-rpc-message.js';
+import type { JsonRpcErrorObject } from './json-rpc-message.js';
 
 /**
  * An error answer to a JSON-RPC request. Subclasses name the standard codes so callers can

@@ -1,4 +1,4 @@
-import type { Codex } from '../client/codex.js';
+import type { Codex } from '../../client/codex.js';
 import { NotSignedInError } from './not-signed-in-error.js';
 
 /**

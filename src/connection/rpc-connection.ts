@@ -3,7 +3,7 @@ import type * as t from 'io-ts';
 import { Observable, Subject, from, isObservable, take, type Subscription } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
-import { InvalidParamsError, MethodNotFoundError, jsonRpcErrorFrom } from '../errors/json-rpc-error.js';
+import { InvalidParamsError, MethodNotFoundError, jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
@@ -23,7 +23,7 @@ import type {
   JsonRpcRequest,
   JsonRpcSuccess,
   RequestId,
-} from '../transport/json-rpc-message.js';
+} from '../jsonrpc/json-rpc-message.js';
 import type { Transport } from '../transport/transport.js';
 import type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
 import { withDefaults } from '../internal/with-defaults.js';

@@ -3,10 +3,10 @@ import { defer, map, Subject, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { DecodeError } from '../../src/errors/decode-error.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
-import { toTurnResult } from '../../src/operators/to-turn-result.js';
-import type { TurnEvent } from '../../src/operators/turn-event.js';
-import { TurnRouter } from '../../src/operators/turn-router.js';
-import type { TurnResult } from '../../src/client/turn-result.js';
+import { toTurnResult } from '../../src/turns/to-turn-result.js';
+import type { TurnEvent } from '../../src/turns/turn-event.js';
+import { TurnRouter } from '../../src/turns/turn-router.js';
+import type { TurnResult } from '../../src/turns/turn-result.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
   agentDelta,
@@ -20,7 +20,7 @@ import {
   turnCompleted,
   turnStarted,
   usage,
-} from './fixtures.js';
+} from '../operators/fixtures.js';
 
 /** Two turns of two threads: u1 (t1) and u2 (t2). */
 const events: Record<string, ServerNotification> = {

@@ -1,12 +1,12 @@
-import { ApprovalMode } from '../client/approval-mode.js';
-import { Sandbox } from '../client/sandbox.js';
-import type { RecordedRequest } from '../testing/recorded-request.js';
-import type { RequestMatcher } from '../testing/mock-responses-server.js';
-import { deltas } from '../testing/script/deltas.js';
-import { execCommand } from '../testing/script/exec-command.js';
-import type { ResponseScript } from '../testing/script/response-script.js';
-import { response } from '../testing/script/response.js';
-import { usage } from '../testing/script/usage.js';
+import { ApprovalMode } from '../../client/approval-mode.js';
+import { Sandbox } from '../../client/sandbox.js';
+import type { RecordedRequest } from '../../testing/recorded-request.js';
+import type { RequestMatcher } from '../../testing/mock-responses-server.js';
+import { deltas } from '../../testing/script/deltas.js';
+import { execCommand } from '../../testing/script/exec-command.js';
+import type { ResponseScript } from '../../testing/script/response-script.js';
+import { response } from '../../testing/script/response.js';
+import { usage } from '../../testing/script/usage.js';
 
 /** One thread of the demo: what it asks, under which settings, and what the scripted model answers. */
 export interface DemoTask {

@@ -1,4 +1,4 @@
-import type { TurnResult } from '../client/turn-result.js';
+import type { TurnResult } from './turn-result.js';
 
 /**
  * A turn ended with status `failed`. The message is the turn's error; the whole result is kept.

@@ -28,24 +28,24 @@ import {
   type Observable,
   type Subscription,
 } from 'rxjs';
-import type { Codex } from '../client/codex.js';
-import { toTurnResult } from '../operators/to-turn-result.js';
-import { answerApprovals } from './answer-approvals.js';
-import { askYesNo } from './ask-yes-no.js';
-import { colorsFor } from './colors.js';
+import type { Codex } from '../../client/codex.js';
+import { toTurnResult } from '../../turns/to-turn-result.js';
+import { answerApprovals } from '../shared/answer-approvals.js';
+import { askYesNo } from '../shared/ask-yes-no.js';
+import { colorsFor } from '../shared/colors.js';
 import type { DemoEvent } from './demo-event.js';
 import { demoTasks, type DemoTask } from './demo-script.js';
 import { reduceDemoState, type DemoState } from './demo-state.js';
 import { initialDemoState } from './initial-demo-state.js';
-import { errorLine } from './error-line.js';
-import { ExitCode } from './exit-code.js';
-import { interruptSignals, type InterruptSignal } from './interrupt-signals.js';
+import { errorLine } from '../shared/error-line.js';
+import { ExitCode } from '../shared/exit-code.js';
+import { interruptSignals, type InterruptSignal } from '../shared/interrupt-signals.js';
 import { renderLiveView } from './live-view.js';
-import { openCodex, type CliCodex } from './open-codex.js';
+import { openCodex, type CliCodex } from '../shared/open-codex.js';
 import { plainViewLines } from './plain-view.js';
-import { signalExitCode } from './signal-exit-code.js';
+import { signalExitCode } from '../shared/signal-exit-code.js';
 import { summaryTable } from './summary-table.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../shared/usage-error.js';
 
 /** Options of `codex-rx demo`. */
 export interface DemoOptions {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { RpcConnection, type ConnectionDiagnostic } from '../../src/client/rpc-connection.js';
+import { RpcConnection, type ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import { ConnectionStateError } from '../../src/errors/connection-state-error.js';
 import {
   InvalidParamsError,
@@ -8,11 +8,11 @@ import {
   JsonRpcError,
   MethodNotFoundError,
   ServerBusyError,
-} from '../../src/errors/json-rpc-error.js';
+} from '../../src/jsonrpc/json-rpc-error.js';
 import { RequestTimeoutError } from '../../src/errors/request-timeout-error.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
-import type { JsonRpcRequest } from '../../src/transport/json-rpc-message.js';
+import type { JsonRpcRequest } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTransport } from '../support/fake-transport.js';
 
 const INITIALIZE_RESULT = { userAgent: 'codex-cli/0.169.0', codexHome: '/tmp/h', platformFamily: 'unix', platformOs: 'linux' };

@@ -1,6 +1,6 @@
 import type { TapObserver } from 'rxjs';
-import type { TurnEvent } from '../operators/turn-event.js';
-import { displayCommand } from './display-command.js';
+import type { TurnEvent } from '../../turns/turn-event.js';
+import { displayCommand } from '../shared/display-command.js';
 
 /**
  * Writes a turn for a person: the agent's text to `stdout` as it streams (a blank line between

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Codex } from '../client/codex.js';
-import type { MockResponsesServer } from '../testing/mock-responses-server.js';
-import { startScriptedCodex } from '../testing/scripted-codex.js';
+import { Codex } from '../../client/codex.js';
+import type { MockResponsesServer } from '../../testing/mock-responses-server.js';
+import { startScriptedCodex } from '../../testing/scripted-codex.js';
 import { ensureSignedIn } from './ensure-signed-in.js';
 import { UsageError } from './usage-error.js';
 

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { map, scan } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { completedItems } from '../../src/operators/completed-items.js';
-import { finalResponse } from '../../src/operators/final-response.js';
+import { finalResponse } from '../../src/turns/final-response.js';
 import type { ThreadItem } from '../../src/protocol/generated/codecs.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
-import { agentMessage, commandItem, itemCompleted, marbleScheduler, planItem, reasoningItem, turnStarted } from './fixtures.js';
+import { agentMessage, commandItem, itemCompleted, marbleScheduler, planItem, reasoningItem, turnStarted } from '../operators/fixtures.js';
 
 describe('finalResponse', () => {
   it('is null without items, or without agent messages', () => {

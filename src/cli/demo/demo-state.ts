@@ -1,9 +1,9 @@
-import type { TurnResult } from '../client/turn-result.js';
-import type { ThreadItem } from '../protocol/generated/codecs.js';
-import type { TurnEvent } from '../operators/turn-event.js';
+import type { TurnResult } from '../../turns/turn-result.js';
+import type { ThreadItem } from '../../protocol/generated/codecs.js';
+import type { TurnEvent } from '../../turns/turn-event.js';
 import type { DemoEvent } from './demo-event.js';
-import { displayCommand } from './display-command.js';
-import type { InterruptSignal } from './interrupt-signals.js';
+import { displayCommand } from '../shared/display-command.js';
+import type { InterruptSignal } from '../shared/interrupt-signals.js';
 
 /** Where a lane's turn stands. */
 export type LaneStatus = 'starting' | 'running' | 'awaitingApproval' | 'completed' | 'failed' | 'interrupted';

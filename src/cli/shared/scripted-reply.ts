@@ -1,9 +1,9 @@
-import { deltas } from '../testing/script/deltas.js';
-import { failed } from '../testing/script/failed.js';
-import { gate } from '../testing/script/gate.js';
-import type { ResponseScript } from '../testing/script/response-script.js';
-import { response } from '../testing/script/response.js';
-import { usage } from '../testing/script/usage.js';
+import { deltas } from '../../testing/script/deltas.js';
+import { failed } from '../../testing/script/failed.js';
+import { gate } from '../../testing/script/gate.js';
+import type { ResponseScript } from '../../testing/script/response-script.js';
+import { response } from '../../testing/script/response.js';
+import { usage } from '../../testing/script/usage.js';
 import { UsageError } from './usage-error.js';
 
 /**

@@ -1,7 +1,7 @@
 import { defer, map, reduce, type OperatorFunction } from 'rxjs';
-import type { TurnResult } from '../client/turn-result.js';
-import { IncompleteTurnError } from '../errors/incomplete-turn-error.js';
-import { TurnFailedError } from '../errors/turn-failed-error.js';
+import type { TurnResult } from './turn-result.js';
+import { IncompleteTurnError } from './incomplete-turn-error.js';
+import { TurnFailedError } from './turn-failed-error.js';
 import type { ThreadItem, ThreadTokenUsage, Turn } from '../protocol/generated/codecs.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { finalResponse } from './final-response.js';

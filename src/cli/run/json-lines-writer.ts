@@ -1,5 +1,5 @@
 import type { TapObserver } from 'rxjs';
-import type { TurnEvent } from '../operators/turn-event.js';
+import type { TurnEvent } from '../../turns/turn-event.js';
 
 /**
  * Writes each event of a turn to `stdout` as one line of JSON, `{"method": …, "params": …}`,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { turnIdOf } from '../../src/operators/turn-event.js';
+import { turnIdOf } from '../../src/turns/turn-event.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
   agentDelta,
@@ -14,7 +14,7 @@ import {
   turnCompleted,
   turnStarted,
   usage,
-} from './fixtures.js';
+} from '../operators/fixtures.js';
 
 describe('turnIdOf', () => {
   it('reads turnId from the params of item and usage notifications', () => {

@@ -1,4 +1,4 @@
-// codex-rx: the public API. This file only re-exports.
+// codex-rx: the public API. This file only re-exports; plumbing is in ./advanced.ts.
 
 /**
  * An RxJS client for the Codex app-server: `Codex` connects, a `Thread` holds a conversation,
@@ -37,13 +37,8 @@ export {
 } from './client/run-input.js';
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './client/login-handle.js';
 export { serverMetadata, MissingServerMetadataError, type ServerMetadata } from './client/server-metadata.js';
-export {
-  RpcConnection,
-  type ConnectionDiagnostic,
-  type ConnectionState,
-  type RequestOptions,
-} from './connection/rpc-connection.js';
-export { DEFAULT_RPC_CONNECTION_CONFIG, type RpcConnectionConfig } from './connection/rpc-connection-config.js';
+export type { ConnectionDiagnostic, RequestOptions } from './connection/rpc-connection.js';
+export type { RpcConnectionConfig } from './connection/rpc-connection-config.js';
 export type {
   Answer,
   IncomingServerRequest,
@@ -56,14 +51,8 @@ export type {
 export { defaultServerRequestAnswer, type DefaultAnswer } from './connection/default-server-request-answers.js';
 
 // Operators
-export { TurnRouter } from './turns/turn-router.js';
 export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
-export {
-  retryOnOverload,
-  overloadDelayMs,
-  DEFAULT_RETRY_ON_OVERLOAD_CONFIG,
-  type RetryOnOverloadConfig,
-} from './operators/retry-on-overload.js';
+export { retryOnOverload, type RetryOnOverloadConfig } from './operators/retry-on-overload.js';
 export { isRetryableError } from './operators/is-retryable-error.js';
 export { agentTextDeltas } from './operators/agent-text-deltas.js';
 export { completedItems } from './operators/completed-items.js';
@@ -71,7 +60,7 @@ export { itemsOfType, type ItemOfType } from './operators/items-of-type.js';
 export { commandOutput, type CommandOutputChunk } from './operators/command-output.js';
 export { ofMethod } from './operators/of-method.js';
 export { finalResponse } from './turns/final-response.js';
-export { turnIdOf, type TurnEvent } from './turns/turn-event.js';
+export type { TurnEvent } from './turns/turn-event.js';
 
 // Transports
 export type { Transport } from './transport/transport.js';
@@ -89,13 +78,11 @@ export { StdioTransport, type StdioTransportOptions } from './transport/stdio-tr
 export {
   WebSocketTransport,
   type WebSocketFactory,
-  type WebSocketTarget,
   type WebSocketToken,
   type WebSocketTransportOptions,
 } from './transport/websocket-transport.js';
 export { UnixSocketTransport, type UnixSocketTransportOptions } from './transport/unix-socket-transport.js';
 export { resolveCodexBinary, type CodexBinaryOptions } from './transport/codex-binary.js';
-export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';
 
 // Errors
 export {
@@ -106,7 +93,6 @@ export {
   InvalidParamsError,
   InternalRpcError,
   ServerBusyError,
-  jsonRpcErrorFrom,
 } from './jsonrpc/json-rpc-error.js';
 export { TransportClosedError, type TransportClosedDetails } from './errors/transport-closed-error.js';
 export { AuthenticationError } from './errors/authentication-error.js';
@@ -136,12 +122,6 @@ export type {
   ServerNotificationMap,
   ServerRequestMap,
 } from './protocol/generated/methods.js';
-export {
-  clientRequestCodecs,
-  serverNotificationCodecs,
-  serverRequestCodecs,
-} from './protocol/generated/methods.js';
-export type { ClientRequestMethod, ParamsArgument, ParamsOf, ResultOf } from './protocol/client-request.js';
+export type { ClientRequestMethod, ParamsOf, ResultOf } from './protocol/client-request.js';
 export type { NotificationOf, ServerNotification, ServerNotificationMethod } from './protocol/server-notification.js';
 export type { UntypedNotification } from './protocol/untyped-notification.js';
-export { validationReport } from './protocol/validation-report.js';

@@ -11,8 +11,6 @@ describe('package entry points', () => {
       'TurnHandle',
       'Sandbox',
       'ApprovalMode',
-      'RpcConnection',
-      'TurnRouter',
       'toTurnResult',
       'retryOnOverload',
       'isRetryableError',
@@ -25,11 +23,32 @@ describe('package entry points', () => {
       'TransportClosedError',
       'DecodeError',
       'protocol',
-      'clientRequestCodecs',
     ]) {
       expect(api[name], name).to.not.equal(undefined);
     }
     expect((api['protocol'] as Record<string, unknown>)['ThreadItem']).to.have.property('decode');
+  });
+
+  it('codex-rx/advanced exposes the plumbing, and codex-rx does not', async () => {
+    const api = (await import('codex-rx')) as Record<string, unknown>;
+    const advanced = (await import('codex-rx/advanced')) as Record<string, unknown>;
+    for (const name of [
+      'RpcConnection',
+      'DEFAULT_RPC_CONNECTION_CONFIG',
+      'TurnRouter',
+      'turnIdOf',
+      'overloadDelayMs',
+      'DEFAULT_RETRY_ON_OVERLOAD_CONFIG',
+      'JsonlDecoder',
+      'jsonRpcErrorFrom',
+      'clientRequestCodecs',
+      'serverNotificationCodecs',
+      'serverRequestCodecs',
+      'validationReport',
+    ]) {
+      expect(advanced[name], name).to.not.equal(undefined);
+      expect(api[name], name).to.equal(undefined);
+    }
   });
 
   it('codex-rx/testing exposes the scripted model and the harness', async () => {

@@ -10,7 +10,6 @@ export interface CliOutcome {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
-  readonly durationMs: number;
 }
 
 /** A running CLI process. */
@@ -37,7 +36,6 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
@@ -49,7 +47,7 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const done = new Promise<CliOutcome>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started }));
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   const waitForStdout = (pattern: RegExp, timeoutMs = 20_000) =>
     new Promise<void>((resolve, reject) => {
@@ -78,9 +76,28 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   return { child, stdout: () => stdout, stderr: () => stderr, waitForStdout, done };
 }
 
-/** Runs `codex-rx ARGS` to the end. */
-export function runCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Promise<CliOutcome> {
-  return startCli(args, env).done;
+/**
+ * Runs `codex-rx ARGS` to the end. A hang guard, not a timing check: a run still going after
+ * `hangAfterMs` is killed (so no process outlives the spec) and the promise rejects.
+ */
+export async function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  hangAfterMs = 50_000,
+): Promise<CliOutcome> {
+  const cli = startCli(args, env);
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      cli.child.kill('SIGKILL');
+      reject(new Error(`codex-rx ${args.join(' ')} still running after ${hangAfterMs} ms:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`));
+    }, hangAfterMs);
+  });
+  try {
+    return await Promise.race([cli.done, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The pids of a process's children, right now (`pgrep -P`, on Linux and macOS alike). */

@@ -14,10 +14,9 @@ function laneLines(stdout: string, title: string): string[] {
 describe('codex-rx demo (the CLI as a child process, against the real app-server)', function () {
   this.timeout(60_000);
 
-  it('without a terminal prints plain lines for the three threads, the approval and the summary table, in seconds', async () => {
+  it('without a terminal prints plain lines for the three threads, the approval and the summary table', async () => {
     const outcome = await runCli(['demo']);
     expect(outcome.code, outcome.stderr).to.equal(0);
-    expect(outcome.durationMs, 'offline, the demo takes seconds').to.be.below(15_000);
     expect(outcome.stderr).to.equal('');
     const { stdout } = outcome;
     // Plain lines, no redrawing.

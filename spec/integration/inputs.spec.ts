@@ -5,7 +5,7 @@ import { inputs } from '../../src/client/run-input.js';
 import { InvalidParamsError } from '../../src/jsonrpc/json-rpc-error.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import { response } from '../../src/testing/script/response.js';
-import { startScriptedCodex, type ScriptedCodex } from '../../src/testing/scripted-codex.js';
+import { scriptedCodexPerTest } from '../support/scripted-codex-per-test.js';
 
 // A 1×1 transparent PNG.
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -20,13 +20,9 @@ function userSpans(request: { input: ReadonlyArray<Record<string, unknown>> }): 
 
 describe('turn inputs against the real app-server', function () {
   this.timeout(60_000);
-  let scripted: ScriptedCodex;
-  beforeEach(async () => {
-    scripted = await startScriptedCodex();
+  const scripted = scriptedCodexPerTest();
+  beforeEach(() => {
     scripted.mock.enqueue(response(assistantMessage('seen')));
-  });
-  afterEach(async () => {
-    await scripted.dispose();
   });
 
   it('sends a local image and a remote image to the model as PNG data URLs, with the text', async () => {

@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import { response } from '../../src/testing/script/response.js';
-import { startScriptedCodex, type ScriptedCodex } from '../../src/testing/scripted-codex.js';
+import { scriptedCodexPerTest } from '../support/scripted-codex-per-test.js';
 
 describe('thread lifecycle and account against the real app-server', function () {
   this.timeout(60_000);
-  let scripted: ScriptedCodex;
-  beforeEach(async () => {
-    scripted = await startScriptedCodex();
-  });
-  afterEach(async () => {
-    await scripted.dispose();
-  });
+  const scripted = scriptedCodexPerTest();
 
   it('names, reads, lists, resumes, forks, archives and unarchives threads', async () => {
     const { codex, mock } = scripted;
@@ -75,8 +69,7 @@ describe('thread lifecycle and account against the real app-server', function ()
 
   it('logs in with an API key, reads the account, and logs out', async () => {
     // A provider that needs OpenAI auth: otherwise the server reports no account at all.
-    await scripted.dispose();
-    scripted = await startScriptedCodex({ harness: { config: { model_providers: { codex_rx_mock: { requires_openai_auth: true } } } } });
+    await scripted.restart({ harness: { config: { model_providers: { codex_rx_mock: { requires_openai_auth: true } } } } });
     const { codex } = scripted;
     expect((await codex.account()).account ?? null).to.equal(null);
     await codex.loginApiKey('sk-test-not-a-real-key');

@@ -9,17 +9,11 @@ import { failed } from '../../src/testing/script/failed.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
 import { usage } from '../../src/testing/script/usage.js';
-import { startScriptedCodex, type ScriptedCodex } from '../../src/testing/scripted-codex.js';
+import { scriptedCodexPerTest } from '../support/scripted-codex-per-test.js';
 
 describe('turns against the real app-server', function () {
   this.timeout(60_000);
-  let scripted: ScriptedCodex;
-  beforeEach(async () => {
-    scripted = await startScriptedCodex();
-  });
-  afterEach(async () => {
-    await scripted.dispose();
-  });
+  const scripted = scriptedCodexPerTest();
 
   it('run() returns the model text, its items and usage; the model saw model, stream and the user text', async () => {
     scripted.mock.enqueue(response(assistantMessage('Hello from the mock'), usage({ inputTokens: 12, outputTokens: 4 })));

@@ -9,7 +9,7 @@ import { assistantMessage } from '../../src/testing/script/assistant-message.js'
 import { deltas } from '../../src/testing/script/deltas.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
-import { startScriptedCodex, type ScriptedCodex } from '../../src/testing/scripted-codex.js';
+import { scriptedCodexPerTest } from '../support/scripted-codex-per-test.js';
 import { FakeTurnServer } from '../support/fake-turn-server.js';
 
 const OVERLOADED = { error: { code: -32001, message: 'Server overloaded; retry later.' } };
@@ -89,13 +89,7 @@ describe('overload, timeouts and cancellation', function () {
   });
 
   describe('cancellation against the real server', () => {
-    let scripted: ScriptedCodex;
-    beforeEach(async () => {
-      scripted = await startScriptedCodex();
-    });
-    afterEach(async () => {
-      await scripted.dispose();
-    });
+    const scripted = scriptedCodexPerTest();
 
     function turnCompleted(codex: Codex) {
       return firstValueFrom(

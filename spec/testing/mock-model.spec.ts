@@ -15,6 +15,7 @@ import { gate } from '../../src/testing/script/gate.js';
 import { httpError } from '../../src/testing/script/http-error.js';
 import { response } from '../../src/testing/script/response.js';
 import { usage } from '../../src/testing/script/usage.js';
+import { isProcessAlive } from '../support/server-processes.js';
 
 const CODEX_BINARY = fileURLToPath(
   new URL('../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex', import.meta.url),
@@ -63,19 +64,38 @@ class RawAppServerClient {
     );
   }
 
-  /** Spawns the app-server for `harness` and performs the initialize handshake. */
-  static async start(harness: AppServerHarness): Promise<RawAppServerClient> {
+  /**
+   * Spawns the app-server for `harness` and performs the initialize handshake. When the handshake
+   * fails or times out the child is stopped before the error is thrown: nobody else holds it.
+   * `command` replaces the server and `spawned` sees its pid, for specs of this client itself.
+   */
+  static async start(
+    harness: AppServerHarness,
+    {
+      command = [CODEX_BINARY, 'app-server', '--listen', 'stdio://', '--strict-config'],
+      initializeTimeoutMs = 10_000,
+      spawned = (_pid: number | undefined): void => undefined,
+    } = {},
+  ): Promise<RawAppServerClient> {
     // --strict-config makes the server reject any key of the harness config it does not know.
-    const child = spawn(CODEX_BINARY, ['app-server', '--listen', 'stdio://', '--strict-config'], {
+    const [bin, ...args] = command;
+    const child = spawn(bin!, args, {
       cwd: harness.workspace,
       env: { ...process.env, ...harness.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    spawned(child.pid);
     const client = new RawAppServerClient(child);
-    await client.request('initialize', {
-      clientInfo: { name: 'codex-rx-spec', version: '0.0.0' },
-      capabilities: { experimentalApi: true },
-    });
+    try {
+      await client.request(
+        'initialize',
+        { clientInfo: { name: 'codex-rx-spec', version: '0.0.0' }, capabilities: { experimentalApi: true } },
+        initializeTimeoutMs,
+      );
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
     client.notify('initialized');
     return client;
   }
@@ -413,6 +433,34 @@ describe('scripted mock model driving the real app-server', function () {
     const models = await client.request('model/list', {});
     expect(models.data).to.be.an('array');
     expect(harness.mock.allRequests).to.have.length(0);
+  });
+});
+
+describe('RawAppServerClient (the raw stdio client of these specs)', function () {
+  this.timeout(20_000);
+
+  let harness: AppServerHarness | undefined;
+
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+  });
+
+  it('stops the server it spawned when initialize gets no answer', async () => {
+    harness = await AppServerHarness.create();
+    // A server that reads its requests and never answers: the real one cannot be made to stay silent.
+    const silent = [process.execPath, '-e', 'process.stdin.resume()'];
+    let pid: number | undefined;
+
+    const error = await RawAppServerClient.start(harness, { command: silent, initializeTimeoutMs: 500, spawned: (p) => (pid = p) }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.include('no matching message within 500 ms');
+    expect(pid).to.be.a('number');
+    expect(isProcessAlive(pid!), `process ${pid} still running`).to.equal(false);
   });
 });
 

@@ -120,7 +120,6 @@ describe('the protocol end to end over each transport, against the real app-serv
       await connection.initialize({ clientInfo: { name: 'codex-rx-spec', version: '0.0.0' } });
       // command/exec answers only when the command ends: a request that stays pending.
       const pending = connection.request('command/exec', { command: ['sleep', '30'], cwd: harness.workspace });
-      await new Promise((resolve) => setTimeout(resolve, 200));
       process.kill(transport.pid!, 'SIGKILL');
       const error = (await pending.catch((e: unknown) => e)) as TransportClosedError;
       expect(error).to.be.instanceOf(TransportClosedError);

@@ -2,12 +2,11 @@
 // The `codex-rx` command line: `run` one turn, or watch the `demo`. See `codex-rx --help`.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { APPROVAL_CHOICES } from './shared/approval-choices.js';
+import { APPROVAL_CHOICES, SANDBOX_CHOICES } from './shared/option-choices.js';
 import { demoCommand } from './demo/demo-command.js';
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
 import { runCommand } from './run/run-command.js';
-import { SANDBOX_CHOICES } from './shared/sandbox-choices.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
 

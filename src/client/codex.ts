@@ -14,6 +14,7 @@ import type {
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
+import { pickDefined } from '../internal/pick-defined.js';
 import { TurnRouter } from '../turns/turn-router.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
@@ -289,13 +290,8 @@ export class Codex implements AsyncDisposable {
     const target = this.config.transport;
     if (typeof target === 'function') return target();
     if (target !== undefined) return connectRemote(target);
-    return new StdioTransport({
-      ...(this.config.codexBin === undefined ? {} : { codexBin: this.config.codexBin }),
-      ...(this.config.launchArgs === undefined ? {} : { args: this.config.launchArgs }),
-      ...(this.config.configOverrides === undefined ? {} : { configOverrides: this.config.configOverrides }),
-      ...(this.config.env === undefined ? {} : { env: this.config.env }),
-      ...(this.config.cwd === undefined ? {} : { cwd: this.config.cwd }),
-    });
+    const { launchArgs: args, ...config } = this.config;
+    return new StdioTransport(pickDefined({ ...config, args }, ['codexBin', 'args', 'configOverrides', 'env', 'cwd']));
   }
 
   /** A stream of the session: subscribed at once when the client is ready (a hot stream must not skip a tick), else after initializing. */
@@ -306,14 +302,11 @@ export class Codex implements AsyncDisposable {
 
 function connectRemote(server: RemoteServer): Promise<Transport> {
   if (server.url.startsWith('unix:')) return UnixSocketTransport.connect(server.url);
-  return WebSocketTransport.connect(server.url, {
-    ...(server.token === undefined ? {} : { token: server.token }),
-    ...(server.allowInsecureToken === undefined ? {} : { allowInsecureToken: server.allowInsecureToken }),
-  });
+  return WebSocketTransport.connect(server.url, pickDefined(server, ['token', 'allowInsecureToken']));
 }
 
 function requestOptions(options: RequestOptions): RequestOptions {
-  return { ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  return pickDefined(options, ['signal', 'timeoutMs']);
 }
 
 /** The thread-level params of the options; presets are checked before anything is sent. */
@@ -327,12 +320,6 @@ function threadParams(options: ThreadOptions, method: string, defaultMode: Appro
   const mode = options.approvalMode ?? defaultMode;
   if (mode !== undefined) Object.assign(params, approvalParams(mode, method));
   if (options.sandbox !== undefined) params.sandbox = sandboxMode(options.sandbox, method);
-  if (options.model !== undefined) params.model = options.model;
-  if (options.modelProvider !== undefined) params.modelProvider = options.modelProvider;
-  if (options.cwd !== undefined) params.cwd = options.cwd;
-  if (options.baseInstructions !== undefined) params.baseInstructions = options.baseInstructions;
-  if (options.developerInstructions !== undefined) params.developerInstructions = options.developerInstructions;
-  if (options.config !== undefined) params.config = options.config;
-  if (options.personality !== undefined) params.personality = options.personality;
-  return params;
+  const copied = ['model', 'modelProvider', 'cwd', 'baseInstructions', 'developerInstructions', 'config', 'personality'] as const;
+  return Object.assign(params, pickDefined(options, copied));
 }

@@ -5,6 +5,7 @@ import type {
   ThreadSetNameResponse,
   TurnStartParams,
 } from '../protocol/generated/codecs.js';
+import { pickDefined } from '../internal/pick-defined.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { TurnRouter } from '../turns/turn-router.js';
@@ -139,13 +140,7 @@ export class Thread {
     const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
     if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
     if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
-    if (options.cwd !== undefined) params.cwd = options.cwd;
-    if (options.effort !== undefined) params.effort = options.effort;
-    if (options.model !== undefined) params.model = options.model;
-    if (options.outputSchema !== undefined) params.outputSchema = options.outputSchema;
-    if (options.personality !== undefined) params.personality = options.personality;
-    if (options.serviceTier !== undefined) params.serviceTier = options.serviceTier;
-    if (options.summary !== undefined) params.summary = options.summary;
-    return params;
+    const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;
+    return Object.assign(params, pickDefined(options, copied));
   }
 }

@@ -8,13 +8,10 @@ import {
   defer,
   EMPTY,
   finalize,
-  from,
-  ignoreElements,
   interval,
   lastValueFrom,
   map,
   merge,
-  mergeMap,
   of,
   pairwise,
   ReplaySubject,
@@ -39,11 +36,11 @@ import { reduceDemoState, type DemoState } from './demo-state.js';
 import { initialDemoState } from './initial-demo-state.js';
 import { errorLine } from '../shared/error-line.js';
 import { ExitCode } from '../shared/exit-code.js';
-import { interruptSignals, type InterruptSignal } from '../shared/interrupt-signals.js';
+import { interruptOnSignal } from '../shared/interrupt-on-signal.js';
+import { interruptSignals, signalExitCode, type InterruptSignal } from '../shared/interrupt-signals.js';
 import { renderLiveView } from './live-view.js';
 import { openCodex, type CliCodex } from '../shared/open-codex.js';
 import { plainViewLines } from './plain-view.js';
-import { signalExitCode } from '../shared/signal-exit-code.js';
 import { summaryTable } from './summary-table.js';
 import { UsageError } from '../shared/usage-error.js';
 
@@ -194,12 +191,7 @@ function laneEvents(codex: Codex, task: DemoTask, lane: number, cwd: string, sto
         toTurnResult({ rejectFailed: false }),
         map((result): DemoEvent => ({ type: 'result', lane, result, at: Date.now() })),
       );
-      const interrupt$ = stop$.pipe(
-        take(1),
-        mergeMap(() => from(turn.interrupt()).pipe(catchError(() => EMPTY))),
-        ignoreElements(),
-      );
-      return merge(concat(started$, events$, result$), interrupt$).pipe(takeWhile((event) => event.type !== 'result', true));
+      return merge(concat(started$, events$, result$), interruptOnSignal(turn, stop$)).pipe(takeWhile((event) => event.type !== 'result', true));
     }),
     catchError((error: unknown) => of<DemoEvent>({ type: 'failed', lane, message: errorLine(error), at: Date.now() })),
   );

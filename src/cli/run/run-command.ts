@@ -1,12 +1,7 @@
 import { statSync } from 'node:fs';
 import {
-  catchError,
-  EMPTY,
-  from,
-  ignoreElements,
   lastValueFrom,
   merge,
-  mergeMap,
   ReplaySubject,
   skip,
   take,
@@ -25,11 +20,12 @@ import { answerApprovals, type ApprovalRequest } from '../shared/answer-approval
 import { askYesNo } from '../shared/ask-yes-no.js';
 import { errorLine } from '../shared/error-line.js';
 import { ExitCode } from '../shared/exit-code.js';
-import { interruptSignals, type InterruptSignal } from '../shared/interrupt-signals.js';
+import { pickDefined } from '../../internal/pick-defined.js';
+import { interruptOnSignal } from '../shared/interrupt-on-signal.js';
+import { interruptSignals, signalExitCode, type InterruptSignal } from '../shared/interrupt-signals.js';
 import { jsonLinesWriter } from './json-lines-writer.js';
 import { openCodex, type CliCodex, type CliServerOptions } from '../shared/open-codex.js';
 import { scriptedReply } from '../shared/scripted-reply.js';
-import { signalExitCode } from '../shared/signal-exit-code.js';
 import { textWriter } from './text-writer.js';
 import { UsageError } from '../shared/usage-error.js';
 
@@ -89,14 +85,8 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
     const thread = options.thread === undefined ? await codex.threadStart(threadOptions) : await codex.threadResume(options.thread, threadOptions);
     const turn = await thread.turn(prompt);
 
-    const interruptOnSignal$ = signals$.pipe(
-      take(1),
-      // A turn that ends on its own meanwhile makes the interrupt fail; the turn's end is what counts.
-      mergeMap(() => from(turn.interrupt()).pipe(catchError(() => EMPTY))),
-      ignoreElements(),
-    );
     const result = await lastValueFrom(
-      merge(turn.events$, interruptOnSignal$).pipe(
+      merge(turn.events$, interruptOnSignal(turn, signals$)).pipe(
         takeWhile((event: TurnEvent) => event.method !== 'turn/completed', true),
         takeUntil(signals$.pipe(skip(1))),
         tap(options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
@@ -127,12 +117,8 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
 }
 
 function threadOptionsOf(options: RunOptions): ThreadOptions {
-  return {
-    ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    ...(options.sandbox === undefined ? {} : { sandbox: options.sandbox }),
-    ...(options.approval === undefined ? {} : { approvalMode: options.approval }),
-  };
+  const { approval: approvalMode, ...rest } = options;
+  return pickDefined({ ...rest, approvalMode }, ['model', 'cwd', 'sandbox', 'approvalMode']);
 }
 
 /** With `--approval ask-user`: ask at the terminal; without one there is nobody to ask, so decline. */

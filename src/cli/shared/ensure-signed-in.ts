@@ -1,5 +1,4 @@
 import type { Codex } from '../../client/codex.js';
-import { NotSignedInError } from './not-signed-in-error.js';
 
 /**
  * Makes sure the server can call the real model: signed in already (a `codex login` in
@@ -21,4 +20,18 @@ export async function ensureSignedIn(codex: Codex, env: NodeJS.ProcessEnv = proc
     return;
   }
   throw new NotSignedInError();
+}
+
+/**
+ * The launched server has no credentials for the real model: no `codex login` in `CODEX_HOME`
+ * and no `OPENAI_API_KEY`.
+ *
+ * @example
+ * throw new NotSignedInError();
+ */
+export class NotSignedInError extends Error {
+  override readonly name = 'NotSignedInError';
+  constructor() {
+    super('not signed in to Codex: run `codex login` or set OPENAI_API_KEY (or try the offline scripted model)');
+  }
 }

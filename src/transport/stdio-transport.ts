@@ -1,13 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { resolveCodexBinary } from './codex-binary.js';
 import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
-import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
+import { StderrTail } from './stderr-tail.js';
 import type { Transport } from './transport.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
+import { TransportEnding } from './transport-ending.js';
 
 /**
  * How to launch `codex app-server` for a {@link StdioTransport}.
@@ -52,9 +52,6 @@ const DEFAULTS = {
   // inherited them) before they are torn down so the transport can finish.
   pipeDrainMs: 1_000,
 } as const;
-
-// Terminal colour codes: the server colours its log lines even when stderr is a pipe.
-const ANSI_ESCAPE = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
 const liveChildren = new Set<ChildProcessWithoutNullStreams>();
 let exitHookInstalled = false;
@@ -102,46 +99,29 @@ export class StdioTransport implements Transport {
   readonly pid: number | undefined;
 
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly frames = new HeldFrameStream<JsonRpcMessage>();
-  private readonly diagnostics = new Subject<TransportDiagnostic>();
-
-  private readonly stderrLines: string[] = [];
-  private stderrNext = 0;
-  private stderrPartial = '';
-  private readonly stderrTailLines: number;
+  private readonly ending = new TransportEnding();
+  private readonly stderr: StderrTail;
   private readonly closeGraceMs: number;
 
   private spawnError: Error | undefined;
   private exitCode: number | null = null;
   private exitSignal: NodeJS.Signals | null = null;
-  private ended = false;
-  private closeRequested = false;
-  private closing: Promise<void> | undefined;
-  private readonly ended$: Promise<void>;
 
   constructor(options: StdioTransportOptions = {}) {
     if (options.args !== undefined && options.configOverrides !== undefined) {
       throw new TypeError('StdioTransport: `args` replaces the whole command line; put any -c overrides in it instead of `configOverrides`.');
     }
-    this.stderrTailLines = Math.max(0, options.stderrTailLines ?? DEFAULTS.stderrTailLines);
+    this.stderr = new StderrTail(Math.max(0, options.stderrTailLines ?? DEFAULTS.stderrTailLines));
     this.closeGraceMs = Math.max(0, options.closeGraceMs ?? DEFAULTS.closeGraceMs);
+    this.frames$ = this.ending.frames$;
+    this.diagnostics$ = this.ending.diagnostics$;
 
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-      if (value === undefined) delete env[key];
-      else env[key] = value;
-    }
+    const env = childEnv(options.env);
     const bin = resolveCodexBinary({ codexBin: options.codexBin, env });
     const args = options.args ? [...options.args] : ['app-server', '--listen', 'stdio://', ...overrideArgs(options.configOverrides)];
     this.command = [bin, ...args];
 
-    this.frames$ = this.frames.observable;
-    this.diagnostics$ = this.diagnostics.asObservable();
-
-    let settle!: () => void;
-    this.ended$ = new Promise<void>((resolve) => (settle = resolve));
-
-    const child = spawn(bin, args, {
+    this.child = spawn(bin, args, {
       cwd: options.cwd,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -151,24 +131,54 @@ export class StdioTransport implements Transport {
       // It still ends with us: on EOF of its stdin, and through the exit hook above.
       detached: process.platform !== 'win32',
     });
-    this.child = child;
-    this.pid = child.pid;
-    if (child.pid !== undefined) track(child);
+    this.pid = this.child.pid;
+    if (this.child.pid !== undefined) track(this.child);
+    this.readOutput();
+    this.watchExit();
+  }
 
+  /** The last lines the server wrote to stderr, oldest first, with terminal colour codes removed. */
+  stderrTail(): readonly string[] {
+    return this.stderr.lines();
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.ending.closeRequested || this.ending.ended) {
+      throw new TransportClosedError('codex app-server stdio transport is closed', this.closedDetails());
+    }
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  close(): Promise<void> {
+    return this.ending.close(async () => {
+      // The server exits by itself once stdin reaches EOF; signals are only for one that does not.
+      this.child.stdin.end();
+      if (await this.ending.endsWithin(this.closeGraceMs)) return;
+      this.child.kill('SIGTERM');
+      if (await this.ending.endsWithin(this.closeGraceMs)) return;
+      this.child.kill('SIGKILL');
+      await this.ending.whenEnded;
+    });
+  }
+
+  private readOutput(): void {
+    const { child, ending } = this;
     const decoder = new JsonlDecoder({
-      message: (message) => this.frames.next(message),
-      diagnostic: (diagnostic) => this.diagnostics.next(diagnostic),
+      message: (message) => ending.frames.next(message),
+      diagnostic: (diagnostic) => ending.diagnostics.next(diagnostic),
     });
     // Flowing mode, never paused: a server that blocks on a full stdout pipe stops answering.
     child.stdout.on('data', (chunk: Buffer) => decoder.write(chunk));
     child.stdout.on('end', () => decoder.end());
-    const stderrDecoder = new StringDecoder('utf8');
-    child.stderr.on('data', (chunk: Buffer) => this.recordStderr(stderrDecoder.write(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => this.stderr.write(chunk));
     // A write racing the child's exit fails with EPIPE; the exit itself is what gets reported.
     child.stdin.on('error', () => undefined);
     child.stdout.on('error', () => undefined);
     child.stderr.on('error', () => undefined);
+  }
 
+  private watchExit(): void {
+    const child = this.child;
     child.on('error', (error) => {
       // Also emitted when a kill() fails; only a failure to start ends the transport here.
       if (child.pid === undefined && this.spawnError === undefined) this.spawnError = error;
@@ -192,56 +202,9 @@ export class StdioTransport implements Transport {
         this.exitSignal = signal;
       }
       liveChildren.delete(child);
-      this.recordStderr(stderrDecoder.end());
-      if (this.stderrPartial !== '') this.pushStderrLine(this.stderrPartial);
-      this.stderrPartial = '';
-      this.finish();
-      settle();
+      this.stderr.end();
+      this.ending.finish(() => this.unexpectedEndError());
     });
-  }
-
-  /** The last lines the server wrote to stderr, oldest first, with terminal colour codes removed. */
-  stderrTail(): readonly string[] {
-    const size = this.stderrLines.length;
-    if (size < this.stderrTailLines) return [...this.stderrLines];
-    return [...this.stderrLines.slice(this.stderrNext), ...this.stderrLines.slice(0, this.stderrNext)];
-  }
-
-  send(message: JsonRpcMessage): void {
-    if (this.closeRequested || this.ended) {
-      throw new TransportClosedError('codex app-server stdio transport is closed', this.closedDetails());
-    }
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    this.closeRequested = true;
-    if (this.ended) return;
-    // The server exits by itself once stdin reaches EOF; signals are only for one that does not.
-    this.child.stdin.end();
-    if (await this.endsWithin(this.closeGraceMs)) return;
-    this.child.kill('SIGTERM');
-    if (await this.endsWithin(this.closeGraceMs)) return;
-    this.child.kill('SIGKILL');
-    await this.ended$;
-  }
-
-  private endsWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    return Promise.race([this.ended$.then(() => true), timeout]).finally(() => clearTimeout(timer));
-  }
-
-  private finish(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.diagnostics.complete();
-    this.frames.end(this.closeRequested ? undefined : this.unexpectedEndError());
   }
 
   private unexpectedEndError(): TransportClosedError {
@@ -257,37 +220,15 @@ export class StdioTransport implements Transport {
   private closedDetails() {
     return { exitCode: this.exitCode, signal: this.exitSignal, stderrTail: this.stderrTail() };
   }
+}
 
-  private recordStderr(text: string): void {
-    if (text === '') return;
-    let start = 0;
-    let newline = text.indexOf('\n');
-    while (newline !== -1) {
-      const line = this.stderrPartial + text.slice(start, newline);
-      this.stderrPartial = '';
-      this.pushStderrLine(line);
-      start = newline + 1;
-      newline = text.indexOf('\n', start);
-    }
-    this.stderrPartial += text.slice(start);
-    // A server spewing one endless line must not grow memory without bound.
-    if (this.stderrPartial.length > 64 * 1024) {
-      this.pushStderrLine(this.stderrPartial);
-      this.stderrPartial = '';
-    }
+function childEnv(overrides: StdioTransportOptions['env'] = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   }
-
-  private pushStderrLine(raw: string): void {
-    if (this.stderrTailLines === 0) return;
-    const line = raw.replace(ANSI_ESCAPE, '').replace(/\r$/, '');
-    if (line.trim() === '') return;
-    if (this.stderrLines.length < this.stderrTailLines) {
-      this.stderrLines.push(line);
-    } else {
-      this.stderrLines[this.stderrNext] = line;
-      this.stderrNext = (this.stderrNext + 1) % this.stderrTailLines;
-    }
-  }
+  return env;
 }
 
 function overrideArgs(overrides: StdioTransportOptions['configOverrides']): string[] {

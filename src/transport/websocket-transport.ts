@@ -1,14 +1,14 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP } from 'node:net';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
-import { HeldFrameStream } from './held-frame-stream.js';
 import { JsonlDecoder } from './jsonl-decoder.js';
 import type { Transport } from './transport.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
+import { TransportEnding } from './transport-ending.js';
 
 /**
  * A bearer token, or a function that produces one (called once per connection attempt, so a
@@ -101,14 +101,8 @@ export class WebSocketTransport implements Transport {
   readonly frames$: Observable<JsonRpcMessage>;
   readonly diagnostics$: Observable<TransportDiagnostic>;
 
-  private readonly frames = new HeldFrameStream<JsonRpcMessage>();
-  private readonly diagnostics = new Subject<TransportDiagnostic>();
-
+  private readonly ending = new TransportEnding();
   private socketError: Error | undefined;
-  private ended = false;
-  private closeRequested = false;
-  private closing: Promise<void> | undefined;
-  private readonly ended$: Promise<void>;
   private readonly closeTimeoutMs: number;
 
   /**
@@ -140,7 +134,6 @@ export class WebSocketTransport implements Transport {
       for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
       headers['Authorization'] = `Bearer ${bearer}`;
     }
-
     const socketPath = target.socketPath;
     const clientOptions: ClientOptions = {
       headers,
@@ -154,64 +147,7 @@ export class WebSocketTransport implements Transport {
           { createConnection: () => netConnect({ path: socketPath }) }),
     };
     const factory = options.webSocketFactory ?? ((url, opts) => new WebSocket(url, opts));
-    const socket = factory(target.url, clientOptions);
-
-    return new Promise<WebSocket>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: Error): void => {
-        if (settled) return;
-        settled = true;
-        cleanup();
-        // Keep a listener so late socket errors after the rejection are not unhandled.
-        socket.on('error', () => undefined);
-        if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
-        reject(error);
-      };
-      const onOpen = (): void => {
-        if (settled) return;
-        settled = true;
-        cleanup();
-        resolve(socket);
-      };
-      const onError = (error: Error): void => {
-        fail(new TransportClosedError(`could not connect to ${target.label}: ${error.message}`, { cause: error }));
-      };
-      const onClose = (code: number, reason: Buffer): void => {
-        fail(
-          new TransportClosedError(`could not connect to ${target.label}`, {
-            closeCode: code,
-            closeReason: reason.toString('utf8'),
-          }),
-        );
-      };
-      const onUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {
-        const status = response.statusCode ?? 0;
-        const statusText = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
-        response.resume();
-        request.destroy();
-        if (status === 401 || status === 403) {
-          const hint =
-            status === 401
-              ? bearer === undefined
-                ? 'the server requires a bearer token; pass `token`'
-                : 'the bearer token was not accepted'
-              : 'the server forbids this client (it answers 403 to any request carrying an Origin header)';
-          fail(new AuthenticationError(`WebSocket upgrade to ${target.label} was refused with ${statusText}: ${hint}`, status));
-        } else {
-          fail(new TransportClosedError(`WebSocket upgrade to ${target.label} was refused with ${statusText}`));
-        }
-      };
-      const cleanup = (): void => {
-        socket.off('open', onOpen);
-        socket.off('error', onError);
-        socket.off('close', onClose);
-        socket.off('unexpected-response', onUnexpectedResponse);
-      };
-      socket.on('open', onOpen);
-      socket.on('error', onError);
-      socket.on('close', onClose);
-      socket.on('unexpected-response', onUnexpectedResponse);
-    });
+    return whenOpen(factory(target.url, clientOptions), target.label, bearer !== undefined);
   }
 
   protected constructor(
@@ -221,68 +157,103 @@ export class WebSocketTransport implements Transport {
     closeTimeoutMs: number | undefined,
   ) {
     this.closeTimeoutMs = Math.max(0, closeTimeoutMs ?? DEFAULTS.closeTimeoutMs);
-    this.frames$ = this.frames.observable;
-    this.diagnostics$ = this.diagnostics.asObservable();
-
-    let settle!: () => void;
-    this.ended$ = new Promise<void>((resolve) => (settle = resolve));
+    this.frames$ = this.ending.frames$;
+    this.diagnostics$ = this.ending.diagnostics$;
 
     const decoder = new JsonlDecoder({
-      message: (message) => this.frames.next(message),
-      diagnostic: (diagnostic) => this.diagnostics.next(diagnostic),
+      message: (message) => this.ending.frames.next(message),
+      diagnostic: (diagnostic) => this.ending.diagnostics.next(diagnostic),
     });
     socket.on('message', (data: RawData) => decoder.decodeLine(rawDataToString(data)));
     // ws always follows 'error' with 'close'; the error is kept as the cause.
     socket.on('error', (error: Error) => {
       this.socketError ??= error;
     });
-    socket.on('close', (code: number, reason: Buffer) => {
-      this.finish(code, reason.toString('utf8'));
-      settle();
-    });
-    if (socket.readyState === WebSocket.CLOSED) {
-      this.finish(1006, '');
-      settle();
-    }
+    socket.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString('utf8')));
+    if (socket.readyState === WebSocket.CLOSED) this.finish(1006, '');
   }
 
   send(message: JsonRpcMessage): void {
-    if (this.closeRequested || this.ended || this.socket.readyState !== WebSocket.OPEN) {
+    if (this.ending.closeRequested || this.ending.ended || this.socket.readyState !== WebSocket.OPEN) {
       throw new TransportClosedError(`WebSocket to ${this.endpoint} is closed`);
     }
     this.socket.send(JSON.stringify(message));
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    this.closeRequested = true;
-    if (this.ended) return;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'client closed');
-    if (await this.endsWithin(this.closeTimeoutMs)) return;
-    this.socket.terminate();
-    await this.ended$;
-  }
-
-  private endsWithin(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    return Promise.race([this.ended$.then(() => true), timeout]).finally(() => clearTimeout(timer));
+    return this.ending.close(async () => {
+      if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'client closed');
+      if (await this.ending.endsWithin(this.closeTimeoutMs)) return;
+      this.socket.terminate();
+      await this.ending.whenEnded;
+    });
   }
 
   private finish(code: number, reason: string): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.diagnostics.complete();
-    this.frames.end(
-      this.closeRequested
-        ? undefined
-        : new TransportClosedError(`WebSocket to ${this.endpoint} closed`, { closeCode: code, closeReason: reason, cause: this.socketError }),
+    this.ending.finish(
+      () => new TransportClosedError(`WebSocket to ${this.endpoint} closed`, { closeCode: code, closeReason: reason, cause: this.socketError }),
     );
   }
+}
+
+/**
+ * Resolves with `socket` once its opening handshake succeeds; rejects with `AuthenticationError`
+ * on 401/403 and `TransportClosedError` otherwise, and then terminates the socket.
+ */
+function whenOpen(socket: WebSocket, label: string, sentBearer: boolean): Promise<WebSocket> {
+  return new Promise<WebSocket>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      // Keep a listener so late socket errors after the rejection are not unhandled.
+      socket.on('error', () => undefined);
+      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+      reject(error);
+    };
+    const onOpen = (): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      resolve(socket);
+    };
+    const onError = (error: Error): void => {
+      fail(new TransportClosedError(`could not connect to ${label}: ${error.message}`, { cause: error }));
+    };
+    const onClose = (code: number, reason: Buffer): void => {
+      fail(new TransportClosedError(`could not connect to ${label}`, { closeCode: code, closeReason: reason.toString('utf8') }));
+    };
+    const onUnexpectedResponse = (request: ClientRequest, response: IncomingMessage): void => {
+      response.resume();
+      request.destroy();
+      fail(upgradeRefusal(label, response, sentBearer));
+    };
+    const cleanup = (): void => {
+      socket.off('open', onOpen);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off('unexpected-response', onUnexpectedResponse);
+    };
+    socket.on('open', onOpen);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.on('unexpected-response', onUnexpectedResponse);
+  });
+}
+
+/** The error for an upgrade answered with an HTTP status instead of 101. */
+function upgradeRefusal(label: string, response: IncomingMessage, sentBearer: boolean): Error {
+  const status = response.statusCode ?? 0;
+  const statusText = `HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
+  if (status !== 401 && status !== 403) return new TransportClosedError(`WebSocket upgrade to ${label} was refused with ${statusText}`);
+  const hint =
+    status === 401
+      ? sentBearer
+        ? 'the bearer token was not accepted'
+        : 'the server requires a bearer token; pass `token`'
+      : 'the server forbids this client (it answers 403 to any request carrying an Origin header)';
+  return new AuthenticationError(`WebSocket upgrade to ${label} was refused with ${statusText}: ${hint}`, status);
 }
 
 function parseWebSocketUrl(url: string): URL {

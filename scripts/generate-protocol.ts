@@ -15,3 +15,5 @@ const files = generator.generate();
 mkdirSync(outDir, { recursive: true });
 for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
 console.log(`${runtimeVersion}: ${JSON.stringify(generator.counts())} → ${outDir}`);
+const report = generator.report();
+console.log(report.length === 0 ? 'every method fully typed' : `typed loosely (${report.length}):\n${report.map((line) => `  ${line}`).join('\n')}`);

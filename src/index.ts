@@ -145,3 +145,4 @@ export type { ClientRequestMethod, ParamsArgument, ParamsOf, ResultOf } from './
 export type { NotificationOf, ServerNotification, ServerNotificationMethod } from './protocol/server-notification.js';
 export type { UntypedNotification } from './protocol/untyped-notification.js';
 export { validationReport } from './protocol/validation-report.js';
+export { generatedFrom } from './protocol/generated/generated-from.js';

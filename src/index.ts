@@ -37,6 +37,7 @@ export {
 } from './client/run-input.js';
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './client/login-handle.js';
 export { serverMetadata, MissingServerMetadataError, type ServerMetadata } from './client/server-metadata.js';
+export { ServerVersionMismatchError, versionMismatchMessage } from './client/server-version-mismatch-error.js';
 export {
   RpcConnection,
   type ConnectionDiagnostic,

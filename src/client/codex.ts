@@ -1,4 +1,4 @@
-import { defer, from, switchMap, type Observable } from 'rxjs';
+import { concat, defer, from, of, switchMap, type Observable } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -26,6 +26,7 @@ import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from '.
 import { sandboxMode, type Sandbox } from './sandbox.js';
 import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from '../connection/server-request.js';
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
+import { ServerVersionMismatchError, versionMismatchMessage } from './server-version-mismatch-error.js';
 import { Thread } from './thread.js';
 
 /**
@@ -97,8 +98,14 @@ export class Codex implements AsyncDisposable {
   readonly untypedNotifications$: Observable<UntypedNotification> = this.fromSession((s) => s.connection.untypedNotifications$);
   /** Requests from the server (approvals, questions …), for a UI to answer with `respond`/`reject`. Hot. */
   readonly serverRequests$: Observable<IncomingServerRequest> = this.fromSession((s) => s.connection.serverRequests$);
-  /** Garbage from the server, decode failures, stray responses. Hot. */
-  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) => s.connection.diagnostics$);
+  /**
+   * Garbage from the server, decode failures, stray responses, the first notification of each
+   * unknown method. Hot; when the server's version differs from the protocol's, every subscriber
+   * first gets that `version-mismatch` diagnostic.
+   */
+  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) =>
+    s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), s.connection.diagnostics$) : s.connection.diagnostics$,
+  );
 
   constructor(private readonly config: CodexConfig = {}) {}
 
@@ -132,6 +139,18 @@ export class Codex implements AsyncDisposable {
   async request<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Promise<ResultOf<M>> {
     const { connection } = await this.start();
     return connection.request(method, ...args);
+  }
+
+  /**
+   * Calls any method with any params and resolves with the raw result, unchecked: for methods the
+   * generated protocol does not know, so a newer server is usable before regenerating.
+   *
+   * @example
+   * const { data } = (await codex.requestUntyped('thread/realtime/list', { threadId: thread.id })) as { data: unknown[] };
+   */
+  async requestUntyped(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const { connection } = await this.start();
+    return connection.requestUntyped(method, params, options);
   }
 
   /** The cold Observable form of `request`: sends on subscribe (so `retryOnOverload` can resend). */
@@ -274,7 +293,11 @@ export class Codex implements AsyncDisposable {
         },
         this.config.initializeTimeoutMs === undefined ? {} : { timeoutMs: this.config.initializeTimeoutMs },
       );
-      const session = { connection, router, metadata: serverMetadata(response) };
+      const metadata = serverMetadata(response);
+      if (metadata.versionMismatch && this.config.requireMatchingServerVersion === true) {
+        throw new ServerVersionMismatchError(metadata.serverVersion, metadata.protocolVersion);
+      }
+      const session = { connection, router, metadata };
       this.session = session;
       if (this.closed) await this.close();
       return session;
@@ -302,6 +325,11 @@ export class Codex implements AsyncDisposable {
   private fromSession<T>(pick: (session: Session) => Observable<T>): Observable<T> {
     return defer(() => (this.session !== undefined && !this.closed ? pick(this.session) : from(this.start()).pipe(switchMap(pick))));
   }
+}
+
+function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
+  const { serverVersion, protocolVersion } = metadata;
+  return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
 }
 
 function connectRemote(server: RemoteServer): Promise<Transport> {

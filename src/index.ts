@@ -18,6 +18,8 @@
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
 export type { CodexConfig, RemoteServer } from './client/codex-config.js';
 export { Thread } from './client/thread.js';
+export type { GoalSettings } from './client/goal-settings.js';
+export type { ThreadSearchEvent } from './client/thread-search-event.js';
 export { TurnHandle } from './client/turn-handle.js';
 export type { TurnOptions } from './client/turn-options.js';
 export type { TurnResult } from './turns/turn-result.js';

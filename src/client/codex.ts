@@ -1,4 +1,4 @@
-import { concat, defer, from, of, switchMap, type Observable } from 'rxjs';
+import { concat, defer, from, Observable, of, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -9,8 +9,11 @@ import type {
   ThreadListParams,
   ThreadListResponse,
   ThreadResumeParams,
+  ThreadSearchParams,
   ThreadStartParams,
 } from '../protocol/generated/codecs.js';
+import type { RequestId } from '../jsonrpc/json-rpc-message.js';
+import type { ThreadSearchEvent } from './thread-search-event.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
@@ -203,6 +206,49 @@ export class Codex implements AsyncDisposable {
   async threadUnarchive(threadId: string, options: RequestOptions = {}): Promise<Thread> {
     const { thread } = await this.request('thread/unarchive', { threadId }, options);
     return this.thread(thread.id);
+  }
+
+  /**
+   * Searches the stored threads, streaming: provisional rows as the server finds them, then the
+   * final page, and completes. Cold: subscribing starts the search; unsubscribing before the final
+   * page cancels it on the server (`thread/search/stream/cancel`).
+   *
+   * @example
+   * codex.threadSearch$('zebra').subscribe((event) => {
+   *   if (event.type === 'partial') console.log('found so far:', event.data.map((row) => row.thread.id));
+   *   else console.log('final:', event.result.data.map((row) => `${row.thread.id} ${row.snippet}`));
+   * });
+   */
+  threadSearch$(query: string | ThreadSearchParams, options: RequestOptions = {}): Observable<ThreadSearchEvent> {
+    const params: ThreadSearchParams = typeof query === 'string' ? { searchTerm: query } : query;
+    return this.fromSession(
+      ({ connection }) =>
+        new Observable<ThreadSearchEvent>((subscriber) => {
+          let requestId: RequestId | undefined;
+          let finished = false;
+          const partials = connection.notifications$.subscribe((n) => {
+            if (n.method === 'thread/search/partial' && n.params.requestId === requestId) subscriber.next({ type: 'partial', data: n.params.data });
+          });
+          connection.request('thread/search/stream', params, { ...options, onRequestId: (id) => (requestId = id) }).then(
+            (result) => {
+              finished = true;
+              subscriber.next({ type: 'final', result });
+              subscriber.complete();
+            },
+            (error: unknown) => {
+              finished = true;
+              subscriber.error(error);
+            },
+          );
+          return () => {
+            partials.unsubscribe();
+            // The search's own answer still comes (an error or a last page) and settles the request quietly.
+            if (!finished && requestId !== undefined && connection.state === 'ready') {
+              connection.request('thread/search/stream/cancel', { requestId }).catch(() => undefined);
+            }
+          };
+        }),
+    );
   }
 
   /** A handle on a thread by id, without a request (the id is not checked). */

@@ -73,6 +73,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the connection's request timeout for this call; 0 waits forever. */
   readonly timeoutMs?: number;
+  /** Called with the request's JSON-RPC id as it is sent, to match notifications that name their request (`thread/search/partial`). */
+  readonly onRequestId?: (id: RequestId) => void;
 }
 
 interface PendingRequest {
@@ -250,6 +252,7 @@ export class RpcConnection {
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
     const id = this.nextId++;
+    options.onRequestId?.(id);
     return new Promise<unknown>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
       const timer =

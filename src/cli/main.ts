@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { APPROVAL_CHOICES } from './shared/approval-choices.js';
 import { demoCommand } from './demo/demo-command.js';
+import { doctorCommand } from './doctor/doctor-command.js';
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
 import { runCommand } from './run/run-command.js';
@@ -112,6 +113,23 @@ Examples:
   )
   .action(async (options: { interactive?: boolean; live?: boolean }) => {
     process.exitCode = await demoCommand({ interactive: options.interactive === true, live: options.live === true });
+  });
+
+program
+  .command('doctor')
+  .description('show the codex binary that would be launched and why, its version, and whether the protocol matches it')
+  .option('--codex-bin <path>', 'check this executable instead (a path, or a name looked up on PATH)')
+  .addHelpText(
+    'after',
+    `
+Exits 0 when the runtime's version is the one the protocol was generated from, 1 otherwise.
+
+Examples:
+  $ codex-rx doctor
+  $ CODEX_BIN=$(which codex) codex-rx doctor`,
+  )
+  .action(async (options: { codexBin?: string }) => {
+    process.exitCode = await doctorCommand(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
   });
 
 function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {

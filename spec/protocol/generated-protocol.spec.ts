@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { isRight } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { assertNoRefinements, ProtocolGenerator } from '../../scripts/protocol/protocol-generator.js';
-import { readSchemaBundle } from '../../scripts/protocol/schema-bundle.js';
+import { assertNoRefinements, ProtocolGenerator } from '../../src/protocol/generator/protocol-generator.js';
+import { readSchemaBundle } from '../../src/protocol/generator/schema-bundle.js';
 import {
   clientRequestCodecs,
   serverNotificationCodecs,

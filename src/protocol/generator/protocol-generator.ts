@@ -1,7 +1,13 @@
 import { CodecEmitter, docComment, indent } from './codec-emitter.js';
 import type { JsonSchema, JsonSchemaObject } from './json-schema.js';
 
-/** What the generator writes: file name (relative to the output folder) → contents. */
+/**
+ * What the generator writes: file name (relative to the output folder) → contents.
+ *
+ * @example
+ * const files: GeneratedFiles = new ProtocolGenerator(bundle, 'codex-cli 0.171.0').generate();
+ * for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
+ */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
 /** One method of a `oneOf` message union (ClientRequest, ServerNotification, …). */
@@ -56,6 +62,12 @@ const NON_REFINING_COMBINATORS = new Set([
 /**
  * Generates io-ts codecs and method maps from the app-server's JSON Schema bundle
  * (`codex_app_server_protocol.schemas.json`, which nests the v2 definitions under `v2`).
+ *
+ * @example
+ * const { bundle, runtimeVersion } = readSchemaBundle(resolveCodexBinary());
+ * const generator = new ProtocolGenerator(bundle, runtimeVersion);
+ * const files = generator.generate();
+ * generator.report().forEach((line) => console.warn(line));
  */
 export class ProtocolGenerator {
   private readonly definitions = new Map<string, JsonSchema>();

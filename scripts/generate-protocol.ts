@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveCodexBinary } from '../src/transport/codex-binary.js';
-import { ProtocolGenerator } from './protocol/protocol-generator.js';
-import { readSchemaBundle } from './protocol/schema-bundle.js';
+import { ProtocolGenerator } from '../src/protocol/generator/protocol-generator.js';
+import { readSchemaBundle } from '../src/protocol/generator/schema-bundle.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'src/protocol/generated' } } });
 const outDir = resolve(values.out!);
@@ -15,3 +15,5 @@ const files = generator.generate();
 mkdirSync(outDir, { recursive: true });
 for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
 console.log(`${runtimeVersion}: ${JSON.stringify(generator.counts())} → ${outDir}`);
+const report = generator.report();
+console.log(report.length === 0 ? 'every method fully typed' : `typed loosely (${report.length}):\n${report.map((line) => `  ${line}`).join('\n')}`);

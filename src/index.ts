@@ -18,6 +18,8 @@
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
 export type { CodexConfig, RemoteServer } from './client/codex-config.js';
 export { Thread } from './client/thread.js';
+export type { GoalSettings } from './client/goal-settings.js';
+export type { ThreadSearchEvent } from './client/thread-search-event.js';
 export { TurnHandle } from './client/turn-handle.js';
 export type { TurnOptions } from './client/turn-options.js';
 export type { TurnResult } from './turns/turn-result.js';
@@ -37,6 +39,7 @@ export {
 } from './client/run-input.js';
 export { ChatgptLoginHandle, DeviceCodeLoginHandle, LoginHandle } from './client/login-handle.js';
 export { serverMetadata, MissingServerMetadataError, type ServerMetadata } from './client/server-metadata.js';
+export { ServerVersionMismatchError, versionMismatchMessage } from './client/server-version-mismatch-error.js';
 export type { ConnectionDiagnostic, RequestOptions } from './connection/rpc-connection.js';
 export type { RpcConnectionConfig } from './connection/rpc-connection-config.js';
 export type {
@@ -125,3 +128,4 @@ export type {
 export type { ClientRequestMethod, ParamsOf, ResultOf } from './protocol/client-request.js';
 export type { NotificationOf, ServerNotification, ServerNotificationMethod } from './protocol/server-notification.js';
 export type { UntypedNotification } from './protocol/untyped-notification.js';
+export { generatedFrom } from './protocol/generated/generated-from.js';

@@ -65,6 +65,27 @@ describe('examples, run offline against the real app-server', function () {
     expect(requests[1]!.userTexts()).to.include.members(['Tell me one fact about Saturn.', 'Continue with one more fact.']);
   });
 
+  it('18 thread goals sets, follows, reads and clears a goal', async () => {
+    const { lines } = await run('18-thread-goals.ts');
+    // The server answers a request before it sends the notification the change causes, or after it.
+    expect(lines.filter((line) => line.startsWith('goal$: '))).to.deep.equal([
+      'goal$: "Document every public function" paused, 0/50000 tokens',
+      'goal$: "Document every public function" paused, 0/80000 tokens',
+      'goal$: no goal',
+    ]);
+    expect(lines.filter((line) => line !== '' && !line.startsWith('goal$: '))).to.deep.equal([
+      'getGoal: "Document every public function" paused, 0/80000 tokens',
+      'cleared: true',
+      'getGoal: no goal',
+    ]);
+  });
+
+  it('19 thread search streams and finds the one thread that mentions zebras', async () => {
+    const { lines } = await run('19-thread-search.ts');
+    expect(lines.filter((line) => line.startsWith('found: '))).to.deep.equal(['found: Why do zebras have stripes?']);
+    expect(lines.find((line) => line.startsWith('provisional rows: '))).to.match(/^provisional rows: [01]$/);
+  });
+
   it('05 thread lifecycle goes through every control', async () => {
     const { lines } = await run('05-thread-lifecycle.ts');
     expect(lines.filter(Boolean)).to.deep.equal([

@@ -32,11 +32,10 @@ describe('server metadata and initialization', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads name and version of the real server', async () => {
+  it('reads the version of the real server', async () => {
     const scripted = await startScriptedCodex();
     try {
       const metadata = await scripted.codex.ready();
-      expect(metadata.serverName).to.be.a('string').and.not.equal('');
       expect(metadata.serverVersion).to.match(/^\d+\.\d+\.\d+/);
       expect(metadata.initialize.codexHome).to.equal(scripted.harness.codexHome);
       expect(scripted.codex.metadata).to.equal(metadata);
@@ -45,10 +44,9 @@ describe('server metadata and initialization', function () {
     }
   });
 
-  it('parses name and version from a bare user agent', async () => {
+  it('parses the version from a bare user agent', async () => {
     const codex = await Codex.connect({ codexBin: FAKE_SERVER, env: { FAKE_INITIALIZE_RESULT: JSON.stringify({ userAgent: 'codex-cli/1.2.3' }) } });
     try {
-      expect(codex.metadata.serverName).to.equal('codex-cli');
       expect(codex.metadata.serverVersion).to.equal('1.2.3');
     } finally {
       await codex.close();

@@ -2,14 +2,17 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRight } from 'fp-ts/lib/Either.js';
-import { ProtocolGenerator } from '../../scripts/protocol/protocol-generator.js';
-import { readSchemaBundle } from '../../scripts/protocol/schema-bundle.js';
+import * as t from 'io-ts';
+import { assertNoRefinements, ProtocolGenerator } from '../../src/protocol/generator/protocol-generator.js';
+import { readSchemaBundle } from '../../src/protocol/generator/schema-bundle.js';
 import {
   clientRequestCodecs,
   serverNotificationCodecs,
   serverRequestCodecs,
 } from '../../src/protocol/generated/methods.js';
+import * as codecs from '../../src/protocol/generated/codecs.js';
 import { UserInput } from '../../src/protocol/generated/codecs.js';
+import { generatedFrom } from '../../src/protocol/generated/generated-from.js';
 import { resolveCodexBinary } from '../../src/transport/codex-binary.js';
 
 const GENERATED_DIR = join(import.meta.dirname, '../../src/protocol/generated');
@@ -30,7 +33,7 @@ describe('generated protocol', function () {
 
   it('has every method of the pinned protocol', () => {
     const pinnedVersion = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).dependencies['@openai/codex'];
-    expect(readFileSync(join(GENERATED_DIR, 'codecs.ts'), 'utf8')).to.contain(`codex-cli ${pinnedVersion}`);
+    expect(generatedFrom).to.deep.equal({ runtime: `codex-cli ${pinnedVersion}`, version: pinnedVersion });
     expect(Object.keys(clientRequestCodecs).length).to.be.greaterThan(100);
     expect(Object.keys(serverNotificationCodecs).length).to.be.greaterThan(80);
     expect(Object.keys(serverRequestCodecs)).to.include.members([
@@ -41,6 +44,37 @@ describe('generated protocol', function () {
       'mcpServer/elicitation/request',
     ]);
     expect(clientRequestCodecs['thread/start'].result.name).to.not.equal('undefined');
+    // The schema gives it no response type; the table names the shape the server answers.
+    expect(clientRequestCodecs['modelProvider/default/set'].result).to.equal(codecs.ConfigWriteResponse);
+  });
+
+  it('builds each codec on first use, then calls the built codec directly', () => {
+    const codec = codecs.ThreadTokenUsage as t.Type<unknown> & Partial<t.RecursiveType<t.Any>>;
+    expect(codec).to.be.instanceOf(t.RecursiveType);
+    codec.is({});
+    const built = codec.type!;
+    expect(built).to.not.be.instanceOf(t.RecursiveType);
+    expect(codec.is).to.equal(built.is);
+    expect(codec.validate).to.equal(built.validate);
+  });
+
+  it('has no codec that refines (is() and decode() agree on every codec)', () => {
+    const refining: string[] = [];
+    const seen = new Set<unknown>();
+    const visit = (codec: unknown, path: string): void => {
+      if (codec === null || typeof codec !== 'object' || seen.has(codec)) return;
+      seen.add(codec);
+      if (codec instanceof t.RecursiveType) return visit(codec.type, path);
+      if (codec instanceof t.RefinementType || codec instanceof t.ExactType || codec instanceof t.StrictType) refining.push(path);
+      const inner = codec as { props?: Record<string, unknown>; types?: unknown[]; type?: unknown; codomain?: unknown };
+      for (const [key, value] of Object.entries(inner.props ?? {})) visit(value, `${path}.${key}`);
+      (inner.types ?? []).forEach((member, index) => visit(member, `${path}[${index}]`));
+      visit(inner.type, `${path}[]`);
+      visit(inner.codomain, `${path}{}`);
+    };
+    for (const [name, codec] of Object.entries(codecs)) visit(codec, name);
+    expect(seen.size).to.be.greaterThan(2000);
+    expect(refining).to.deep.equal([]);
   });
 
   it('keeps extra wire fields and accepts missing optional ones', () => {
@@ -102,10 +136,10 @@ describe('protocol generator', () => {
     },
   };
 
-  it('writes recursive definitions with t.recursion and an explicit static type', async () => {
+  it('writes recursive definitions as lazy codecs with an explicit static type', async () => {
     const files = new ProtocolGenerator(bundle as never, 'test-runtime 0.0.0').generate();
     for (const [name, contents] of files) writeFileSync(join(workDir, name), contents);
-    expect(files.get('codecs.ts')).to.contain("t.recursion<Node>");
+    expect(files.get('codecs.ts')).to.contain('export const Node: t.Type<Node> = lazy<t.Type<Node>>("Node"');
     const codecs = (await import(join(workDir, 'codecs.ts'))) as Record<string, { decode(u: unknown): unknown; is(u: unknown): boolean }>;
     const tree = { name: 'root', kind: 'branch', children: [{ name: 'a', children: [{ name: 'b', kind: 'leaf' }] }] };
     expect(codecs['Node']!.is(tree)).to.equal(true);
@@ -121,11 +155,52 @@ describe('protocol generator', () => {
     expect(methods).to.contain('"tree/changed": c.Node');
   });
 
-  it('fails generation when a method has no response definition', () => {
+  it('types the result of a method without a response definition as unknown, and reports it', async () => {
     const broken = structuredClone(bundle);
     const { TreeResetResponse: _removed, ...rest } = broken.definitions.v2;
-    const withoutResponse = { definitions: { ...broken.definitions, v2: rest } };
-    expect(() => new ProtocolGenerator(withoutResponse as never, 'x').generate()).to.throw(/no response definition found for method tree\/reset/);
+    const generator = new ProtocolGenerator({ definitions: { ...broken.definitions, v2: rest } } as never, 'test-runtime 0.0.0');
+    const files = generator.generate();
+    expect(generator.report()).to.deep.equal([
+      'tree/reset: no response definition (tried TreeResetResponse); its result is typed unknown',
+    ]);
+    const methods = files.get('methods.ts')!;
+    expect(methods).to.contain('"tree/reset": { params: t.union([t.null, t.undefined]), result: t.unknown }');
+    expect(methods).to.contain('"tree/reset": { params: null | undefined; result: unknown }');
+    const dir = mkdtempSync(join(workDir, 'degraded-'));
+    for (const [name, contents] of files) writeFileSync(join(dir, name), contents);
+    const { clientRequestCodecs: loaded } = (await import(join(dir, 'methods.ts'))) as {
+      clientRequestCodecs: Record<string, { result: t.Mixed }>;
+    };
+    expect(loaded['tree/reset']!.result.is({ anything: 1 })).to.equal(true);
+    expect(loaded['tree/get']!.result.is({ anything: 1 })).to.equal(false);
+  });
+
+  it('reports nothing when every response resolves', () => {
+    const generator = new ProtocolGenerator(bundle as never, 'test-runtime 0.0.0');
+    generator.generate();
+    expect(generator.report()).to.deep.equal([]);
+  });
+
+  it('still fails where the output would be wrong: an unresolved $ref', () => {
+    const broken = structuredClone(bundle) as { definitions: Record<string, unknown> & { v2: Record<string, unknown> } };
+    broken.definitions.v2['TreeGetResponse'] = { type: 'object', properties: { root: { $ref: '#/definitions/v2/Missing' } } };
+    expect(() => new ProtocolGenerator(broken as never, 'x').generate()).to.throw(/unresolved \$ref #\/definitions\/v2\/Missing/);
+  });
+
+  it('records the runtime version as data', async () => {
+    const files = new ProtocolGenerator(bundle as never, 'test-runtime 1.2.3-alpha.4').generate();
+    const dir = mkdtempSync(join(workDir, 'version-'));
+    writeFileSync(join(dir, 'generated-from.ts'), files.get('generated-from.ts')!);
+    const loaded = (await import(join(dir, 'generated-from.ts'))) as { generatedFrom: unknown };
+    expect(loaded.generatedFrom).to.deep.equal({ runtime: 'test-runtime 1.2.3-alpha.4', version: '1.2.3-alpha.4' });
+  });
+
+  it('refuses codecs that refine', () => {
+    expect(() => assertNoRefinements('export const Port = lazy("Port", () => t.refinement(t.number, (n) => n > 0));')).to.throw(
+      /t\.refinement, which may refine/,
+    );
+    expect(() => assertNoRefinements('export const Count = lazy("Count", () => t.Int);')).to.throw(/t\.Int/);
+    expect(() => assertNoRefinements('export const Name = lazy("Name", () => t.union([t.string, t.null]));')).to.not.throw();
   });
 });
 

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { APPROVAL_CHOICES, SANDBOX_CHOICES } from './shared/option-choices.js';
 import { demoCommand } from './demo/demo-command.js';
+import { doctorCommand } from './doctor/doctor-command.js';
+import { generateProtocolCommand } from './generate-protocol/generate-protocol-command.js';
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
 import { runCommand } from './run/run-command.js';
@@ -111,6 +113,41 @@ Examples:
   )
   .action(async (options: { interactive?: boolean; live?: boolean }) => {
     process.exitCode = await demoCommand({ interactive: options.interactive === true, live: options.live === true });
+  });
+
+program
+  .command('doctor')
+  .description('show the codex binary that would be launched and why, its version, and whether the protocol matches it')
+  .option('--codex-bin <path>', 'check this executable instead (a path, or a name looked up on PATH)')
+  .addHelpText(
+    'after',
+    `
+Exits 0 when the runtime's version is the one the protocol was generated from, 1 otherwise.
+
+Examples:
+  $ codex-rx doctor
+  $ CODEX_BIN=$(which codex) codex-rx doctor`,
+  )
+  .action(async (options: { codexBin?: string }) => {
+    process.exitCode = await doctorCommand(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
+  });
+
+program
+  .command('generate-protocol')
+  .description("write io-ts codecs and method maps for your own codex runtime's protocol")
+  .requiredOption('--out <dir>', 'the folder to write codecs.ts, methods.ts and generated-from.ts into')
+  .option('--codex-bin <path>', 'the runtime to generate from (default: CODEX_BIN, else the pinned binary)')
+  .addHelpText(
+    'after',
+    `
+The files need only io-ts. Decode what a newer server sends with them, and call the methods the
+library's own protocol lacks with requestUntyped.
+
+Examples:
+  $ codex-rx generate-protocol --out src/codex-protocol --codex-bin codex`,
+  )
+  .action(async (options: { out: string; codexBin?: string }) => {
+    process.exitCode = await generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
   });
 
 function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {

@@ -52,4 +52,10 @@ export interface CodexConfig extends RpcConnectionConfig {
   readonly optOutNotificationMethods?: readonly string[];
   /** How long `initialize` may take, in ms. */
   readonly initializeTimeoutMs?: number;
+  /**
+   * Fail `initialize` with a `ServerVersionMismatchError` when the server is not the version the
+   * protocol was generated from. Default false: a mismatch is reported on `diagnostics$` and
+   * `metadata.versionMismatch`, and the client works as far as the protocols agree.
+   */
+  readonly requireMatchingServerVersion?: boolean;
 }

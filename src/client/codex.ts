@@ -1,4 +1,4 @@
-import { defer, from, switchMap, type Observable } from 'rxjs';
+import { concat, defer, from, Observable, of, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -9,8 +9,11 @@ import type {
   ThreadListParams,
   ThreadListResponse,
   ThreadResumeParams,
+  ThreadSearchParams,
   ThreadStartParams,
 } from '../protocol/generated/codecs.js';
+import type { RequestId } from '../jsonrpc/json-rpc-message.js';
+import type { ThreadSearchEvent } from './thread-search-event.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
@@ -27,6 +30,7 @@ import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from '.
 import { sandboxMode, type Sandbox } from './sandbox.js';
 import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from '../connection/server-request.js';
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
+import { ServerVersionMismatchError, versionMismatchMessage } from './server-version-mismatch-error.js';
 import { Thread } from './thread.js';
 
 /**
@@ -98,8 +102,14 @@ export class Codex implements AsyncDisposable {
   readonly untypedNotifications$: Observable<UntypedNotification> = this.fromSession((s) => s.connection.untypedNotifications$);
   /** Requests from the server (approvals, questions …), for a UI to answer with `respond`/`reject`. Hot. */
   readonly serverRequests$: Observable<IncomingServerRequest> = this.fromSession((s) => s.connection.serverRequests$);
-  /** Garbage from the server, decode failures, stray responses. Hot. */
-  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) => s.connection.diagnostics$);
+  /**
+   * Garbage from the server, decode failures, stray responses, the first notification of each
+   * unknown method. Hot; when the server's version differs from the protocol's, every subscriber
+   * first gets that `version-mismatch` diagnostic.
+   */
+  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) =>
+    s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), s.connection.diagnostics$) : s.connection.diagnostics$,
+  );
 
   constructor(private readonly config: CodexConfig = {}) {}
 
@@ -133,6 +143,18 @@ export class Codex implements AsyncDisposable {
   async request<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Promise<ResultOf<M>> {
     const { connection } = await this.start();
     return connection.request(method, ...args);
+  }
+
+  /**
+   * Calls any method with any params and resolves with the raw result, unchecked: for methods the
+   * generated protocol does not know, so a newer server is usable before regenerating.
+   *
+   * @example
+   * const { data } = (await codex.requestUntyped('thread/realtime/list', { threadId: thread.id })) as { data: unknown[] };
+   */
+  async requestUntyped(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const { connection } = await this.start();
+    return connection.requestUntyped(method, params, options);
   }
 
   /** The cold Observable form of `request`: sends on subscribe (so `retryOnOverload` can resend). */
@@ -185,6 +207,49 @@ export class Codex implements AsyncDisposable {
   async threadUnarchive(threadId: string, options: RequestOptions = {}): Promise<Thread> {
     const { thread } = await this.request('thread/unarchive', { threadId }, options);
     return this.thread(thread.id);
+  }
+
+  /**
+   * Searches the stored threads, streaming: provisional rows as the server finds them, then the
+   * final page, and completes. Cold: subscribing starts the search; unsubscribing before the final
+   * page cancels it on the server (`thread/search/stream/cancel`).
+   *
+   * @example
+   * codex.threadSearch$('zebra').subscribe((event) => {
+   *   if (event.type === 'partial') console.log('found so far:', event.data.map((row) => row.thread.id));
+   *   else console.log('final:', event.result.data.map((row) => `${row.thread.id} ${row.snippet}`));
+   * });
+   */
+  threadSearch$(query: string | ThreadSearchParams, options: RequestOptions = {}): Observable<ThreadSearchEvent> {
+    const params: ThreadSearchParams = typeof query === 'string' ? { searchTerm: query } : query;
+    return this.fromSession(
+      ({ connection }) =>
+        new Observable<ThreadSearchEvent>((subscriber) => {
+          let requestId: RequestId | undefined;
+          let finished = false;
+          const partials = connection.notifications$.subscribe((n) => {
+            if (n.method === 'thread/search/partial' && n.params.requestId === requestId) subscriber.next({ type: 'partial', data: n.params.data });
+          });
+          connection.request('thread/search/stream', params, { ...options, onRequestId: (id) => (requestId = id) }).then(
+            (result) => {
+              finished = true;
+              subscriber.next({ type: 'final', result });
+              subscriber.complete();
+            },
+            (error: unknown) => {
+              finished = true;
+              subscriber.error(error);
+            },
+          );
+          return () => {
+            partials.unsubscribe();
+            // The search's own answer still comes (an error or a last page) and settles the request quietly.
+            if (!finished && requestId !== undefined && connection.state === 'ready') {
+              connection.request('thread/search/stream/cancel', { requestId }).catch(() => undefined);
+            }
+          };
+        }),
+    );
   }
 
   /** A handle on a thread by id, without a request (the id is not checked). */
@@ -275,7 +340,11 @@ export class Codex implements AsyncDisposable {
         },
         this.config.initializeTimeoutMs === undefined ? {} : { timeoutMs: this.config.initializeTimeoutMs },
       );
-      const session = { connection, router, metadata: serverMetadata(response) };
+      const metadata = serverMetadata(response);
+      if (metadata.versionMismatch && this.config.requireMatchingServerVersion === true) {
+        throw new ServerVersionMismatchError(metadata.serverVersion, metadata.protocolVersion);
+      }
+      const session = { connection, router, metadata };
       this.session = session;
       if (this.closed) await this.close();
       return session;
@@ -298,6 +367,11 @@ export class Codex implements AsyncDisposable {
   private fromSession<T>(pick: (session: Session) => Observable<T>): Observable<T> {
     return defer(() => (this.session !== undefined && !this.closed ? pick(this.session) : from(this.start()).pipe(switchMap(pick))));
   }
+}
+
+function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
+  const { serverVersion, protocolVersion } = metadata;
+  return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
 }
 
 function connectRemote(server: RemoteServer): Promise<Transport> {

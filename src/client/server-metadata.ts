@@ -1,25 +1,29 @@
 import type { InitializeResponse } from '../protocol/generated/codecs.js';
+import { generatedFrom } from '../protocol/generated/generated-from.js';
 
 /**
- * Who answered `initialize`: the raw response and the server's name and version.
+ * Who answered `initialize`: the raw response, the server's version, and whether it is the
+ * version the client's protocol was generated from.
+ *
+ * The server's name is not reported: the app-server sends no `serverInfo`, and the product of
+ * its user agent is the originator the client introduced itself with (`clientInfo.name`), so it
+ * would only echo the client's own name back.
  *
  * @example
  * const metadata: ServerMetadata = await codex.ready();
  * console.log(metadata.serverVersion, metadata.initialize.codexHome);
+ * if (metadata.versionMismatch) console.warn(`server ${metadata.serverVersion}, codecs from ${metadata.protocolVersion}`);
  */
 export interface ServerMetadata {
   /** The `initialize` response as received. */
   readonly initialize: InitializeResponse;
   readonly userAgent: string;
-  /**
-   * The server's name: `serverInfo.name` when the response has it, else the product of the user
-   * agent. The app-server 0.169 sends no `serverInfo` and names itself in the user agent after the
-   * originator the client introduced (`clientInfo.name`), so this is often the client's own name;
-   * `serverVersion` is the runtime's version either way.
-   */
-  readonly serverName: string;
-  /** The server's version, found the same way. */
+  /** The server's version: `serverInfo.version` when the response has it, else the version in the user agent's product (`codex_rx/0.171.0 (…)`). */
   readonly serverVersion: string;
+  /** The runtime version the client's protocol codecs were generated from (`generatedFrom.version`). */
+  readonly protocolVersion: string;
+  /** Whether `serverVersion` differs from `protocolVersion`: methods and shapes may then differ from the typed ones. */
+  readonly versionMismatch: boolean;
 }
 
 /**
@@ -34,31 +38,27 @@ export class MissingServerMetadataError extends Error {
 }
 
 /**
- * Reads the server's identity from an `initialize` response; throws
- * `MissingServerMetadataError` when it has none.
+ * Reads the server's version from an `initialize` response and compares it with the protocol's;
+ * throws `MissingServerMetadataError` when the response has no version.
  *
  * @example
- * serverMetadata({ userAgent: 'codex-cli/1.2.3' } as InitializeResponse);
- * // { serverName: 'codex-cli', serverVersion: '1.2.3', … }
+ * serverMetadata({ userAgent: 'codex_rx/1.2.3' } as InitializeResponse);
+ * // { serverVersion: '1.2.3', protocolVersion: '0.171.0', versionMismatch: true, … }
  */
-export function serverMetadata(response: InitializeResponse): ServerMetadata {
-  const info = (response as { serverInfo?: { name?: unknown; version?: unknown } }).serverInfo;
+export function serverMetadata(response: InitializeResponse, protocolVersion: string = generatedFrom.version): ServerMetadata {
+  const info = (response as { serverInfo?: { version?: unknown } }).serverInfo;
   const userAgent = typeof response?.userAgent === 'string' ? response.userAgent.trim() : '';
-  let serverName = typeof info?.name === 'string' ? info.name : '';
   let serverVersion = typeof info?.version === 'string' ? info.version : '';
-  if ((serverName === '' || serverVersion === '') && userAgent !== '') {
-    // A user agent starts with `product/version`, maybe followed by comments: `codex-cli/0.169.0 (Linux …)`.
+  if (serverVersion === '' && userAgent !== '') {
+    // A user agent starts with `product/version`, maybe followed by comments: `codex_rx/0.171.0 (Linux …)`.
     const product = userAgent.split(/\s+/, 1)[0] ?? '';
     const slash = product.indexOf('/');
-    if (slash > 0) {
-      serverName ||= product.slice(0, slash);
-      serverVersion ||= product.slice(slash + 1);
-    }
+    if (slash > 0) serverVersion = product.slice(slash + 1);
   }
-  if (serverName === '' || serverVersion === '') {
+  if (serverVersion === '') {
     throw new MissingServerMetadataError(
       `initialize did not say which server answered (userAgent ${JSON.stringify(response?.userAgent ?? null)}, no serverInfo)`,
     );
   }
-  return { initialize: response, userAgent, serverName, serverVersion };
+  return { initialize: response, userAgent, serverVersion, protocolVersion, versionMismatch: serverVersion !== protocolVersion };
 }

@@ -1,6 +1,7 @@
-import { Observable, type Subscription } from 'rxjs';
+import { filter, map, Observable, type Subscription } from 'rxjs';
 import type {
   ThreadCompactStartResponse,
+  ThreadGoal,
   ThreadReadResponse,
   ThreadSetNameResponse,
   TurnStartParams,
@@ -15,6 +16,7 @@ import { toUserInput, type RunInput } from './run-input.js';
 import { sandboxPolicy } from './sandbox.js';
 import { TurnHandle } from './turn-handle.js';
 import type { TurnOptions } from './turn-options.js';
+import type { GoalSettings } from './goal-settings.js';
 import type { TurnResult } from '../turns/turn-result.js';
 
 /**
@@ -133,6 +135,56 @@ export class Thread {
   /** Starts compacting the thread's history (the server summarizes it with the model). */
   compact(options: RequestOptions = {}): Promise<ThreadCompactStartResponse> {
     return this.connection.request('thread/compact/start', { threadId: this.id }, options);
+  }
+
+  /**
+   * Sets (or changes) the thread's goal and resolves with it. An `active` goal keeps the server
+   * running turns toward the objective until it is complete, paused or out of budget.
+   *
+   * @example
+   * const goal = await thread.setGoal({ objective: 'Get the test suite green', tokenBudget: 200_000 });
+   * console.log(goal.status, goal.tokensUsed, goal.tokenBudget);
+   */
+  async setGoal(settings: GoalSettings, options: RequestOptions = {}): Promise<ThreadGoal> {
+    const { goal } = await this.connection.request('thread/goal/set', { ...settings, threadId: this.id }, options);
+    return goal;
+  }
+
+  /**
+   * The thread's goal, or null when it has none.
+   *
+   * @example
+   * const goal = await thread.getGoal();
+   * if (goal !== null) console.log(`${goal.objective}: ${goal.status}, ${goal.tokensUsed} tokens used`);
+   */
+  async getGoal(options: RequestOptions = {}): Promise<ThreadGoal | null> {
+    const { goal } = await this.connection.request('thread/goal/get', { threadId: this.id }, options);
+    return goal ?? null;
+  }
+
+  /**
+   * Removes the thread's goal; resolves with whether there was one.
+   *
+   * @example
+   * const hadOne = await thread.clearGoal();
+   */
+  async clearGoal(options: RequestOptions = {}): Promise<boolean> {
+    const { cleared } = await this.connection.request('thread/goal/clear', { threadId: this.id }, options);
+    return cleared;
+  }
+
+  /**
+   * The thread's goal each time the server reports a change (status, tokens used …), and null
+   * when it is cleared. Hot: only changes after subscribing; read the current one with `getGoal`.
+   *
+   * @example
+   * thread.goal$.subscribe((goal) => console.log(goal === null ? 'no goal' : `${goal.status} ${goal.tokensUsed}/${goal.tokenBudget ?? '∞'}`));
+   */
+  get goal$(): Observable<ThreadGoal | null> {
+    return this.connection.notifications$.pipe(
+      filter((n) => (n.method === 'thread/goal/updated' || n.method === 'thread/goal/cleared') && n.params.threadId === this.id),
+      map((n) => (n.method === 'thread/goal/updated' ? n.params.goal : null)),
+    );
   }
 
   private turnStartParams(input: RunInput, options: TurnOptions): TurnStartParams {

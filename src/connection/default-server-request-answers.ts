@@ -44,7 +44,6 @@ const DEFAULT_ANSWERS: { readonly [M in ServerRequestMethod]: () => DefaultAnswe
   }),
   'account/chatgptAuthTokens/refresh': () => noHandler('ChatGPT token refresh'),
   'attestation/generate': () => noHandler('attestation'),
-  'currentTime/read': () => ({ result: { currentTimeAt: Math.floor(Date.now() / 1000) } }),
   applyPatchApproval: () => ({ result: { decision: 'approved' } }),
   execCommandApproval: () => ({ result: { decision: 'approved' } }),
 };

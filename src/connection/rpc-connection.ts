@@ -56,7 +56,11 @@ export type ConnectionState = 'new' | 'initializing' | 'ready' | 'closed';
 export type ConnectionDiagnostic =
   | TransportDiagnostic
   | { readonly kind: 'decode-error'; readonly error: DecodeError }
-  | { readonly kind: 'unexpected-response'; readonly id: RequestId | null; readonly message: string };
+  | { readonly kind: 'unexpected-response'; readonly id: RequestId | null; readonly message: string }
+  /** The first notification of a method the generated protocol does not know (once per method; all stay on `untypedNotifications$`). */
+  | { readonly kind: 'untyped-notification'; readonly method: string; readonly message: string }
+  /** The server is not the version the protocol was generated from (the first diagnostic every subscriber of `Codex.diagnostics$` sees). */
+  | { readonly kind: 'version-mismatch'; readonly serverVersion: string; readonly protocolVersion: string; readonly message: string };
 
 /**
  * Per-call options of `request`.
@@ -69,6 +73,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the connection's request timeout for this call; 0 waits forever. */
   readonly timeoutMs?: number;
+  /** Called with the request's JSON-RPC id as it is sent, to match notifications that name their request (`thread/search/partial`). */
+  readonly onRequestId?: (id: RequestId) => void;
 }
 
 interface PendingRequest {
@@ -104,6 +110,7 @@ export class RpcConnection {
   private readonly pending = new Map<RequestId, PendingRequest>();
   private readonly notificationsSubject = new Subject<ServerNotification>();
   private readonly untypedSubject = new Subject<UntypedNotification>();
+  private readonly untypedMethodsSeen = new Set<string>();
   private readonly serverRequestsSubject = new Subject<IncomingServerRequest>();
   private readonly diagnosticsSubject = new Subject<ConnectionDiagnostic>();
   private readonly handlers = new Map<string, ServerRequestHandler<ServerRequestMethod>>();
@@ -194,6 +201,18 @@ export class RpcConnection {
     });
   }
 
+  /**
+   * Calls any method with any params and resolves with the raw result, unchecked: the escape hatch
+   * for methods the generated protocol does not know (a server newer than the codecs).
+   *
+   * @example
+   * const result = await connection.requestUntyped('thread/realtime/list', { threadId });
+   */
+  requestUntyped(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    if (this.stateValue !== 'ready') return Promise.reject(this.stateError(`${method}: the connection is ${this.stateValue}`));
+    return this.send(method, params, options, true);
+  }
+
   /** Sends a notification to the server. */
   notify(method: string, params?: unknown): void {
     if (this.stateValue === 'closed') throw this.stateError(`${method}: the connection is closed`);
@@ -217,12 +236,12 @@ export class RpcConnection {
     return this.closing;
   }
 
-  private send(method: string, params: unknown, options: RequestOptions): Promise<unknown> {
-    const codecs = REQUEST_CODECS.get(method);
-    if (codecs === undefined) {
+  private send(method: string, params: unknown, options: RequestOptions, untyped = false): Promise<unknown> {
+    const codecs = untyped ? undefined : REQUEST_CODECS.get(method);
+    if (codecs === undefined && !untyped) {
       return Promise.reject(new MethodNotFoundError(-32601, 'not a method of the app-server protocol; nothing was sent', undefined, method));
     }
-    if (this.config.validateParams) {
+    if (codecs !== undefined && this.config.validateParams) {
       const checked = codecs.params.decode(params);
       if (isLeft(checked)) {
         const report = validationReport(checked.left);
@@ -233,6 +252,7 @@ export class RpcConnection {
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
     const id = this.nextId++;
+    options.onRequestId?.(id);
     return new Promise<unknown>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
       const timer =
@@ -241,7 +261,7 @@ export class RpcConnection {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
         method,
-        resultCodec: this.config.validateResults ? codecs.result : undefined,
+        resultCodec: this.config.validateResults ? codecs?.result : undefined,
         resolve,
         reject,
         timer,
@@ -283,6 +303,11 @@ export class RpcConnection {
     const { method, params } = frame;
     const codec = NOTIFICATION_CODECS.get(method);
     if (codec === undefined) {
+      if (!this.untypedMethodsSeen.has(method)) {
+        // Once per method: a newer server may send thousands of them, and each is on untypedNotifications$.
+        this.untypedMethodsSeen.add(method);
+        this.diagnosticsSubject.next({ kind: 'untyped-notification', method, message: `${method}: a notification the generated protocol does not know` });
+      }
       this.untypedSubject.next(frame as UntypedNotification);
       return;
     }

@@ -13,7 +13,9 @@ export function validationReport(errors: t.Errors): string[] {
   const lines = errors.map((error) => {
     const segments: string[] = [];
     for (let i = 1; i < error.context.length; i += 1) {
-      const parent = error.context[i - 1]!.type;
+      // Generated codecs are built lazily behind a RecursiveType: its `type` is the codec itself.
+      const entry = error.context[i - 1]!.type;
+      const parent = entry instanceof t.RecursiveType ? (entry.type as t.Decoder<unknown, unknown>) : entry;
       const key = error.context[i]!.key;
       // Union and intersection members are keyed by their index among the members: not a path.
       if (parent instanceof t.UnionType || parent instanceof t.IntersectionType) continue;

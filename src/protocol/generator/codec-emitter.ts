@@ -1,6 +1,11 @@
 import type { JsonSchema, JsonSchemaObject, JsonSchemaTypeName } from './json-schema.js';
 
-/** Turns a `$ref` into the identifier of the codec (and static type) it names. */
+/**
+ * Turns a `$ref` into the identifier of the codec (and static type) it names.
+ *
+ * @example
+ * const byLastSegment: RefResolver = (ref) => ref.split('/').pop()!;
+ */
 export type RefResolver = (ref: string) => string;
 
 /**
@@ -10,6 +15,10 @@ export type RefResolver = (ref: string) => string;
  * Decoding is lenient where the wire is: objects use `t.type`/`t.partial`, which keep and ignore
  * extra members, so a newer server adding fields never fails decoding. `additionalProperties:
  * false` is deliberately not enforced for the same reason.
+ *
+ * @example
+ * const emitter = new CodecEmitter((ref) => ref.split('/').pop()!);
+ * emitter.codec({ type: ['string', 'null'] }); // 't.union([t.string, t.null])'
  */
 export class CodecEmitter {
   constructor(private readonly resolveRef: RefResolver) {}
@@ -176,13 +185,24 @@ function hasOwnShape(schema: JsonSchemaObject): boolean {
   );
 }
 
-/** A JSDoc block for a schema's description, or nothing. */
+/**
+ * A JSDoc block for a schema's description, or nothing.
+ *
+ * @example
+ * docComment({ description: 'The thread id.' }); // '/**\n * The thread id.\n *\/\n'
+ */
 export function docComment(schema: JsonSchema): string {
   if (typeof schema === 'boolean' || !schema.description) return '';
   const lines = schema.description.replace(/\*\//g, '*\\/').split('\n');
   return `/**\n${lines.map((line) => ` * ${line}`.trimEnd()).join('\n')}\n */\n`;
 }
 
+/**
+ * Indents every non-empty line by two spaces.
+ *
+ * @example
+ * indent('a: 1,\nb: 2'); // '  a: 1,\n  b: 2'
+ */
 export function indent(text: string): string {
   return text
     .split('\n')

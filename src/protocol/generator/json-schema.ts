@@ -1,4 +1,9 @@
-/** The subset of JSON Schema draft-07 that the app-server's schema bundle uses. */
+/**
+ * The subset of JSON Schema draft-07 that the app-server's schema bundle uses.
+ *
+ * @example
+ * const node: JsonSchemaObject = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] };
+ */
 export interface JsonSchemaObject {
   readonly $ref?: string;
   readonly $schema?: string;
@@ -21,7 +26,18 @@ export interface JsonSchemaObject {
   readonly minLength?: number;
 }
 
+/**
+ * The primitive type names of JSON Schema.
+ *
+ * @example
+ * const nullable: JsonSchemaTypeName[] = ['string', 'null'];
+ */
 export type JsonSchemaTypeName = 'string' | 'integer' | 'number' | 'boolean' | 'null' | 'array' | 'object';
 
-/** `true` accepts anything, `false` nothing; an object constrains. */
+/**
+ * `true` accepts anything, `false` nothing; an object constrains.
+ *
+ * @example
+ * const anything: JsonSchema = true;
+ */
 export type JsonSchema = boolean | JsonSchemaObject;

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSchemaObject } from './json-schema.js';
 
-/** The schema bundle of one codex runtime, and the version string it reports. */
+/**
+ * The schema bundle of one codex runtime, and the version string it reports.
+ *
+ * @example
+ * const { bundle, runtimeVersion }: SchemaBundle = readSchemaBundle('/usr/local/bin/codex');
+ */
 export interface SchemaBundle {
   readonly bundle: JsonSchemaObject;
   readonly runtimeVersion: string;
@@ -14,6 +19,9 @@ export interface SchemaBundle {
  * Runs `<codex> app-server generate-json-schema --experimental` into a temp folder and reads the
  * combined bundle (root definitions plus the v2 namespace: the root holds `ServerRequest`,
  * `InitializeResponse` and the JSON-RPC envelopes that the v2-only bundle leaves out).
+ *
+ * @example
+ * const { runtimeVersion } = readSchemaBundle(resolveCodexBinary()); // 'codex-cli 0.171.0'
  */
 export function readSchemaBundle(codexBin: string): SchemaBundle {
   const out = mkdtempSync(join(tmpdir(), 'codex-rx-schema-'));

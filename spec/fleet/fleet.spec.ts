@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import {
   FleetJobFailedError,
   FleetProducer,
@@ -28,17 +28,20 @@ interface Outcome {
   readonly results: readonly TurnResult[];
 }
 
-/** Submits one job per prompt and follows each: every stream entry, and every result emitted. */
-async function runAll(producer: FleetProducer, prompts: readonly string[], onResult?: (count: number) => void): Promise<Outcome[]> {
+/**
+ * Submits one job per prompt and follows each: every stream entry, and every result emitted.
+ * `watch` sees each entry as it arrives, with the number of jobs finished so far.
+ */
+async function runAll(producer: FleetProducer, prompts: readonly string[], watch?: (jobId: string, entry: FleetEvent, finished: number) => void): Promise<Outcome[]> {
   const handles = await Promise.all(prompts.map((input) => producer.submit({ input })));
-  let resultCount = 0;
+  let finished = 0;
   return Promise.all(
     handles.map(async (handle, index) => {
       const [entries, results] = await Promise.all([
-        lastValueFrom(handle.events$.pipe(toArray())),
+        lastValueFrom(handle.events$.pipe(tap((entry) => watch?.(handle.id, entry, finished)), toArray())),
         lastValueFrom(handle.result$.pipe(toArray())),
       ]);
-      onResult?.((resultCount += 1));
+      finished += 1;
       return { handle, prompt: prompts[index]!, entries, results };
     }),
   );
@@ -102,6 +105,7 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
     this.timeout(120_000);
     redisServer = await RedisServer.start();
     redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+    redis.on('error', () => undefined); // reconnects after the Redis restart
     producer = await FleetProducer.connect({ redis: redisServer.url, queue });
     await Promise.all(['w1', 'w2', 'w3'].map((id) => startWorker(id)));
   });
@@ -241,36 +245,37 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
   it(`SIGKILL one worker while its jobs stream: all ${JOBS} still complete, each result exactly once`, async () => {
     await startWorker('w4');
     const w2 = workers.find((worker) => worker.id === 'w2')!;
+    const attemptWorker = new Map<string, string>();
     let killed = false;
-    const outcomes = await runAll(
-      producer,
-      Array.from({ length: JOBS }, (_, index) => promptOf(`k${index}`)),
-      (count) => {
-        if (count === 30 && !killed) {
-          killed = true;
-          orphans.push(...w2.kill());
-        }
-      },
-    );
+    // Killed once 30 jobs are done and w2 is streaming a turn (an attempt of its own has deltas).
+    const streamingOnW2 = new Set<string>();
+    const outcomes = await runAll(producer, Array.from({ length: JOBS }, (_, index) => promptOf(`k${index}`)), (jobId, entry, finished) => {
+      if (entry.kind === 'attempt' && entry.workerId !== 'w2') streamingOnW2.delete(jobId);
+      if (entry.kind === 'event' && entry.event.method === 'item/agentMessage/delta' && attemptWorker.get(jobId) === 'w2') streamingOnW2.add(jobId);
+      if (entry.kind === 'attempt') attemptWorker.set(jobId, entry.workerId);
+      if (entry.kind === 'result') streamingOnW2.delete(jobId);
+      if (!killed && finished >= 30 && streamingOnW2.size > 0) {
+        killed = true;
+        orphans.push(...w2.kill());
+      }
+    });
     expect(killed).to.equal(true);
     for (const outcome of outcomes) await expectCompleteAndOnce(redis, queue, outcome);
     const restarted = outcomes.filter((outcome) => {
       const attempts = attemptsOf(outcome);
       return attempts.length > 1 && attempts[0]!.workerId === 'w2' && attempts.at(-1)!.workerId !== 'w2';
     });
-    expect(restarted, 'jobs of the killed worker restarted elsewhere').to.not.be.empty;
+    const summary = outcomes.map((outcome) => attemptsOf(outcome).map((attempt) => attempt.workerId).join('>'));
+    const counts = summary.reduce<Record<string, number>>((all, path) => ({ ...all, [path]: (all[path] ?? 0) + 1 }), {});
+    expect(restarted, `jobs of the killed worker restarted elsewhere; attempts seen: ${JSON.stringify(counts)}`).to.not.be.empty;
     workers.splice(workers.indexOf(w2), 1);
   });
 
   it(`Redis restarted mid-run (appendonly on): all ${JOBS} jobs complete`, async () => {
     let restarted: Promise<void> | undefined;
-    const outcomes = await runAll(
-      producer,
-      Array.from({ length: JOBS }, (_, index) => promptOf(`r${index}`)),
-      (count) => {
-        if (count === 30) restarted = redisServer.restart();
-      },
-    );
+    const outcomes = await runAll(producer, Array.from({ length: JOBS }, (_, index) => promptOf(`r${index}`)), (_jobId, _entry, finished) => {
+      if (finished >= 30) restarted ??= redisServer.restart();
+    });
     expect(restarted).to.not.equal(undefined);
     await restarted;
     for (const outcome of outcomes) await expectCompleteAndOnce(redis, queue, outcome);

@@ -129,6 +129,7 @@ program
   .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or unix://PATH) instead of launching one')
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes each prompt word by word (for try-outs and tests)')
+  .option('--scripted-word-ms <ms>', 'with --scripted, the pause between two streamed words (default: 10)', nonNegativeInteger)
   .addHelpText(
     'after',
     `
@@ -152,13 +153,19 @@ With --scripted, a prompt starting with "fail:" makes its turn fail and one star
       ...(token === undefined ? {} : { token }),
       ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
       ...stringOptions(options, 'queue', 'id', 'ws'),
-      ...numberOptions(options, 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs'),
+      ...numberOptions(options, 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
     });
   });
 
 function positiveInteger(value: string): number {
+  const number = nonNegativeInteger(value);
+  if (number === 0) throw new InvalidArgumentError('a positive integer is needed.');
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('a positive integer is needed.');
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('a whole number is needed.');
   return number;
 }
 

@@ -269,6 +269,8 @@ export class FleetWorker implements AsyncDisposable {
     let queue = this.queues.get(name);
     if (queue === undefined) {
       queue = new this.dependencies.bullmq.Queue(name, { connection: this.redis, prefix: this.keys.prefix });
+      // Connection errors are retried by the client; commands wait for the reconnection.
+      queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
     return queue;

@@ -16,5 +16,9 @@ export function openRedis(dependencies: FleetDependencies, target: string | Redi
     connectionName: name.replace(/\s+/g, '-'),
     retryStrategy: (times) => Math.min(50 * times, 1_000),
   };
-  return typeof target === 'string' ? new dependencies.ioredis.Redis(target, options) : new dependencies.ioredis.Redis({ ...target, ...options });
+  const redis = typeof target === 'string' ? new dependencies.ioredis.Redis(target, options) : new dependencies.ioredis.Redis({ ...target, ...options });
+  // The client reconnects by itself and its commands wait meanwhile; without a listener each
+  // failed connection attempt would be printed as an unhandled error.
+  redis.on('error', () => undefined);
+  return redis;
 }

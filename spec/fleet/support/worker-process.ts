@@ -8,6 +8,8 @@ export interface WorkerProcessOptions {
   readonly id: string;
   readonly concurrency?: number;
   readonly graceMs?: number;
+  /** The scripted model's pause between two words (default 10 ms; 0 for benchmarks). */
+  readonly scriptedWordMs?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export class WorkerProcess {
       '--grace-ms', String(options.graceMs ?? 10_000),
       '--lock-ms', '4000',
       '--stalled-interval-ms', '1500',
+      ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
     ]);
     const worker = new WorkerProcess(options.id, cli);
     try {

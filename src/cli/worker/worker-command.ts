@@ -27,6 +27,8 @@ export interface WorkerCommandOptions {
   readonly approvals?: 'accept' | 'decline';
   /** Run turns against the embedded scripted model (offline; see `workerScriptedReply`). */
   readonly scripted?: boolean;
+  /** With `scripted`: the pause between two streamed words, in ms (default 10). */
+  readonly scriptedWordMs?: number;
   /** A running app-server to use instead of launching one. */
   readonly ws?: string;
   readonly token?: string;
@@ -63,7 +65,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
         : {
             onJob: ({ input }) => {
               const prompt = typeof input === 'string' ? input : JSON.stringify(input);
-              mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, workerScriptedReply(prompt));
+              mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, workerScriptedReply(prompt, options.scriptedWordMs));
             },
           }),
     };

@@ -4,8 +4,8 @@ import { gate } from '../../testing/script/gate.js';
 import type { ResponseScript } from '../../testing/script/response-script.js';
 import { response } from '../../testing/script/response.js';
 
-/** The pause between two words, so that a turn visibly streams and lasts long enough to be caught mid-way. */
-const WORD_DELAY_MS = 10;
+/** The default pause between two words, so that a turn visibly streams and lasts long enough to be caught mid-way. */
+export const SCRIPTED_WORD_DELAY_MS = 10;
 
 /**
  * What the scripted model answers to a job's prompt in `worker --scripted`: the prompt's words
@@ -16,9 +16,9 @@ const WORD_DELAY_MS = 10;
  * @example
  * mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, workerScriptedReply(prompt));
  */
-export function workerScriptedReply(prompt: string): ResponseScript {
+export function workerScriptedReply(prompt: string, wordDelayMs = SCRIPTED_WORD_DELAY_MS): ResponseScript {
   const words = prompt.split(/(?<=\s)/).filter((word) => word !== '');
-  const stream = deltas(words, { delayMs: WORD_DELAY_MS, phase: 'final_answer' });
+  const stream = deltas(words, { delayMs: wordDelayMs, phase: 'final_answer' });
   if (prompt.startsWith('fail:')) return response(stream, failed('scripted failure (fail: prompt)'));
   if (prompt.startsWith('hang:')) return response(stream, gate('hang: prompt'));
   return response(stream);

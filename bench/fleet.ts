@@ -44,20 +44,37 @@ async function redisCost(redis: Redis): Promise<RedisCost> {
   return { commands: field('total_commands_processed'), cpuMs: (field('used_cpu_sys') + field('used_cpu_user')) * 1000 };
 }
 
-/** Sequential turns on one in-process client: thread start plus a 20-delta turn, as a fleet job does. */
-async function directLatencies(turns: number): Promise<number[]> {
+interface DirectFigures {
+  /** Sequential turns: thread start plus a 20-delta turn each, as a fleet job does. */
+  readonly latencies: number[];
+  /** Turns/s with `concurrency` at a time. */
+  readonly turnsPerSecond: number;
+}
+
+/** The same work on one in-process client, without the fleet. */
+async function direct(turns: number, throughputTurns: number, concurrency: number): Promise<DirectFigures> {
   const scripted = await startScriptedCodex();
+  const runTurn = async (name: string) => {
+    const text = prompt(name);
+    scripted.mock.enqueueMatching((request) => request.userTexts().at(-1) === text, response(deltas(text.split(/(?<=\s)/), { phase: 'final_answer' })));
+    const thread = await scripted.codex.threadStart();
+    await thread.run(text);
+  };
   try {
     const latencies: number[] = [];
     for (let index = 0; index < turns + 5; index += 1) {
-      const text = prompt(`d${index}`);
-      scripted.mock.enqueue(response(deltas(text.split(/(?<=\s)/), { phase: 'final_answer' })));
       const started = performance.now();
-      const thread = await scripted.codex.threadStart();
-      await thread.run(text);
+      await runTurn(`d${index}`);
       if (index >= 5) latencies.push(performance.now() - started); // the first few warm the server up
     }
-    return latencies;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < throughputTurns) await runTurn(`t${next++}`);
+      }),
+    );
+    return { latencies, turnsPerSecond: throughputTurns / ((performance.now() - started) / 1000) };
   } finally {
     await scripted.dispose();
   }
@@ -94,8 +111,9 @@ export async function runFleetBench(options: FleetBenchOptions = {}): Promise<st
   const jobs = options.jobs ?? 300;
   const latencyTurns = options.latencyTurns ?? 60;
   const concurrency = options.concurrency ?? 8;
-  progress('fleet: direct client latency');
-  const direct = await directLatencies(latencyTurns);
+  progress('fleet: the direct client, for comparison');
+  const baseline = await direct(latencyTurns, jobs / 3, concurrency);
+  const directLatencies = baseline.latencies;
   const server = await RedisServer.start('everysec');
   const redis = new Redis(server.url);
   const workers: WorkerProcess[] = [];
@@ -110,7 +128,7 @@ export async function runFleetBench(options: FleetBenchOptions = {}): Promise<st
     workers.push(...(await Promise.all([start('b2'), start('b3')])));
     const three = await throughput(producer, redis, jobs, 'three');
     const ms = (value: number) => `${value.toFixed(0)} ms`;
-    const added = (p: number) => ms(percentile(queued, p) - percentile(direct, p));
+    const added = (p: number) => ms(percentile(queued, p) - percentile(directLatencies, p));
     return [
       `### Fleet (codex-rx/fleet on Redis)`,
       '',
@@ -118,9 +136,10 @@ export async function runFleetBench(options: FleetBenchOptions = {}): Promise<st
       '',
       '| measure | value |',
       '| --- | --- |',
+      `| turns/s, direct client in one process, ${concurrency} at a time (${jobs / 3} turns) | ${baseline.turnsPerSecond.toFixed(1)} |`,
       `| jobs/s, 1 worker (${jobs} jobs) | ${one.jobsPerSecond.toFixed(1)} |`,
       `| jobs/s, 3 workers (${jobs} jobs) | ${three.jobsPerSecond.toFixed(1)} |`,
-      `| turn latency, direct client, p50 / p99 (${latencyTurns} turns one after another) | ${ms(percentile(direct, 50))} / ${ms(percentile(direct, 99))} |`,
+      `| turn latency, direct client, p50 / p99 (${latencyTurns} turns one after another) | ${ms(percentile(directLatencies, 50))} / ${ms(percentile(directLatencies, 99))} |`,
       `| job latency through the fleet, 1 idle worker, p50 / p99 | ${ms(percentile(queued, 50))} / ${ms(percentile(queued, 99))} |`,
       `| latency the queue adds, p50 / p99 | ${added(50)} / ${added(99)} |`,
       `| stream entries per job | ${one.entries} |`,

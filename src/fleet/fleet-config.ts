@@ -15,6 +15,8 @@ export interface FleetConfig {
   readonly queue?: string;
   /** The prefix of every Redis key the fleet writes (default `codex-rx`). */
   readonly prefix?: string;
+  /** Allow a password over plain `redis://` to a host that is not loopback (default false: `InsecureRedisError`). */
+  readonly allowInsecurePassword?: boolean;
 }
 
 /**

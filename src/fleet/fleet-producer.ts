@@ -48,8 +48,8 @@ export class FleetProducer implements AsyncDisposable {
   /** Connects to the fleet's Redis. Fails with `FleetDependencyMissingError` without `bullmq`/`ioredis`. */
   static async connect(config: FleetProducerConfig): Promise<FleetProducer> {
     const dependencies = await loadFleetDependencies();
-    const redis = openRedis(dependencies, config.redis, 'codex-rx producer');
-    const blocking = openRedis(dependencies, config.redis, 'codex-rx producer reader');
+    const redis = openRedis(dependencies, config, 'codex-rx producer');
+    const blocking = openRedis(dependencies, config, 'codex-rx producer reader');
     return new FleetProducer(dependencies, config, new FleetKeys(config), redis, new FleetStreamReader(blocking, redis), blocking);
   }
 

@@ -75,8 +75,8 @@ export class FleetWorker implements AsyncDisposable {
     const dependencies = await loadFleetDependencies();
     const ownsCodex = !(config.codex instanceof Codex);
     const codex = config.codex instanceof Codex ? config.codex : new Codex(config.codex);
-    const redis = openRedis(dependencies, config.redis, 'codex-rx worker');
-    const subscriber = openRedis(dependencies, config.redis, 'codex-rx worker cancel');
+    const redis = openRedis(dependencies, config, 'codex-rx worker');
+    const subscriber = openRedis(dependencies, config, 'codex-rx worker cancel');
     const worker = new FleetWorker(dependencies, config, new FleetKeys(config), codex, ownsCodex, redis, subscriber);
     try {
       await codex.ready();

@@ -37,3 +37,4 @@ export type { FleetWorkerMetrics } from './fleet-worker-metrics.js';
 export { FleetJobFailedError } from './fleet-job-failed-error.js';
 export { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
 export { FleetDependencyMissingError } from './fleet-dependency-missing-error.js';
+export { InsecureRedisError } from './insecure-redis-error.js';

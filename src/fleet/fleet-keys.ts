@@ -31,6 +31,11 @@ export class FleetKeys {
     return `${this.base}:events:${jobId}`;
   }
 
+  /** How many attempts of a job have begun: the fence that keeps a superseded attempt from writing. */
+  attempts(jobId: string): string {
+    return `${this.base}:attempts:${jobId}`;
+  }
+
   /** The marker that a job was cancelled (seen by a worker that picks it up later). */
   cancelled(jobId: string): string {
     return `${this.base}:cancelled:${jobId}`;

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { defer, exhaustMap, filter, finalize, from, map, Observable, ReplaySubject, share, take, tap, timer } from 'rxjs';
 import type { TurnResult } from '../turns/turn-result.js';
 import { DEFAULT_FLEET_PRODUCER_CONFIG, type FleetProducerConfig } from './fleet-producer-config.js';
 import type { FleetEvent } from './fleet-event.js';
+import type { FleetFailure } from './fleet-failure.js';
 import type { FleetJob } from './fleet-job.js';
 import type { FleetJobData } from './fleet-job-data.js';
 import { FleetJobFailedError } from './fleet-job-failed-error.js';
 import { FleetEventLog } from './fleet-event-log.js';
 import { FleetJobHandle } from './fleet-job-handle.js';
 import { FleetKeys } from './fleet-keys.js';
+import { FleetQueues } from './fleet-queues.js';
 import type { FleetMetrics } from './fleet-metrics.js';
 import { FleetStreamReader } from './fleet-stream-reader.js';
 import type { FleetWorkerMetrics } from './fleet-worker-metrics.js';
@@ -32,8 +33,8 @@ import { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
  * const followUp = await producer.submit({ input: 'Now fix it', thread: result.threadId });
  */
 export class FleetProducer implements AsyncDisposable {
-  private readonly queues = new Map<string, Queue>();
   private readonly shared = new Map<string, Observable<FleetEvent>>();
+  private readonly queues: FleetQueues;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -43,7 +44,9 @@ export class FleetProducer implements AsyncDisposable {
     private readonly redis: Redis,
     private readonly reader: FleetStreamReader,
     private readonly blocking: Redis,
-  ) {}
+  ) {
+    this.queues = new FleetQueues(dependencies, redis, keys.prefix);
+  }
 
   /** Connects to the fleet's Redis. Fails with `FleetDependencyMissingError` without `bullmq`/`ioredis`. */
   static async connect(config: FleetProducerConfig): Promise<FleetProducer> {
@@ -69,7 +72,7 @@ export class FleetProducer implements AsyncDisposable {
       ...(job.turn === undefined ? {} : { turn: job.turn }),
       retainSeconds,
     };
-    const queue = this.queue(typeof thread === 'string' ? await this.route(thread) : this.keys.queue);
+    const queue = this.queues.get(typeof thread === 'string' ? await this.route(thread) : this.keys.queue);
     await queue.add('turn', data, {
       jobId: id,
       attempts: job.attempts ?? DEFAULT_FLEET_PRODUCER_CONFIG.attempts,
@@ -154,7 +157,7 @@ export class FleetProducer implements AsyncDisposable {
     const retainSeconds = this.config.retainSeconds ?? DEFAULT_FLEET_PRODUCER_CONFIG.retainSeconds;
     await this.redis.set(this.keys.cancelled(jobId), '1', 'EX', retainSeconds);
     await this.redis.publish(this.keys.cancelChannel, jobId);
-    for (const queue of [this.queue(this.keys.queue), ...this.queues.values()]) {
+    for (const queue of new Set([this.queues.get(this.keys.queue), ...this.queues.all()])) {
       const job = await queue.getJob(jobId);
       if (job === undefined) continue;
       const state = await job.getState();
@@ -177,7 +180,7 @@ export class FleetProducer implements AsyncDisposable {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.reader.close();
-      await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+      await this.queues.close();
       this.blocking.disconnect();
       await this.redis.quit().catch(() => undefined);
     })();
@@ -188,16 +191,7 @@ export class FleetProducer implements AsyncDisposable {
     await this.close();
   }
 
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (queue === undefined) {
-      queue = new this.dependencies.bullmq.Queue(name, { connection: this.redis, prefix: this.keys.prefix });
-      // Connection errors are retried by the client; commands wait for the reconnection.
-      queue.on('error', () => undefined);
-      this.queues.set(name, queue);
-    }
-    return queue;
-  }
+
 
   private async route(threadId: string): Promise<string> {
     const owner = await this.redis.get(this.keys.threadOwner(threadId));
@@ -207,22 +201,13 @@ export class FleetProducer implements AsyncDisposable {
   }
 
   private async publishCancelled(jobId: string, retainSeconds: number): Promise<void> {
-    const log = new FleetEventLog(this.redis, this.keys.events(jobId));
-    const last = await log.last();
-    await log.flush(
-      {
-        kind: 'failed',
-        seq: last === undefined ? 0 : last.seq + 1,
-        attempt: last?.attempt ?? 0,
-        failure: { reason: 'cancelled', message: 'cancelled before it started' },
-        final: true,
-      },
-      retainSeconds,
-    );
+    const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
+    const failure: FleetFailure = { reason: 'cancelled', message: 'cancelled before it started' };
+    await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt: log.attempt - 1, failure, final: true }, retainSeconds);
   }
 
   private async readMetrics(): Promise<FleetMetrics> {
-    const counts = await this.queue(this.keys.queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+    const counts = await this.queues.get(this.keys.queue).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
     const ids = await this.redis.smembers(this.keys.workers);
     const hashes = await Promise.all(ids.map((id) => this.redis.hgetall(this.keys.worker(id))));
     const workers: FleetWorkerMetrics[] = [];

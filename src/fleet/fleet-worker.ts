@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Job, Queue, Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { lastValueFrom, tap } from 'rxjs';
 import { Codex } from '../client/codex.js';
@@ -7,11 +7,11 @@ import type { Thread } from '../client/thread.js';
 import type { TurnHandle } from '../client/turn-handle.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnResult } from '../turns/turn-result.js';
-import type { FleetEvent } from './fleet-event.js';
 import { FleetEventLog } from './fleet-event-log.js';
 import type { FleetFailure } from './fleet-failure.js';
 import type { FleetJobData } from './fleet-job-data.js';
 import { FleetKeys } from './fleet-keys.js';
+import { FleetQueues } from './fleet-queues.js';
 import { DEFAULT_FLEET_WORKER_CONFIG, type FleetWorkerConfig } from './fleet-worker-config.js';
 import { loadFleetDependencies, type FleetDependencies } from './load-fleet-dependencies.js';
 import { openRedis } from './open-redis.js';
@@ -43,7 +43,7 @@ export class FleetWorker implements AsyncDisposable {
   private readonly counters = { completed: 0, failed: 0, retries: 0 };
   private readonly settings: typeof DEFAULT_FLEET_WORKER_CONFIG;
   private workers: Worker[] = [];
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues: FleetQueues;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
@@ -57,6 +57,7 @@ export class FleetWorker implements AsyncDisposable {
     private readonly subscriber: Redis,
   ) {
     this.id = config.id ?? `${hostname()}-${process.pid}`;
+    this.queues = new FleetQueues(dependencies, redis, keys.prefix);
     this.settings = {
       concurrency: config.concurrency ?? DEFAULT_FLEET_WORKER_CONFIG.concurrency,
       graceMs: config.graceMs ?? DEFAULT_FLEET_WORKER_CONFIG.graceMs,
@@ -108,7 +109,7 @@ export class FleetWorker implements AsyncDisposable {
       } finally {
         clearTimeout(grace);
       }
-      await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+      await this.queues.close();
       await this.redis
         .multi()
         .srem(this.keys.workers, this.id)
@@ -159,16 +160,14 @@ export class FleetWorker implements AsyncDisposable {
     const { UnrecoverableError, WaitingError } = this.dependencies.bullmq;
     const jobId = job.id!;
     const data = job.data;
-    const log = new FleetEventLog(this.redis, this.keys.events(jobId));
-    const last = await log.last();
+    const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
     // It ran before and its result is stored: deliver that one, never a second.
-    if (last?.kind === 'result') return last.result;
-    let seq = last === undefined ? 0 : last.seq + 1;
-    const attempt = (last?.attempt ?? 0) + 1;
+    if (log.previous?.kind === 'result') return log.previous.result;
+    const attempt = log.attempt;
     const totalAttempts = job.opts.attempts ?? 1;
     const fail = async (failure: FleetFailure, final: boolean): Promise<never> => {
       this.counters.failed += 1;
-      await log.flush({ kind: 'failed', seq: seq++, attempt, failure, final }, final ? data.retainSeconds : undefined);
+      await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure, final }, final ? data.retainSeconds : undefined);
       throw final ? new UnrecoverableError(failure.message) : new RecordedFailure(failure.message);
     };
     if ((await this.redis.exists(this.keys.cancelled(jobId))) === 1) return fail({ reason: 'cancelled', message: 'cancelled' }, true);
@@ -183,21 +182,25 @@ export class FleetWorker implements AsyncDisposable {
       } catch (error) {
         return await fail({ reason: 'thread-owner-gone', message: `cannot open the thread: ${messageOf(error)}` }, true);
       }
-      log.append({ kind: 'attempt', seq: seq++, attempt, workerId: this.id, threadId: thread.id });
+      log.append({ kind: 'attempt', seq: log.nextSeq(), attempt, workerId: this.id, threadId: thread.id });
       await this.config.onJob?.({ jobId, attempt, threadId: thread.id, input: data.input });
       const turn = await thread.turn(data.input, data.turn ?? {});
       state.turn = turn;
       if (state.handBack || state.cancelled) void turn.interrupt().catch(() => undefined);
       const result = await lastValueFrom(
         turn.events$.pipe(
-          tap((event) => log.append({ kind: 'event', seq: seq++, attempt, event })),
+          tap((event) => {
+            log.append({ kind: 'event', seq: log.nextSeq(), attempt, event });
+            // Another worker runs the job now (this one lost its lock): stop, write nothing more.
+            if (log.isFenced) void turn.interrupt().catch(() => undefined);
+          }),
           toTurnResult({ rejectFailed: false }),
         ),
       );
       if (state.cancelled) return await fail({ reason: 'cancelled', message: 'cancelled while running', result }, true);
       if (state.handBack) {
         // Back to the queue without spending an attempt; another worker runs it again.
-        await log.flush({ kind: 'failed', seq: seq++, attempt, failure: { reason: 'error', message: `worker ${this.id} stopped; the job goes back to the queue` }, final: false });
+        await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure: { reason: 'error', message: `worker ${this.id} stopped; the job goes back to the queue` }, final: false });
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -205,7 +208,9 @@ export class FleetWorker implements AsyncDisposable {
         const final = job.attemptsMade + 1 >= totalAttempts;
         return await fail({ reason: 'turn-failed', message: result.error?.message ?? 'the turn failed', result }, final);
       }
-      await log.flush({ kind: 'result', seq: seq++, attempt, result }, data.retainSeconds);
+      if (!(await log.flush({ kind: 'result', seq: log.nextSeq(), attempt, result }, data.retainSeconds))) {
+        throw new RecordedFailure(`attempt ${attempt} was superseded by a later one`);
+      }
       this.counters.completed += 1;
       return result;
     } catch (error) {
@@ -265,31 +270,18 @@ export class FleetWorker implements AsyncDisposable {
       .exec();
   }
 
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (queue === undefined) {
-      queue = new this.dependencies.bullmq.Queue(name, { connection: this.redis, prefix: this.keys.prefix });
-      // Connection errors are retried by the client; commands wait for the reconnection.
-      queue.on('error', () => undefined);
-      this.queues.set(name, queue);
-    }
-    return queue;
-  }
+
 
   private async finishIfFailed(queue: string, jobId: string): Promise<void> {
-    const job = await this.dependencies.bullmq.Job.fromId<FleetJobData, TurnResult>(this.queue(queue), jobId);
+    const job = await this.dependencies.bullmq.Job.fromId<FleetJobData, TurnResult>(this.queues.get(queue), jobId);
     if (job === undefined || (await job.getState()) !== 'failed') return;
-    const log = new FleetEventLog(this.redis, this.keys.events(jobId));
-    const last = await log.last();
+    const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
+    const last = log.previous;
     if (last !== undefined && (last.kind === 'result' || (last.kind === 'failed' && last.final))) return;
-    const entry: FleetEvent = {
-      kind: 'failed',
-      seq: last === undefined ? 0 : last.seq + 1,
-      attempt: last?.attempt ?? 0,
-      failure: { reason: 'error', message: job.failedReason || 'its workers died too often' },
-      final: true,
-    };
-    await log.flush(entry, job.data.retainSeconds);
+    await log.flush(
+      { kind: 'failed', seq: log.nextSeq(), attempt: log.attempt - 1, failure: { reason: 'error', message: job.failedReason || 'its workers died too often' }, final: true },
+      job.data.retainSeconds,
+    );
   }
 }
 

@@ -14,7 +14,8 @@ export interface WorkerProcessOptions {
 
 /**
  * `codex-rx worker --scripted` as a real process with its own real app-server. Locks are short
- * so that the jobs of a killed worker come back within seconds rather than half a minute.
+ * (10 s, against BullMQ's 30) so that the jobs of a killed worker come back sooner, yet long
+ * enough that a worker starved of CPU on a busy machine keeps its jobs.
  */
 export class WorkerProcess {
   private constructor(
@@ -31,8 +32,8 @@ export class WorkerProcess {
       '--id', options.id,
       '--concurrency', String(options.concurrency ?? 4),
       '--grace-ms', String(options.graceMs ?? 10_000),
-      '--lock-ms', '4000',
-      '--stalled-interval-ms', '1500',
+      '--lock-ms', '10000',
+      '--stalled-interval-ms', '2000',
       ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
     ]);
     const worker = new WorkerProcess(options.id, cli);

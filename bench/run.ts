@@ -4,7 +4,7 @@
  * client and @openai/codex-sdk on the real app-server, and memory per turn.
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, import
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, import, fleet
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline and e2e), for a quick look
  *
  * The memory benchmark needs `global.gc`: without `--expose-gc` this script re-spawns itself
@@ -16,12 +16,13 @@ import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { createRequire } from 'node:module';
 import { runEndToEndBench } from './e2e.js';
 import { runImportTimeBench } from './import-time.js';
+import { runFleetBench } from './fleet.js';
 import { progress } from './lib/format.js';
 import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
 import { runPipelineBench } from './pipeline.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'import'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'import', 'fleet'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -71,6 +72,9 @@ if (selected.has('memory')) {
 }
 if (selected.has('import')) {
   console.log(`${await runImportTimeBench()}\n`);
+}
+if (selected.has('fleet')) {
+  console.log(`${await runFleetBench()}\n`);
 }
 const seconds = (performance.now() - began) / 1000;
 console.log(

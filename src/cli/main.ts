@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `codex-rx` command line: `run` one turn, or watch the `demo`. See `codex-rx --help`.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APPROVAL_CHOICES, SANDBOX_CHOICES } from './shared/option-choices.js';
 import { demoCommand } from './demo/demo-command.js';
 import { doctorCommand } from './doctor/doctor-command.js';
@@ -11,6 +11,7 @@ import { ExitCode } from './shared/exit-code.js';
 import { runCommand } from './run/run-command.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
+import { workerCommand } from './worker/worker-command.js';
 
 // ../../package.json from both src/cli (tsx) and dist/cli (built).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -149,6 +150,67 @@ Examples:
   .action(async (options: { out: string; codexBin?: string }) => {
     process.exitCode = await generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
   });
+  .command('worker')
+  .description('run turns from a fleet queue on Redis (codex-rx/fleet) until SIGTERM, with its own app-server')
+  .requiredOption('--redis <url>', 'the Redis server of the fleet, e.g. redis://127.0.0.1:6379')
+  .option('--concurrency <n>', 'turns run at once (per queue: the shared one, and this worker\'s own for follow-ups)', positiveInteger)
+  .option('--queue <name>', 'the fleet queue to take jobs from (default: turns)')
+  .option('--id <id>', 'this worker\'s id; restart with the same id and CODEX_HOME to take back its threads (default: host-pid)')
+  .option('--grace-ms <ms>', 'on SIGTERM, how long running turns may finish before they are handed back (default: 30000)', positiveInteger)
+  .option('--lock-ms <ms>', 'how soon the jobs of a dead worker go back to the queue (default: 30000)', positiveInteger)
+  .option('--stalled-interval-ms <ms>', 'how often to look for jobs of dead workers (default: 30000)', positiveInteger)
+  .addOption(new Option('--approvals <decision>', 'answer command and file approvals with this decision').choices(['accept', 'decline']))
+  .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or unix://PATH) instead of launching one')
+  .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
+  .option('--scripted', 'answer with the embedded scripted model: offline, echoes each prompt word by word (for try-outs and tests)')
+  .option('--scripted-word-ms <ms>', 'with --scripted, the pause between two streamed words (default: 10)', nonNegativeInteger)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ redis-server --appendonly yes --port 6379 &
+  $ codex-rx worker --redis redis://127.0.0.1:6379 --concurrency 4
+  $ codex-rx worker --redis redis://10.0.0.5:6379 --id worker-a --ws ws://127.0.0.1:4500 --token-file ~/.codex-ws-token
+
+Jobs come from FleetProducer (codex-rx/fleet). SIGTERM or Ctrl-C stops taking jobs, lets the
+running turns finish for --grace-ms, then interrupts them and hands them back to the queue.
+With --scripted, a prompt starting with "fail:" makes its turn fail and one starting with
+"hang:" holds it open (testing aids).`,
+  )
+  .action(async (options: Record<string, string | number | boolean | undefined>) => {
+    if (options['tokenFile'] !== undefined && options['ws'] === undefined) throw new UsageError('--token-file needs --ws URL');
+    const tokenFile = options['tokenFile'];
+    const token = typeof tokenFile === 'string' ? readFileSync(tokenFile, 'utf8').trim() : undefined;
+    process.exitCode = await workerCommand({
+      redis: String(options['redis']),
+      scripted: options['scripted'] === true,
+      ...(token === undefined ? {} : { token }),
+      ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
+      ...stringOptions(options, 'queue', 'id', 'ws'),
+      ...numberOptions(options, 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
+    });
+  });
+
+function positiveInteger(value: string): number {
+  const number = nonNegativeInteger(value);
+  if (number === 0) throw new InvalidArgumentError('a positive integer is needed.');
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('a whole number is needed.');
+  return number;
+}
+
+function numberOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, number>> {
+  const picked: Partial<Record<K, number>> = {};
+  for (const key of keys) {
+    const value = options[key];
+    if (typeof value === 'number') picked[key] = value;
+  }
+  return picked;
+}
 
 function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {
   const picked: Partial<Record<K, string>> = {};

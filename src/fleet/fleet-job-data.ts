@@ -1,0 +1,16 @@
+import type { RunInput } from '../client/run-input.js';
+import type { FleetThreadOptions, FleetTurnOptions } from './fleet-job.js';
+
+/**
+ * A job as it is stored in BullMQ: what the worker needs to run the turn.
+ *
+ * @example
+ * const data: FleetJobData = { input: 'hi', thread: { start: {} }, retainSeconds: 3600 };
+ */
+export interface FleetJobData {
+  readonly input: RunInput;
+  readonly thread: { readonly start: FleetThreadOptions } | { readonly id: string };
+  readonly turn?: FleetTurnOptions;
+  /** How long the job's event stream is kept after it ends. */
+  readonly retainSeconds: number;
+}

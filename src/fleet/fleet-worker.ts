@@ -1,0 +1,293 @@
+import { hostname } from 'node:os';
+import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { lastValueFrom, tap } from 'rxjs';
+import { Codex } from '../client/codex.js';
+import type { Thread } from '../client/thread.js';
+import type { TurnHandle } from '../client/turn-handle.js';
+import { toTurnResult } from '../turns/to-turn-result.js';
+import type { TurnResult } from '../turns/turn-result.js';
+import { FleetEventLog } from './fleet-event-log.js';
+import type { FleetFailure } from './fleet-failure.js';
+import type { FleetJobData } from './fleet-job-data.js';
+import { FleetKeys } from './fleet-keys.js';
+import { FleetQueues } from './fleet-queues.js';
+import { DEFAULT_FLEET_WORKER_CONFIG, type FleetWorkerConfig } from './fleet-worker-config.js';
+import { loadFleetDependencies, type FleetDependencies } from './load-fleet-dependencies.js';
+import { openRedis } from './open-redis.js';
+
+/** A job this worker is running, and why it might have to stop early. */
+interface RunningJob {
+  turn: TurnHandle | undefined;
+  /** The worker is stopping: interrupt the turn and give the job back to the queue. */
+  handBack: boolean;
+  cancelled: boolean;
+}
+
+/**
+ * Runs fleet jobs: takes turns from the fleet's queue (and follow-ups on its threads from its
+ * own), up to its concurrency, runs each through one `Codex`, and writes every turn event and
+ * the result to the job's stream. Jobs of a worker that dies are taken up again by the others
+ * (BullMQ's stalled-job check); `close()` stops gracefully.
+ *
+ * @example
+ * const worker = await FleetWorker.start({ redis: 'redis://127.0.0.1:6379', concurrency: 4 });
+ * process.once('SIGTERM', () => void worker.close());
+ */
+export class FleetWorker implements AsyncDisposable {
+  /** This worker's id. */
+  readonly id: string;
+  private readonly running = new Map<string, RunningJob>();
+  /** Threads this process started or resumed, so a follow-up needs no `thread/resume`. */
+  private readonly loadedThreads = new Set<string>();
+  private readonly counters = { completed: 0, failed: 0, retries: 0 };
+  private readonly settings: typeof DEFAULT_FLEET_WORKER_CONFIG;
+  private workers: Worker[] = [];
+  private readonly queues: FleetQueues;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly dependencies: FleetDependencies,
+    private readonly config: FleetWorkerConfig,
+    private readonly keys: FleetKeys,
+    private readonly codex: Codex,
+    private readonly ownsCodex: boolean,
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    this.id = config.id ?? `${hostname()}-${process.pid}`;
+    this.queues = new FleetQueues(dependencies, redis, keys.prefix);
+    this.settings = {
+      concurrency: config.concurrency ?? DEFAULT_FLEET_WORKER_CONFIG.concurrency,
+      graceMs: config.graceMs ?? DEFAULT_FLEET_WORKER_CONFIG.graceMs,
+      lockDurationMs: config.lockDurationMs ?? DEFAULT_FLEET_WORKER_CONFIG.lockDurationMs,
+      stalledIntervalMs: config.stalledIntervalMs ?? DEFAULT_FLEET_WORKER_CONFIG.stalledIntervalMs,
+      maxStalledCount: config.maxStalledCount ?? DEFAULT_FLEET_WORKER_CONFIG.maxStalledCount,
+      heartbeatMs: config.heartbeatMs ?? DEFAULT_FLEET_WORKER_CONFIG.heartbeatMs,
+    } as typeof DEFAULT_FLEET_WORKER_CONFIG;
+  }
+
+  /**
+   * Starts the app-server (unless given a `Codex`), connects to Redis and begins taking jobs.
+   * Fails with `FleetDependencyMissingError` without `bullmq`/`ioredis`.
+   */
+  static async start(config: FleetWorkerConfig): Promise<FleetWorker> {
+    const dependencies = await loadFleetDependencies();
+    const ownsCodex = !(config.codex instanceof Codex);
+    const codex = config.codex instanceof Codex ? config.codex : new Codex(config.codex);
+    const redis = openRedis(dependencies, config, 'codex-rx worker');
+    const subscriber = openRedis(dependencies, config, 'codex-rx worker cancel');
+    const worker = new FleetWorker(dependencies, config, new FleetKeys(config), codex, ownsCodex, redis, subscriber);
+    try {
+      await codex.ready();
+      await worker.listen();
+    } catch (error) {
+      await worker.close();
+      throw error;
+    }
+    return worker;
+  }
+
+  /** Turns running now. */
+  get runningTurns(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops gracefully: takes no new jobs, lets running turns finish for up to `graceMs`, then
+   * interrupts the rest and hands their jobs back to the queue; closes the `Codex` it created.
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.heartbeat);
+      const stopped = Promise.all(this.workers.map((worker) => worker.close()));
+      const grace = setTimeout(() => this.handBackAll(), this.settings.graceMs);
+      try {
+        await stopped;
+      } finally {
+        clearTimeout(grace);
+      }
+      await this.queues.close();
+      await this.redis
+        .multi()
+        .srem(this.keys.workers, this.id)
+        .del(this.keys.worker(this.id))
+        .exec()
+        .catch(() => undefined);
+      if (this.ownsCodex) await this.codex.close();
+      this.subscriber.disconnect();
+      await this.redis.quit().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async listen(): Promise<void> {
+    await this.subscriber.subscribe(this.keys.cancelChannel);
+    this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelRunning(jobId));
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), this.settings.heartbeatMs);
+    for (const queue of [this.keys.queue, this.keys.workerQueue(this.id)]) {
+      const worker = new this.dependencies.bullmq.Worker<FleetJobData, TurnResult>(
+        queue,
+        (job, token) => this.process(job, token),
+        {
+          connection: this.redis,
+          prefix: this.keys.prefix,
+          name: this.id,
+          concurrency: this.settings.concurrency,
+          lockDuration: this.settings.lockDurationMs,
+          stalledInterval: this.settings.stalledIntervalMs,
+          maxStalledCount: this.settings.maxStalledCount,
+        },
+      );
+      // A job that died with its workers once too often is failed by the stalled check without
+      // running here: its stream still needs its final entry.
+      worker.on('stalled', (jobId) => void this.finishIfFailed(queue, jobId).catch(() => undefined));
+      // Connection errors are retried by the client; they must not crash the process.
+      worker.on('error', () => undefined);
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  private async process(job: Job<FleetJobData, TurnResult>, token: string | undefined): Promise<TurnResult> {
+    const { UnrecoverableError, WaitingError } = this.dependencies.bullmq;
+    const jobId = job.id!;
+    const data = job.data;
+    const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
+    // It ran before and its result is stored: deliver that one, never a second.
+    if (log.previous?.kind === 'result') return log.previous.result;
+    const attempt = log.attempt;
+    const totalAttempts = job.opts.attempts ?? 1;
+    const fail = async (failure: FleetFailure, final: boolean): Promise<never> => {
+      this.counters.failed += 1;
+      await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure, final }, final ? data.retainSeconds : undefined);
+      throw final ? new UnrecoverableError(failure.message) : new RecordedFailure(failure.message);
+    };
+    if ((await this.redis.exists(this.keys.cancelled(jobId))) === 1) return fail({ reason: 'cancelled', message: 'cancelled' }, true);
+    if (attempt > 1) this.counters.retries += 1;
+
+    const state: RunningJob = { turn: undefined, handBack: false, cancelled: false };
+    this.running.set(jobId, state);
+    try {
+      let thread: Thread;
+      try {
+        thread = await this.openThread(data);
+      } catch (error) {
+        return await fail({ reason: 'thread-owner-gone', message: `cannot open the thread: ${messageOf(error)}` }, true);
+      }
+      log.append({ kind: 'attempt', seq: log.nextSeq(), attempt, workerId: this.id, threadId: thread.id });
+      await this.config.onJob?.({ jobId, attempt, threadId: thread.id, input: data.input });
+      const turn = await thread.turn(data.input, data.turn ?? {});
+      state.turn = turn;
+      if (state.handBack || state.cancelled) void turn.interrupt().catch(() => undefined);
+      const result = await lastValueFrom(
+        turn.events$.pipe(
+          tap((event) => {
+            log.append({ kind: 'event', seq: log.nextSeq(), attempt, event });
+            // Another worker runs the job now (this one lost its lock): stop, write nothing more.
+            if (log.isFenced) void turn.interrupt().catch(() => undefined);
+          }),
+          toTurnResult({ rejectFailed: false }),
+        ),
+      );
+      if (state.cancelled) return await fail({ reason: 'cancelled', message: 'cancelled while running', result }, true);
+      if (state.handBack) {
+        // Back to the queue without spending an attempt; another worker runs it again.
+        await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure: { reason: 'error', message: `worker ${this.id} stopped; the job goes back to the queue` }, final: false });
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (result.status === 'failed') {
+        const final = job.attemptsMade + 1 >= totalAttempts;
+        return await fail({ reason: 'turn-failed', message: result.error?.message ?? 'the turn failed', result }, final);
+      }
+      if (!(await log.flush({ kind: 'result', seq: log.nextSeq(), attempt, result }, data.retainSeconds))) {
+        throw new RecordedFailure(`attempt ${attempt} was superseded by a later one`);
+      }
+      this.counters.completed += 1;
+      return result;
+    } catch (error) {
+      if (error instanceof UnrecoverableError || error instanceof WaitingError || error instanceof RecordedFailure) throw error;
+      const final = job.attemptsMade + 1 >= totalAttempts;
+      return await fail({ reason: 'error', message: messageOf(error) }, final);
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private async openThread(data: FleetJobData): Promise<Thread> {
+    if ('start' in data.thread) {
+      const thread = await this.codex.threadStart(data.thread.start);
+      await this.holdThread(thread.id, data.retainSeconds);
+      return thread;
+    }
+    const threadId = data.thread.id;
+    // Not loaded in this process: a restarted worker's own thread, or one from a shared CODEX_HOME.
+    const thread = this.loadedThreads.has(threadId) ? await this.codex.thread(threadId) : await this.codex.threadResume(threadId);
+    await this.holdThread(threadId, data.retainSeconds);
+    return thread;
+  }
+
+  private async holdThread(threadId: string, retainSeconds: number): Promise<void> {
+    this.loadedThreads.add(threadId);
+    await this.redis.set(this.keys.threadOwner(threadId), this.id, 'EX', retainSeconds);
+  }
+
+  private cancelRunning(jobId: string): void {
+    const state = this.running.get(jobId);
+    if (state === undefined) return;
+    state.cancelled = true;
+    void state.turn?.interrupt().catch(() => undefined);
+  }
+
+  private handBackAll(): void {
+    for (const state of this.running.values()) {
+      state.handBack = true;
+      void state.turn?.interrupt().catch(() => undefined);
+    }
+  }
+
+  private async beat(): Promise<void> {
+    const key = this.keys.worker(this.id);
+    await this.redis
+      .multi()
+      .sadd(this.keys.workers, this.id)
+      .hset(key, {
+        running: this.running.size,
+        concurrency: this.settings.concurrency,
+        completed: this.counters.completed,
+        failed: this.counters.failed,
+        retries: this.counters.retries,
+      })
+      .pexpire(key, this.settings.heartbeatMs * 3)
+      .exec();
+  }
+
+
+
+  private async finishIfFailed(queue: string, jobId: string): Promise<void> {
+    const job = await this.dependencies.bullmq.Job.fromId<FleetJobData, TurnResult>(this.queues.get(queue), jobId);
+    if (job === undefined || (await job.getState()) !== 'failed') return;
+    const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
+    const last = log.previous;
+    if (last !== undefined && (last.kind === 'result' || (last.kind === 'failed' && last.final))) return;
+    await log.flush(
+      { kind: 'failed', seq: log.nextSeq(), attempt: log.attempt - 1, failure: { reason: 'error', message: job.failedReason || 'its workers died too often' }, final: true },
+      job.data.retainSeconds,
+    );
+  }
+}
+
+/** An attempt's failure that is already in the job's stream. */
+class RecordedFailure extends Error {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

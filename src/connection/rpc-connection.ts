@@ -94,6 +94,8 @@ interface OutgoingRequest {
 interface OpenServerRequest {
   readonly request: IncomingServerRequest;
   readonly timer: NodeJS.Timeout | undefined;
+  /** Makes `answered` true: the request is claimed here or resolved elsewhere. */
+  readonly markAnswered: () => void;
 }
 
 type Reply = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
@@ -528,7 +530,6 @@ export class RpcConnection {
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
-            answered = true;
             this.replyToServerRequest(id, failSafeServerRequestAnswer(method));
             this.diagnosticsSubject.next({
               kind: 'server-request-timeout',
@@ -538,7 +539,7 @@ export class RpcConnection {
             });
           }, timeoutMs)
         : undefined;
-    this.openServerRequests.set(id, { request, timer });
+    this.openServerRequests.set(id, { request, timer, markAnswered: () => (answered = true) });
     this.publishPendingServerRequests();
     return request;
   }
@@ -553,6 +554,7 @@ export class RpcConnection {
     const open = this.openServerRequests.get(id);
     if (open === undefined) return false;
     this.openServerRequests.delete(id);
+    open.markAnswered();
     if (open.timer !== undefined) clearTimeout(open.timer);
     this.publishPendingServerRequests();
     return true;

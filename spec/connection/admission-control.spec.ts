@@ -63,14 +63,17 @@ describe('admission control: at most maxInFlightRequests on the wire', () => {
     await connection.close();
   });
 
-  it('the timeout counts from the call: a request that waits too long for a slot fails unsent', async () => {
-    const { connection, transport, list, onWire, answer } = await readyConnection({ maxInFlightRequests: 1 });
+  it('the timeout counts from the send: waiting for a slot does not use it up', async () => {
+    const { connection, list, onWire, answer } = await readyConnection({ maxInFlightRequests: 1, requestTimeoutMs: 60 });
     const first = list(1);
-    const waiting = list(2, { timeoutMs: 30 }).catch((e: unknown) => e);
-    expect(await waiting).to.be.instanceOf(RequestTimeoutError);
+    const waiting = list(2).catch((e: unknown) => e);
+    await settle(40);
     answer(onWire()[0]!);
     await first;
-    expect(limits(transport.requests('thread/list'))).to.deep.equal([1]);
+    await settle(40);
+    // 80 ms after the call, 40 ms after it was sent: still waiting for its answer.
+    expect(limits(onWire())).to.deep.equal([2]);
+    expect(await waiting).to.be.instanceOf(RequestTimeoutError);
     await connection.close();
   });
 

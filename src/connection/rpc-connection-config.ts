@@ -13,9 +13,10 @@ import type { ServerRequestHandlers } from './server-request.js';
  */
 export interface RpcConnectionConfig {
   /**
-   * How long a request may wait for its answer, in ms, counted from the call (so it includes any
-   * wait for a free slot under `maxInFlightRequests`); 0 waits forever. Turn streams are
-   * notifications and have no timeout.
+   * How long a request may wait for its answer, in ms, counted from when it is sent: the wait for
+   * a slot under `maxInFlightRequests` is not counted, since it measures this client's own load
+   * (each request ahead of it is bounded by its own timeout; cancel the wait with a signal).
+   * 0 waits forever. Turn streams are notifications and have no timeout.
    */
   readonly requestTimeoutMs?: number;
   /**

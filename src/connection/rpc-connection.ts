@@ -68,7 +68,7 @@ export type ConnectionDiagnostic =
 export interface RequestOptions {
   /** Cancels the request, waiting or sent: the Promise rejects with an `AbortError` and a late answer is ignored. */
   readonly signal?: AbortSignal;
-  /** Overrides the connection's request timeout for this call, counted from the call; 0 waits forever. */
+  /** Overrides the connection's request timeout for this call (counted from when it is sent); 0 waits forever. */
   readonly timeoutMs?: number;
 }
 
@@ -80,6 +80,7 @@ interface OutgoingRequest {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly cleanup: () => void;
+  readonly timeoutMs: number;
   /** The id of the copy on the wire; undefined while waiting for a slot or for an overload retry. */
   id: RequestId | undefined;
   overloadRetries: number;
@@ -304,6 +305,7 @@ export class RpcConnection {
         resolve,
         reject,
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+        timeoutMs: options.timeoutMs ?? this.config.requestTimeoutMs,
         id: undefined,
         overloadRetries: 0,
         timer: undefined,
@@ -311,8 +313,6 @@ export class RpcConnection {
         releaseSlot: undefined,
         removed: false,
       };
-      const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
-      if (timeoutMs > 0) request.timer = setTimeout(() => this.fail(request, new RequestTimeoutError(method, timeoutMs)), timeoutMs);
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.outgoing.add(request);
       this.admissions.next(
@@ -329,9 +329,15 @@ export class RpcConnection {
     });
   }
 
-  /** Writes the request under a fresh id (a retry is a new message). */
+  /**
+   * Writes the request under a fresh id (a retry is a new message). The timeout starts with the
+   * first write: it measures the server, not the wait for a slot behind this client's own calls.
+   */
   private transmit(request: OutgoingRequest): void {
     if (request.removed) return;
+    if (request.timer === undefined && request.timeoutMs > 0) {
+      request.timer = setTimeout(() => this.fail(request, new RequestTimeoutError(request.method, request.timeoutMs)), request.timeoutMs);
+    }
     const id = this.nextId++;
     request.id = id;
     this.onWire.set(id, request);

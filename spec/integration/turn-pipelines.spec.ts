@@ -23,12 +23,17 @@ describe('a turn in a pipeline (for await, Readable), against the real app-serve
 
   const methods = (events: readonly TurnEvent[]) => events.map((event) => event.method);
 
-  it('for await gives every event of the turn, in order, as events$ does', async () => {
+  /** A running turn that streams CHUNKS, and all its events as events$ gives them. */
+  async function countingTurn() {
     scripted = await startScriptedCodex();
     scripted.mock.enqueue(response(deltas(CHUNKS)));
     const thread = await scripted.codex.threadStart();
     const turn = await thread.turn('Count');
-    const expected = lastValueFrom(turn.events$.pipe(toArray()));
+    return { turn, expected: lastValueFrom(turn.events$.pipe(toArray())) };
+  }
+
+  it('for await gives every event of the turn, in order, as events$ does', async () => {
+    const { turn, expected } = await countingTurn();
     const got: TurnEvent[] = [];
     for await (const event of toAsyncIterable(turn.events$)) {
       got.push(event);
@@ -42,11 +47,7 @@ describe('a turn in a pipeline (for await, Readable), against the real app-serve
   });
 
   it('a Readable piped into a slow writer delivers every event, in order, and ends with the turn', async () => {
-    scripted = await startScriptedCodex();
-    scripted.mock.enqueue(response(deltas(CHUNKS)));
-    const thread = await scripted.codex.threadStart();
-    const turn = await thread.turn('Count');
-    const expected = lastValueFrom(turn.events$.pipe(toArray()));
+    const { turn, expected } = await countingTurn();
     const got: TurnEvent[] = [];
     await pipeline(
       toReadable(turn.events$, { highWaterMark: 2 }),

@@ -34,4 +34,16 @@ describe('many concurrent calls on one connection, against the real app-server',
     expect(results.every((r) => r.status === 'completed')).to.equal(true);
     expect(new Set(results.map((r) => r.threadId)).size).to.equal(COUNT);
   });
+
+  it('a burst of 300 concurrent thread starts (more than the server queues) all succeed: none overloaded, none left without an answer', async () => {
+    // The timeout only turns a request the server dropped into a failure the spec can see.
+    scripted = await startScriptedCodex({ codex: { requestTimeoutMs: 120_000 } });
+    const { codex } = scripted;
+    const outcomes = await Promise.allSettled(Array.from({ length: 300 }, () => codex.threadStart()));
+    const failures = new Map<string, number>();
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') failures.set((outcome.reason as Error).name, (failures.get((outcome.reason as Error).name) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(failures), 'failures by error').to.deep.equal({});
+  });
 });

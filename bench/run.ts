@@ -1,10 +1,11 @@
 /**
  * Runs every benchmark of codex-rx and prints markdown tables on stdout (progress goes to
  * stderr): the frame pipeline against the raw JSON limit, end to end against a bare JSON-RPC
- * client and @openai/codex-sdk on the real app-server, and memory per turn.
+ * client and @openai/codex-sdk on the real app-server, memory per turn, and 1,000 concurrent
+ * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, import, fleet
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline and e2e), for a quick look
  *
  * The memory benchmark needs `global.gc`: without `--expose-gc` this script re-spawns itself
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
+import { limitsFromEnv, runConcurrentBench } from './concurrent.js';
 import { runEndToEndBench } from './e2e.js';
 import { runImportTimeBench } from './import-time.js';
 import { runFleetBench } from './fleet.js';
@@ -22,7 +24,7 @@ import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
 import { runPipelineBench } from './pipeline.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'import', 'fleet'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -75,6 +77,10 @@ if (selected.has('import')) {
 }
 if (selected.has('fleet')) {
   console.log(`${await runFleetBench()}\n`);
+}
+if (selected.has('concurrent')) {
+  const limits = limitsFromEnv();
+  console.log(`${await runConcurrentBench(limits === undefined ? {} : { limits })}\n`);
 }
 const seconds = (performance.now() - began) / 1000;
 console.log(

@@ -23,7 +23,8 @@ export async function main(codex: Codex, io: ExampleIo): Promise<void> {
 
     const turn = await thread.turn(line);
     io.write('assistant> ');
-    turn.events$.pipe(agentTextDeltas()).subscribe((text) => io.write(text));
+    turn.events$.pipe(agentTextDeltas()).subscribe({ next: (text) => io.write(text), error: () => {} });
+    // The error, if any, is the one the result below rejects with; it is reported there once.
     // rejectFailed: false keeps a failed turn as a result to show, instead of an error to catch.
     const result = await lastValueFrom(turn.events$.pipe(toTurnResult({ rejectFailed: false })));
     io.write('\n');

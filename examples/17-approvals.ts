@@ -1,15 +1,13 @@
 /**
  * Approvals: the server asks before running commands, and the app answers from
- * `serverRequests$`, the way a UI shows a dialog and answers when the user clicks.
+ * `serverRequests$` with `answerServerRequests`, the way a UI shows a dialog and answers when the
+ * user clicks.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { filter } from 'rxjs';
-import { ApprovalMode, Sandbox, type Codex, type IncomingServerRequestOf } from 'codex-rx';
+import { ApprovalMode, Sandbox, answerServerRequests, type Codex } from 'codex-rx';
 import { assistantMessage, execCommand, response } from 'codex-rx/testing';
 import { runIfMain, type ExampleIo } from './support/run-example.js';
-
-type CommandApproval = IncomingServerRequestOf<'item/commandExecution/requestApproval'>;
 
 export const script = [
   response(execCommand('touch notes.txt')),
@@ -21,16 +19,17 @@ export async function main(codex: Codex, io: ExampleIo): Promise<void> {
   // The policy "askUser" sends a request for every command outside the trusted set.
   const thread = await codex.threadStart({ cwd: io.workspace, sandbox: Sandbox.workspaceWrite, approvalMode: ApprovalMode.askUser });
 
+  // A request that the app saw waits for its answer, however long the user takes; other kinds
+  // of request are declined rather than left waiting.
   const dialogs = codex.serverRequests$
-    .pipe(filter((request): request is CommandApproval => request.method === 'item/commandExecution/requestApproval'))
-    .subscribe((request) => {
-      // respond() must be called at once (an unclaimed request gets the default answer), but
-      // it takes a Promise: the answer itself may come later, after the user has decided.
-      request.respond(decide(request.params.command ?? '').then((decision) => {
-        io.log(`approval: ${request.params.command} → ${decision}`);
+    .pipe(
+      answerServerRequests('item/commandExecution/requestApproval', async (params) => {
+        const decision = await decide(params.command ?? '');
+        io.log(`approval: ${params.command} → ${decision}`);
         return { decision };
-      }));
-    });
+      }),
+    )
+    .subscribe({ next: (other) => other.decline(), error: (error: unknown) => io.log(`server requests: ${String(error)}`) });
 
   try {
     const result = await thread.run('Create notes.txt with `touch`, then delete it with `rm`, then say what happened.');

@@ -52,11 +52,15 @@ export type {
   ServerRequestResult,
 } from './connection/server-request.js';
 export { defaultServerRequestAnswer, type DefaultAnswer } from './connection/default-server-request-answers.js';
+export { failSafeServerRequestAnswer } from './connection/fail-safe-server-request-answer.js';
 
 // Operators
 export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
 export { retryOnOverload, type RetryOnOverloadConfig } from './operators/retry-on-overload.js';
 export { isRetryableError } from './operators/is-retryable-error.js';
+export { answerServerRequests } from './operators/answer-server-requests.js';
+export { toAsyncIterable } from './operators/to-async-iterable.js';
+export { toReadable, DEFAULT_TO_READABLE_OPTIONS, type ToReadableOptions } from './operators/to-readable.js';
 export { agentTextDeltas } from './operators/agent-text-deltas.js';
 export { completedItems } from './operators/completed-items.js';
 export { itemsOfType, type ItemOfType } from './operators/items-of-type.js';

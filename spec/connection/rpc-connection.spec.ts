@@ -56,7 +56,7 @@ describe('RpcConnection', () => {
   });
 
   it('maps error codes to typed errors naming the method', async () => {
-    const { transport, connection } = await readyConnection();
+    const { transport, connection } = await readyConnection({ maxOverloadRetries: 0 });
     const cases: [number, new (...args: never[]) => JsonRpcError][] = [
       [-32001, ServerBusyError],
       [-32600, InvalidRequestError],

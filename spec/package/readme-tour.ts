@@ -11,16 +11,20 @@ const result = await thread.run('Say hello');                    // Promise<Turn
 console.log(result.finalResponse, result.usage?.total.totalTokens);
 
 const turn = await thread.turn('Write a haiku');                  // a TurnHandle: stream, steer, interrupt
-turn.events$.pipe(agentTextDeltas()).subscribe((text) => process.stdout.write(text));
+turn.events$.pipe(agentTextDeltas()).subscribe({ next: (text) => process.stdout.write(text), error: console.error });
 await turn.steer('Make it about the sea');
 await turn.run();
 
 const [a, b] = await Promise.all([codex.threadStart(), codex.threadStart()]);
 merge(a.turn$('Plan the release'), b.turn$('Review the diff'))    // two turns at once, one connection
-  .pipe(agentTextDeltas()).subscribe((text) => process.stdout.write(text));
+  .pipe(agentTextDeltas()).subscribe({ next: (text) => process.stdout.write(text), error: console.error });
 
-codex.serverRequests$.subscribe((request) => {                    // approvals, answered by a UI
-  if (request.method === 'item/commandExecution/requestApproval') request.respond({ decision: 'accept' });
+codex.serverRequests$.subscribe({                                // approvals, answered by a UI, however late
+  next: (request) => {
+    if (request.method === 'item/commandExecution/requestApproval') request.respond({ decision: 'accept' });
+    else request.decline();
+  },
+  error: console.error,
 });
 await thread.run('Run the tests', { approvalMode: ApprovalMode.askUser });
 

@@ -23,7 +23,8 @@ async function overloadedCodex(failures: number) {
     calls += 1;
     return calls <= failures ? OVERLOADED : { result: { data: [], nextCursor: null, backwardsCursor: null } };
   };
-  const codex = await Codex.connect({ transport: () => server.transport });
+  // The connection's own overload retries are off: these specs are about the operator.
+  const codex = await Codex.connect({ transport: () => server.transport, maxOverloadRetries: 0 });
   return { codex, server, calls: () => calls };
 }
 

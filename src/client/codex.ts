@@ -102,6 +102,8 @@ export class Codex implements AsyncDisposable {
   readonly untypedNotifications$: Observable<UntypedNotification> = this.fromSession((s) => s.connection.untypedNotifications$);
   /** Requests from the server (approvals, questions …), for a UI to answer with `respond`/`reject`. Hot. */
   readonly serverRequests$: Observable<IncomingServerRequest> = this.fromSession((s) => s.connection.serverRequests$);
+  /** The server requests waiting for the app's answer, oldest first (see `RpcConnection.pendingServerRequests$`). */
+  readonly pendingServerRequests$: Observable<readonly IncomingServerRequest[]> = this.fromSession((s) => s.connection.pendingServerRequests$);
   /**
    * Garbage from the server, decode failures, stray responses, the first notification of each
    * unknown method. Hot; when the server's version differs from the protocol's, every subscriber
@@ -162,9 +164,9 @@ export class Codex implements AsyncDisposable {
     return this.fromSession(({ connection }) => connection.request$(method, ...args));
   }
 
-  /** Registers (or removes) the handler of one kind of server request. */
-  async setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): Promise<void> {
-    (await this.start()).connection.setServerRequestHandler(method, handler);
+  /** Registers (or removes) the handler of one kind of server request; resolves with a function that removes it again. */
+  async setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): Promise<() => void> {
+    return (await this.start()).connection.setServerRequestHandler(method, handler);
   }
 
   /** Starts a thread. Approvals default to `ApprovalMode.autoReview`. */

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { Observable, Subject, from, isObservable, take, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, from, isObservable, mergeAll, take, type Subscription } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
 import { InvalidParamsError, MethodNotFoundError, jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
@@ -16,18 +16,13 @@ import {
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { validationReport } from '../protocol/validation-report.js';
-import type {
-  JsonRpcFailure,
-  JsonRpcMessage,
-  JsonRpcNotification,
-  JsonRpcRequest,
-  JsonRpcSuccess,
-  RequestId,
-} from '../jsonrpc/json-rpc-message.js';
+import type { JsonRpcErrorObject, JsonRpcMessage, RequestId } from '../jsonrpc/json-rpc-message.js';
 import type { Transport } from '../transport/transport.js';
 import type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { defaultServerRequestAnswer } from './default-server-request-answers.js';
+import { failSafeServerRequestAnswer } from './fail-safe-server-request-answer.js';
+import { overloadDelayMs } from './overload-delay-ms.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
 import type {
@@ -49,8 +44,10 @@ export type ConnectionState = 'new' | 'initializing' | 'ready' | 'closed';
  * Something unusual read from the server that did not stop the connection.
  *
  * @example
- * codex.diagnostics$.subscribe((diagnostic: ConnectionDiagnostic) => {
- *   console.warn(diagnostic.kind, diagnostic.kind === 'decode-error' ? diagnostic.error.message : diagnostic.message);
+ * codex.diagnostics$.subscribe({
+ *   next: (diagnostic: ConnectionDiagnostic) =>
+ *     console.warn(diagnostic.kind, diagnostic.kind === 'decode-error' ? diagnostic.error.message : diagnostic.message),
+ *   error: () => {},
  * });
  */
 export type ConnectionDiagnostic =
@@ -60,7 +57,11 @@ export type ConnectionDiagnostic =
   /** The first notification of a method the generated protocol does not know (once per method; all stay on `untypedNotifications$`). */
   | { readonly kind: 'untyped-notification'; readonly method: string; readonly message: string }
   /** The server is not the version the protocol was generated from (the first diagnostic every subscriber of `Codex.diagnostics$` sees). */
-  | { readonly kind: 'version-mismatch'; readonly serverVersion: string; readonly protocolVersion: string; readonly message: string };
+  | { readonly kind: 'version-mismatch'; readonly serverVersion: string; readonly protocolVersion: string; readonly message: string }
+  /** A message that is no usable JSON-RPC message (not an object, an id or method of the wrong type …); `frame` is the message as received. */
+  | { readonly kind: 'invalid-message'; readonly frame: unknown; readonly message: string }
+  /** A server request that stayed unanswered for `serverRequestTimeoutMs` and got the fail-safe answer. */
+  | { readonly kind: 'server-request-timeout'; readonly id: RequestId; readonly method: string; readonly message: string };
 
 /**
  * Per-call options of `request`.
@@ -69,22 +70,43 @@ export type ConnectionDiagnostic =
  * const page = await codex.threadList({ limit: 20 }, { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) });
  */
 export interface RequestOptions {
-  /** Cancels the request: the Promise rejects with an `AbortError` and a late answer is ignored. */
+  /** Cancels the request, waiting or sent: the Promise rejects with an `AbortError` and a late answer is ignored. */
   readonly signal?: AbortSignal;
-  /** Overrides the connection's request timeout for this call; 0 waits forever. */
+  /** Overrides the connection's request timeout for this call (counted from when it is sent); 0 waits forever. */
   readonly timeoutMs?: number;
   /** Called with the request's JSON-RPC id as it is sent, to match notifications that name their request (`thread/search/partial`). */
   readonly onRequestId?: (id: RequestId) => void;
 }
 
-interface PendingRequest {
+/** A request of the client, from the call until it is settled. */
+interface OutgoingRequest {
   readonly method: string;
+  readonly params: unknown;
   readonly resultCodec: t.Decoder<unknown, unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout | undefined;
   readonly cleanup: () => void;
+  readonly timeoutMs: number;
+  readonly onRequestId: ((id: RequestId) => void) | undefined;
+  /** The id of the copy on the wire; undefined while waiting for a slot or for an overload retry. */
+  id: RequestId | undefined;
+  overloadRetries: number;
+  timer: NodeJS.Timeout | undefined;
+  retryTimer: NodeJS.Timeout | undefined;
+  /** Gives the admission slot back; set while the request holds one. */
+  releaseSlot: (() => void) | undefined;
+  removed: boolean;
 }
+
+/** A server request that a handler or subscriber saw, until its answer is written. */
+interface OpenServerRequest {
+  readonly request: IncomingServerRequest;
+  readonly timer: NodeJS.Timeout | undefined;
+  /** Makes `answered` true: the request is claimed here or resolved elsewhere. */
+  readonly markAnswered: () => void;
+}
+
+type Reply = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
 
 // Looked up once per frame: a Map keyed by method, never a scan over codecs.
 const NOTIFICATION_CODECS: ReadonlyMap<string, t.Decoder<unknown, unknown>> = new Map(Object.entries(serverNotificationCodecs));
@@ -94,10 +116,15 @@ const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, un
   Object.entries(serverRequestCodecs),
 );
 
+const SERVER_BUSY = -32001;
+const OVERLOAD_BACKOFF = { initialDelayMs: 250, maxDelayMs: 2_000, jitterRatio: 0.2 } as const;
+
 /**
  * A JSON-RPC connection to one app-server over a `Transport`: correlates responses to requests
- * by id, decodes notifications by method, answers server requests, and fails everything pending
- * with a typed error when the transport goes away.
+ * by id, keeps at most `maxInFlightRequests` on the wire, decodes notifications by method,
+ * answers server requests, and fails everything pending with a typed error when the transport
+ * goes away. Whatever the server sends, a message it cannot use becomes a diagnostic or the typed
+ * error of the request it answers; the connection goes on serving the others.
  *
  * @example
  * const connection = new RpcConnection(new StdioTransport());
@@ -107,14 +134,19 @@ const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, un
 export class RpcConnection {
   private stateValue: ConnectionState = 'new';
   private nextId = 1;
-  private readonly pending = new Map<RequestId, PendingRequest>();
+  /** Every request not settled yet, waiting for a slot or on the wire. */
+  private readonly outgoing = new Set<OutgoingRequest>();
+  private readonly onWire = new Map<RequestId, OutgoingRequest>();
+  private readonly admissions = new Subject<Observable<never>>();
+  private readonly openServerRequests = new Map<RequestId, OpenServerRequest>();
   private readonly notificationsSubject = new Subject<ServerNotification>();
   private readonly untypedSubject = new Subject<UntypedNotification>();
   private readonly untypedMethodsSeen = new Set<string>();
   private readonly serverRequestsSubject = new Subject<IncomingServerRequest>();
+  private readonly pendingServerRequestsSubject = new BehaviorSubject<readonly IncomingServerRequest[]>([]);
   private readonly diagnosticsSubject = new Subject<ConnectionDiagnostic>();
   private readonly handlers = new Map<string, ServerRequestHandler<ServerRequestMethod>>();
-  private readonly config: Required<Omit<RpcConnectionConfig, 'serverRequestHandlers'>>;
+  private readonly config: Required<Omit<RpcConnectionConfig, 'serverRequestHandlers' | 'validateNotifications'>>;
   private readonly subscriptions: Subscription[] = [];
   private closeError: Error | undefined;
   private closing: Promise<void> | undefined;
@@ -123,21 +155,37 @@ export class RpcConnection {
   readonly notifications$: Observable<ServerNotification> = this.notificationsSubject.asObservable();
   /** Notifications of methods the pinned protocol does not know. Hot. */
   readonly untypedNotifications$: Observable<UntypedNotification> = this.untypedSubject.asObservable();
-  /** Requests from the server (approvals …) for a UI to answer. Hot. */
+  /**
+   * Requests from the server (approvals …) for a UI to answer. Hot. While it has a subscriber,
+   * every request waits for an answer from the app (see `IncomingServerRequest`).
+   */
   readonly serverRequests$: Observable<IncomingServerRequest> = this.serverRequestsSubject.asObservable();
-  /** Garbage lines, codec failures, answers to unknown ids: reported here, never thrown. Hot. */
+  /**
+   * The server requests waiting for the app's answer, oldest first: the current list on
+   * subscribe, then a new list whenever one arrives, is answered, or is resolved by the server.
+   * While it has a subscriber, requests wait for an answer as on `serverRequests$`.
+   */
+  readonly pendingServerRequests$: Observable<readonly IncomingServerRequest[]> = this.pendingServerRequestsSubject.asObservable();
+  /** Garbage, codec failures, answers to unknown ids, server requests that timed out: reported here, never thrown. Hot. */
   readonly diagnostics$: Observable<ConnectionDiagnostic> = this.diagnosticsSubject.asObservable();
 
   constructor(
     private readonly transport: Transport,
     config: RpcConnectionConfig = {},
   ) {
-    const { serverRequestHandlers, ...rest } = config;
-    this.config = withDefaults(DEFAULT_RPC_CONNECTION_CONFIG, rest);
+    const { serverRequestHandlers, validateNotifications, ...rest } = config;
+    this.config = withDefaults(DEFAULT_RPC_CONNECTION_CONFIG, { validateServerMessages: validateNotifications, ...rest });
+    const slots = this.config.maxInFlightRequests;
+    if (!(slots === Infinity || (Number.isInteger(slots) && slots > 0))) {
+      throw new RangeError(`maxInFlightRequests must be a positive integer or Infinity, not ${String(slots)}`);
+    }
     for (const [method, handler] of Object.entries(serverRequestHandlers ?? {})) {
       if (handler !== undefined) this.handlers.set(method, handler as ServerRequestHandler<ServerRequestMethod>);
     }
     this.subscriptions.push(
+      // Each request is one inner Observable that holds its slot until the request is settled;
+      // mergeAll subscribes the waiting ones in call order as slots free up.
+      this.admissions.pipe(mergeAll(slots)).subscribe(),
       transport.frames$.subscribe({
         next: (frame) => this.onFrame(frame),
         error: (error: unknown) => this.shutDown(asError(error), false),
@@ -149,6 +197,11 @@ export class RpcConnection {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+
+  /** How many requests are waiting for a slot or for their answer. */
+  get pendingRequests(): number {
+    return this.outgoing.size;
   }
 
   /**
@@ -173,7 +226,8 @@ export class RpcConnection {
 
   /**
    * Calls a protocol method and resolves with its decoded result. Params are checked with the
-   * method's codec before anything is written.
+   * method's codec before anything is written; the request waits its turn while
+   * `maxInFlightRequests` are on the wire, and is sent again on overload (-32001).
    */
   request<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Promise<ResultOf<M>> {
     const [params, options] = args as unknown as [unknown, RequestOptions | undefined];
@@ -183,7 +237,8 @@ export class RpcConnection {
 
   /**
    * The cold Observable form of `request`: sends on subscribe, emits the result once and
-   * completes; unsubscribing before the answer abandons the request (a late answer is ignored).
+   * completes; unsubscribing before the answer abandons the request (a waiting one is never
+   * sent, a late answer is ignored).
    */
   request$<M extends ClientRequestMethod>(method: M, ...args: [...ParamsArgument<M>, RequestOptions?]): Observable<ResultOf<M>> {
     const [params, options] = args as unknown as [unknown, RequestOptions | undefined];
@@ -219,10 +274,20 @@ export class RpcConnection {
     this.transport.send(params === undefined ? { method } : { method, params });
   }
 
-  /** Registers (or, with `undefined`, removes) the handler of one server request method. */
-  setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): void {
-    if (handler === undefined) this.handlers.delete(method);
-    else this.handlers.set(method, handler as unknown as ServerRequestHandler<ServerRequestMethod>);
+  /**
+   * Registers (or, with `undefined`, removes) the handler of one server request method. Returns a
+   * function that removes this handler (and leaves a handler registered after it in place).
+   */
+  setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): () => void {
+    if (handler === undefined) {
+      this.handlers.delete(method);
+      return () => {};
+    }
+    const registered = handler as unknown as ServerRequestHandler<ServerRequestMethod>;
+    this.handlers.set(method, registered);
+    return () => {
+      if (this.handlers.get(method) === registered) this.handlers.delete(method);
+    };
   }
 
   /** Closes the transport; pending requests fail with `TransportClosedError`. Idempotent. */
@@ -251,47 +316,111 @@ export class RpcConnection {
       }
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
-    const id = this.nextId++;
-    options.onRequestId?.(id);
     return new Promise<unknown>((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? this.config.requestTimeoutMs;
-      const timer =
-        timeoutMs > 0 ? setTimeout(() => this.settle(id)?.reject(new RequestTimeoutError(method, timeoutMs)), timeoutMs) : undefined;
-      const onAbort = () => this.settle(id)?.reject(abortError(method));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.set(id, {
+      const onAbort = () => this.fail(request, abortError(method));
+      const request: OutgoingRequest = {
         method,
+        params,
         resultCodec: this.config.validateResults ? codecs?.result : undefined,
+        onRequestId: options.onRequestId,
         resolve,
         reject,
-        timer,
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
-      });
-      try {
-        this.transport.send(params === undefined ? { id, method } : { id, method, params });
-      } catch (error) {
-        this.settle(id)?.reject(error);
-      }
+        timeoutMs: options.timeoutMs ?? this.config.requestTimeoutMs,
+        id: undefined,
+        overloadRetries: 0,
+        timer: undefined,
+        retryTimer: undefined,
+        releaseSlot: undefined,
+        removed: false,
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.outgoing.add(request);
+      this.admissions.next(
+        new Observable<never>((slot) => {
+          // Settled while it waited (aborted, timed out, closed): it gives its turn up unsent.
+          if (request.removed) {
+            slot.complete();
+            return;
+          }
+          request.releaseSlot = () => slot.complete();
+          this.transmit(request);
+        }),
+      );
     });
   }
 
-  /** Removes a pending request and releases its timer and abort listener. */
-  private settle(id: RequestId): PendingRequest | undefined {
-    const pending = this.pending.get(id);
-    if (pending === undefined) return undefined;
-    this.pending.delete(id);
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    pending.cleanup();
-    return pending;
+  /**
+   * Writes the request under a fresh id (a retry is a new message). The timeout starts with the
+   * first write: it measures the server, not the wait for a slot behind this client's own calls.
+   */
+  private transmit(request: OutgoingRequest): void {
+    if (request.removed) return;
+    if (request.timer === undefined && request.timeoutMs > 0) {
+      request.timer = setTimeout(() => this.fail(request, new RequestTimeoutError(request.method, request.timeoutMs)), request.timeoutMs);
+    }
+    const id = this.nextId++;
+    request.id = id;
+    this.onWire.set(id, request);
+    request.onRequestId?.(id);
+    try {
+      this.transport.send(request.params === undefined ? { id, method: request.method } : { id, method: request.method, params: request.params });
+    } catch (error) {
+      this.fail(request, error);
+    }
   }
 
-  private onFrame(frame: JsonRpcMessage): void {
-    const method = (frame as { method?: unknown }).method;
-    if (typeof method === 'string') {
-      if ((frame as { id?: unknown }).id !== undefined) this.onServerRequest(frame as JsonRpcRequest);
-      else this.onNotification(frame as JsonRpcNotification);
+  /**
+   * Removes a request from the pending ones and releases what it holds (timers, abort listener,
+   * admission slot). Returns false when it was removed already, so each request settles once.
+   */
+  private removePending(request: OutgoingRequest): boolean {
+    if (request.removed) return false;
+    request.removed = true;
+    this.outgoing.delete(request);
+    if (request.id !== undefined) this.onWire.delete(request.id);
+    if (request.timer !== undefined) clearTimeout(request.timer);
+    if (request.retryTimer !== undefined) clearTimeout(request.retryTimer);
+    request.cleanup();
+    const release = request.releaseSlot;
+    request.releaseSlot = undefined;
+    release?.();
+    return true;
+  }
+
+  private fail(request: OutgoingRequest, error: unknown): void {
+    if (this.removePending(request)) request.reject(error);
+  }
+
+  private onFrame(frame: unknown): void {
+    try {
+      this.route(frame);
+    } catch (error) {
+      // Reached only by a fault of the client's own code on odd input; reported, never thrown
+      // into the transport's stream (that would end the connection for every caller).
+      this.invalidMessage(frame, `a message could not be handled: ${asError(error).message}`);
+    }
+  }
+
+  private route(frame: unknown): void {
+    if (!isRecord(frame)) {
+      this.invalidMessage(frame, `a message that is not a JSON-RPC object (${describeValue(frame)}) was ignored`);
+      return;
+    }
+    if (!('method' in frame)) {
+      this.onResponse(frame);
+      return;
+    }
+    const { method, id } = frame;
+    if (typeof method !== 'string') {
+      if (isRequestId(id)) this.reply(id, { error: { code: -32600, message: 'the method of a request must be a string' } });
+      this.invalidMessage(frame, `a message whose method is ${describeValue(method)} was ignored`);
+    } else if (id === undefined) {
+      this.onNotification(frame as { method: string; params?: unknown });
+    } else if (isRequestId(id)) {
+      this.onServerRequest(id, method, frame['params']);
     } else {
-      this.onResponse(frame as JsonRpcSuccess | JsonRpcFailure);
+      this.invalidMessage(frame, `a ${method} request whose id is ${describeValue(id)} cannot be answered; it was ignored`);
     }
   }
 
@@ -299,7 +428,7 @@ export class RpcConnection {
    * The parsed frame itself is passed on (it is `{ method, params }` already): no copy per
    * notification, and a turn's replay buffer holds one object per event, not two.
    */
-  private onNotification(frame: JsonRpcNotification): void {
+  private onNotification(frame: { method: string; params?: unknown }): void {
     const { method, params } = frame;
     const codec = NOTIFICATION_CODECS.get(method);
     if (codec === undefined) {
@@ -311,136 +440,223 @@ export class RpcConnection {
       this.untypedSubject.next(frame as UntypedNotification);
       return;
     }
-    // `is` answers the same as a successful `decode` for these codecs (plain io-ts combinators, no
-    // refinements or transformations) without building contexts and Eithers for every member, and
-    // a notification that passes it is delivered as-is either way. Only what `is` rejects is
-    // decoded, for the io-ts report (or found valid after all: `is` is the stricter of the two on
-    // absent keys that a codec would accept as `undefined`).
-    if (this.config.validateNotifications && !(codec as t.Any).is(params)) {
-      const decoded = codec.decode(params);
-      if (isLeft(decoded)) {
-        const error = new DecodeError('notification', method, params, validationReport(decoded.left));
-        this.diagnosticsSubject.next({ kind: 'decode-error', error });
-        // Lenient by default: the notification still reaches its subscribers as it was sent.
-        if (this.config.strictDecoding) {
-          this.notificationsSubject.next({ method, params, decodeError: error } as unknown as ServerNotification);
-          return;
-        }
-      }
+    const decodeError = this.decodeFailure('notification', method, codec, params);
+    if (method === 'serverRequest/resolved' && isRecord(params) && isRequestId(params['requestId'])) {
+      this.closeServerRequest(params['requestId']);
+    }
+    // Lenient by default: the notification still reaches its subscribers as it was sent.
+    if (decodeError !== undefined && this.config.strictDecoding) {
+      this.notificationsSubject.next({ method, params, decodeError } as unknown as ServerNotification);
+      return;
     }
     this.notificationsSubject.next(frame as ServerNotification);
   }
 
-  private onResponse(frame: JsonRpcSuccess | JsonRpcFailure): void {
-    const id = frame.id;
-    const pending = id === null ? undefined : this.settle(id);
-    if (pending === undefined) {
+  private onResponse(frame: Record<string, unknown>): void {
+    const id = frame['id'];
+    const request = isRequestId(id) ? this.onWire.get(id) : undefined;
+    if (request === undefined) {
       this.diagnosticsSubject.next({
         kind: 'unexpected-response',
-        id,
-        message: `a response to ${id === null ? 'no id' : `unknown id ${String(id)}`} was ignored`,
+        id: isRequestId(id) ? id : null,
+        message: `a response to ${id === null || id === undefined ? 'no id' : isRequestId(id) ? `unknown id ${String(id)}` : `an id that is ${describeValue(id)}`} was ignored`,
       });
       return;
     }
-    if ('error' in frame && frame.error !== undefined) {
-      pending.reject(jsonRpcErrorFrom(frame.error, pending.method));
+    const error = frame['error'];
+    // `"error": null` beside a result is read as success; anything else in `error` is a failure.
+    const failed = error !== undefined && !(error === null && 'result' in frame);
+    if (failed) {
+      if (!isErrorObject(error)) {
+        const decodeError = new DecodeError('response', request.method, frame, ['error: expected a JSON-RPC error object { code, message }']);
+        this.diagnosticsSubject.next({ kind: 'decode-error', error: decodeError });
+        this.fail(request, decodeError);
+      } else if (error.code === SERVER_BUSY && request.overloadRetries < this.config.maxOverloadRetries) {
+        this.retryLater(request);
+      } else {
+        this.fail(request, jsonRpcErrorFrom(error, request.method));
+      }
       return;
     }
-    const result = (frame as JsonRpcSuccess).result;
-    // The same fast acceptance as for notifications: decode only what `is` rejects.
-    if (pending.resultCodec !== undefined && !(pending.resultCodec as t.Any).is(result)) {
-      const decoded = pending.resultCodec.decode(result);
-      if (isLeft(decoded)) {
-        const error = new DecodeError('response', pending.method, result, validationReport(decoded.left));
-        this.diagnosticsSubject.next({ kind: 'decode-error', error });
-        if (this.config.strictDecoding) {
-          pending.reject(error);
-          return;
-        }
-      }
-    }
-    pending.resolve(result);
+    const result = frame['result'];
+    const decodeError = request.resultCodec === undefined ? undefined : this.decodeFailure('response', request.method, request.resultCodec, result);
+    if (!this.removePending(request)) return;
+    if (decodeError !== undefined && this.config.strictDecoding) request.reject(decodeError);
+    else request.resolve(result);
   }
 
-  private onServerRequest(frame: JsonRpcRequest): void {
-    const { id, method } = frame;
+  /** Sends a refused request again after the backoff; it keeps its slot so the burst does not grow meanwhile. */
+  private retryLater(request: OutgoingRequest): void {
+    if (request.id !== undefined) this.onWire.delete(request.id);
+    request.id = undefined;
+    request.overloadRetries += 1;
+    request.retryTimer = setTimeout(() => {
+      request.retryTimer = undefined;
+      this.transmit(request);
+    }, overloadDelayMs(request.overloadRetries, OVERLOAD_BACKOFF));
+  }
+
+  private onServerRequest(id: RequestId, method: string, params: unknown): void {
     const codecs = SERVER_REQUEST_CODECS.get(method);
     if (codecs === undefined) {
-      this.answer(id, { error: { code: -32601, message: `the client does not implement ${method}` } });
+      this.reply(id, { error: { code: -32601, message: `the client does not implement ${method}` } });
       return;
     }
-    if (this.config.validateNotifications) {
-      const decoded = codecs.params.decode(frame.params);
-      if (isLeft(decoded)) {
-        const error = new DecodeError('server request', method, frame.params, validationReport(decoded.left));
-        this.diagnosticsSubject.next({ kind: 'decode-error', error });
-      }
+    if (this.openServerRequests.has(id)) {
+      this.invalidMessage({ id, method, params }, `a ${method} request reused the id ${String(id)} of one still open; it was ignored`);
+      return;
     }
-    let answered = false;
-    const respondWith = (answer: Answer<unknown>) => {
-      if (answered) return;
-      answered = true;
-      this.answerLater(id, method, answer);
-    };
-    const request = {
-      id,
-      method,
-      params: frame.params,
-      get answered() {
-        return answered;
-      },
-      respond: respondWith,
-      reject: (message: string, code = -32603) => {
-        if (answered) return;
-        answered = true;
-        this.answer(id, { error: { code, message } });
-      },
-    } as IncomingServerRequest;
-
+    const decodeError = this.decodeFailure('server request', method, codecs.params, params);
+    if (decodeError !== undefined && this.config.strictDecoding) {
+      this.reply(id, { error: { code: -32602, message: `the client could not decode the params of ${method}` } });
+      return;
+    }
     const handler = this.handlers.get(method);
+    const seen = handler !== undefined || this.serverRequestsSubject.observed || this.pendingServerRequestsSubject.observed;
+    if (!seen) {
+      this.reply(id, defaultServerRequestAnswer(method as ServerRequestMethod));
+      return;
+    }
+    const request = this.openServerRequest(id, method as ServerRequestMethod, params);
     if (handler !== undefined) {
       try {
-        respondWith(handler(frame.params as never, { id, method: method as ServerRequestMethod }));
+        const answer: Answer<unknown> = handler(params as never, { id, method: method as ServerRequestMethod });
+        (request.respond as (answer: Answer<unknown>) => void)(answer);
       } catch (error) {
         request.reject(asError(error).message);
       }
     }
     this.serverRequestsSubject.next(request);
-    if (!answered) {
-      answered = true;
-      this.answer(id, defaultServerRequestAnswer(method as ServerRequestMethod));
-    }
   }
 
-  private answerLater(id: RequestId, method: string, answer: Answer<unknown>): void {
+  /**
+   * Creates the request object that subscribers answer and lists it as pending. It is claimed
+   * (`answered`) on the first `respond`/`reject`/`decline`, and closed once its answer is written
+   * or the server reports it resolved; a timeout writes the fail-safe answer meanwhile.
+   */
+  private openServerRequest(id: RequestId, method: ServerRequestMethod, params: unknown): IncomingServerRequest {
+    let answered = false;
+    const claim = (): boolean => {
+      if (answered || !this.openServerRequests.has(id)) return false;
+      answered = true;
+      this.publishPendingServerRequests();
+      return true;
+    };
+    const request = {
+      id,
+      method,
+      params,
+      get answered() {
+        return answered;
+      },
+      respond: (answer: Answer<unknown>) => {
+        if (claim()) this.replyLater(id, method, answer);
+      },
+      reject: (message: string, code = -32603) => {
+        if (claim()) this.replyToServerRequest(id, { error: { code, message } });
+      },
+      decline: () => {
+        if (claim()) this.replyToServerRequest(id, failSafeServerRequestAnswer(method));
+      },
+    } as IncomingServerRequest;
+    const timeoutMs = this.config.serverRequestTimeoutMs;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.replyToServerRequest(id, failSafeServerRequestAnswer(method));
+            this.diagnosticsSubject.next({
+              kind: 'server-request-timeout',
+              id,
+              method,
+              message: `${method} was not answered within ${timeoutMs} ms; it got the fail-safe answer`,
+            });
+          }, timeoutMs)
+        : undefined;
+    this.openServerRequests.set(id, { request, timer, markAnswered: () => (answered = true) });
+    this.publishPendingServerRequests();
+    return request;
+  }
+
+  /** Writes the answer of an open server request, once: later answers and the timeout are dropped. */
+  private replyToServerRequest(id: RequestId, reply: Reply): void {
+    if (this.closeServerRequest(id)) this.reply(id, reply);
+  }
+
+  /** Forgets an open server request; false when it was closed already. */
+  private closeServerRequest(id: RequestId): boolean {
+    const open = this.openServerRequests.get(id);
+    if (open === undefined) return false;
+    this.openServerRequests.delete(id);
+    open.markAnswered();
+    if (open.timer !== undefined) clearTimeout(open.timer);
+    this.publishPendingServerRequests();
+    return true;
+  }
+
+  private publishPendingServerRequests(): void {
+    const waiting: IncomingServerRequest[] = [];
+    for (const { request } of this.openServerRequests.values()) if (!request.answered) waiting.push(request);
+    const current = this.pendingServerRequestsSubject.getValue();
+    if (waiting.length === current.length && waiting.every((request, i) => request === current[i])) return;
+    this.pendingServerRequestsSubject.next(waiting);
+  }
+
+  private replyLater(id: RequestId, method: string, answer: Answer<unknown>): void {
     const source = isObservable(answer) || isPromiseLike(answer) || isIterableAnswer(answer) ? from(answer as never) : undefined;
     if (source === undefined) {
-      this.answer(id, { result: answer });
+      this.replyToServerRequest(id, { result: answer });
       return;
     }
     let settled = false;
     source.pipe(take(1)).subscribe({
       next: (result) => {
         settled = true;
-        this.answer(id, { result });
+        this.replyToServerRequest(id, { result });
       },
       error: (error: unknown) => {
         settled = true;
-        this.answer(id, { error: { code: -32603, message: asError(error).message } });
+        this.replyToServerRequest(id, { error: { code: -32603, message: asError(error).message } });
       },
       complete: () => {
-        if (!settled) this.answer(id, { error: { code: -32603, message: `the client's answer to ${method} completed without a value` } });
+        if (!settled) this.replyToServerRequest(id, { error: { code: -32603, message: `the client's answer to ${method} completed without a value` } });
       },
     });
   }
 
-  private answer(id: RequestId, answer: { result: unknown } | { error: { code: number; message: string } }): void {
+  private reply(id: RequestId, reply: Reply): void {
     if (this.stateValue === 'closed') return;
     try {
-      this.transport.send({ id, ...answer } as JsonRpcMessage);
+      this.transport.send({ id, ...reply } as JsonRpcMessage);
     } catch {
       // The transport is going away; its closing fails everything pending, nothing to add.
     }
+  }
+
+  /** The one decode check of everything the server sends: `is` first, the full decode only for a report. */
+  private decodeFailure(kind: string, method: string, codec: t.Decoder<unknown, unknown>, value: unknown): DecodeError | undefined {
+    const validate = kind === 'response' ? this.config.validateResults : this.config.validateServerMessages;
+    if (!validate) return undefined;
+    let error: DecodeError | undefined;
+    try {
+      // `is` answers the same as a successful `decode` for these codecs (plain io-ts combinators, no
+      // refinements or transformations) without building contexts and Eithers for every member, and
+      // a value that passes it is delivered as-is either way. Only what `is` rejects is decoded, for
+      // the io-ts report (or found valid after all: `is` is the stricter of the two on absent keys
+      // that a codec would accept as `undefined`).
+      if ((codec as t.Any).is(value)) return undefined;
+      const decoded = codec.decode(value);
+      if (!isLeft(decoded)) return undefined;
+      error = new DecodeError(kind, method, value, validationReport(decoded.left));
+    } catch (thrown) {
+      // A value nested deeper than the checker's stack can follow.
+      error = new DecodeError(kind, method, value, [`(root): could not be checked (${asError(thrown).message})`]);
+    }
+    this.diagnosticsSubject.next({ kind: 'decode-error', error });
+    return error;
+  }
+
+  private invalidMessage(frame: unknown, message: string): void {
+    this.diagnosticsSubject.next({ kind: 'invalid-message', frame, message });
   }
 
   /**
@@ -452,12 +668,14 @@ export class RpcConnection {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.closeError = error;
-    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(error);
+    for (const request of [...this.outgoing]) this.fail(request, error);
+    for (const id of [...this.openServerRequests.keys()]) this.closeServerRequest(id);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     if (closedByClient) this.notificationsSubject.complete();
     else this.notificationsSubject.error(error);
     this.untypedSubject.complete();
     this.serverRequestsSubject.complete();
+    this.pendingServerRequestsSubject.complete();
     this.diagnosticsSubject.complete();
   }
 
@@ -468,11 +686,32 @@ export class RpcConnection {
 }
 
 function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
+  return value instanceof Error ? value : new Error(describeValue(value));
 }
 
 function abortError(method: string): Error {
   return new DOMException(`${method}: aborted`, 'AbortError');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isRequestId(value: unknown): value is RequestId {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function isErrorObject(value: unknown): value is JsonRpcErrorObject {
+  return isRecord(value) && typeof value['code'] === 'number' && typeof value['message'] === 'string';
+}
+
+/** Names the kind of a value without converting it (an object's own `toString` may be anything). */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'a string';
+  return typeof value === 'undefined' ? 'missing' : `a ${typeof value}`;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

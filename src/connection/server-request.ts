@@ -26,21 +26,26 @@ export type ServerRequestResult<M extends ServerRequestMethod> = ServerRequestMa
  * codex.serverRequests$.subscribe((request) => {
  *   // A value, a Promise or an Observable: the first value it gives is the answer.
  *   if (request.method === 'item/fileChange/requestApproval') request.respond(firstValueFrom(userDecision$));
- * });
+ * }, console.error);
  */
 export type Answer<T> = T | PromiseLike<T> | ObservableInput<T>;
 
 /**
- * A request from the server waiting for the client's answer, as seen on `serverRequests$`.
+ * A request from the server waiting for the client's answer, as seen on `serverRequests$` and
+ * in `pendingServerRequests$`.
  *
- * Call `respond` or `reject` synchronously when it is emitted (pass a Promise or Observable to
- * answer later, for instance after a dialog). A request that no subscriber claims gets the
- * default answer for its method at once, so the server is never left waiting.
+ * A request that a handler or a subscriber saw waits for `respond`, `reject` or `decline`, however
+ * late (after a `delay`, a scheduler hop, a dialog): it is never answered for you, except with the
+ * fail-safe answer once `serverRequestTimeoutMs` has passed. Only a request that nobody could see
+ * (no handler, no subscriber) gets the default answer of its method at once.
  *
  * @example
- * codex.serverRequests$.subscribe((request: IncomingServerRequest) => {
- *   if (request.method === 'item/commandExecution/requestApproval') request.respond({ decision: 'accept' });
- *   else if (request.method === 'mcpServer/elicitation/request') request.reject('not supported here');
+ * codex.serverRequests$.subscribe({
+ *   next: (request: IncomingServerRequest) => {
+ *     if (request.method === 'item/commandExecution/requestApproval') request.respond({ decision: 'accept' });
+ *     else request.decline();
+ *   },
+ *   error: (error: unknown) => console.error(error),
  * });
  */
 export type IncomingServerRequest = {
@@ -59,12 +64,14 @@ export interface IncomingServerRequestOf<M extends ServerRequestMethod> {
   readonly id: RequestId;
   readonly method: M;
   readonly params: ServerRequestMap[M]['params'];
-  /** Whether someone has already answered (or claimed) this request. */
+  /** Whether this request is answered (or an answer is on its way), here or, as the server reported, elsewhere. */
   readonly answered: boolean;
   /** Answers with a result of the method's response shape. */
   respond(answer: Answer<ServerRequestResult<M>>): void;
   /** Answers with a JSON-RPC error. */
   reject(message: string, code?: number): void;
+  /** Answers with the method's fail-safe answer (`failSafeServerRequestAnswer`): declines, cancels, grants nothing. */
+  decline(): void;
 }
 
 /**

@@ -6,7 +6,7 @@ import { ofMethod } from './of-method.js';
  * The agent's streamed text, as the string deltas the server sends.
  *
  * @example
- * turn.events$.pipe(agentTextDeltas()).subscribe((text) => process.stdout.write(text));
+ * turn.events$.pipe(agentTextDeltas()).subscribe({ next: (text) => process.stdout.write(text), error: console.error });
  */
 export function agentTextDeltas(): OperatorFunction<ServerNotification, string> {
   return (events$) =>

@@ -6,7 +6,10 @@ import { ofMethod } from './of-method.js';
  * A chunk of a command's output, with the item it belongs to.
  *
  * @example
- * turn.events$.pipe(commandOutput()).subscribe((chunk: CommandOutputChunk) => console.log(`[${chunk.itemId}] ${chunk.text}`));
+ * turn.events$.pipe(commandOutput()).subscribe({
+ *   next: (chunk: CommandOutputChunk) => console.log(`[${chunk.itemId}] ${chunk.text}`),
+ *   error: console.error,
+ * });
  */
 export interface CommandOutputChunk {
   readonly itemId: string;
@@ -17,7 +20,7 @@ export interface CommandOutputChunk {
  * The output of the commands the agent runs, chunk by chunk as it streams.
  *
  * @example
- * turn.events$.pipe(commandOutput()).subscribe(({ text }) => process.stderr.write(text));
+ * turn.events$.pipe(commandOutput()).subscribe({ next: ({ text }) => process.stderr.write(text), error: console.error });
  */
 export function commandOutput(): OperatorFunction<ServerNotification, CommandOutputChunk> {
   return (events$) =>

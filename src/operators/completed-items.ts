@@ -7,7 +7,7 @@ import { ofMethod } from './of-method.js';
  * Each item as the server completes it (agent messages, commands, file changes, …).
  *
  * @example
- * turn.events$.pipe(completedItems()).subscribe((item) => console.log(item.type));
+ * turn.events$.pipe(completedItems()).subscribe({ next: (item) => console.log(item.type), error: console.error });
  */
 export function completedItems(): OperatorFunction<ServerNotification, ThreadItem> {
   return (events$) =>

@@ -10,7 +10,7 @@ import { completedItems } from './completed-items.js';
  * function show(command: ItemOfType<'commandExecution'>): string {
  *   return `${command.command} → exit ${command.exitCode}`;
  * }
- * turn.events$.pipe(itemsOfType('commandExecution'), map(show)).subscribe(console.log);
+ * turn.events$.pipe(itemsOfType('commandExecution'), map(show)).subscribe({ next: console.log, error: console.error });
  */
 export type ItemOfType<K extends ThreadItem['type']> = Extract<ThreadItem, { type: K }>;
 
@@ -18,7 +18,10 @@ export type ItemOfType<K extends ThreadItem['type']> = Extract<ThreadItem, { typ
  * Completed items of the given types, typed by them.
  *
  * @example
- * turn.events$.pipe(itemsOfType('commandExecution')).subscribe((item) => console.log(item.command, item.exitCode));
+ * turn.events$.pipe(itemsOfType('commandExecution')).subscribe({
+ *   next: (item) => console.log(item.command, item.exitCode),
+ *   error: console.error,
+ * });
  */
 export function itemsOfType<K extends ThreadItem['type']>(...types: K[]): OperatorFunction<ServerNotification, ItemOfType<K>> {
   const wanted = new Set<string>(types);

@@ -1,4 +1,5 @@
-import { concat, EMPTY, from, map, mergeMap, of, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
+import { answerServerRequests } from '../../operators/answer-server-requests.js';
 import type { IncomingServerRequest } from '../../connection/server-request.js';
 import { displayCommand } from './display-command.js';
 
@@ -20,38 +21,42 @@ export interface ApprovalEvent {
 
 /**
  * Answers the server's command and file-change approval requests with `decide`, and emits each
- * one as it is asked and as it is decided (for a view to show). Other server requests are left
- * to their default answers.
+ * one as it is asked and as it is decided (for a view to show). Other server requests get their
+ * fail-safe answer (`decline()`).
  *
- * A request is claimed as soon as it arrives and answered when `decide` settles: one left
- * unclaimed while a person thinks would get the default answer (accept) at once. A `decide`
- * that fails declines. Subscribe before starting the turns, since `serverRequests$` is hot.
+ * A request waits for `decide` however long a person thinks (a subscriber saw it, so no default
+ * answer is sent meanwhile); a `decide` that fails declines. Subscribe before starting the turns,
+ * since `serverRequests$` is hot.
  *
  * @example
- * answerApprovals(codex.serverRequests$, async () => true).subscribe(({ request, state }) =>
- *   console.error(`${request.subject}: ${state}`),
- * );
+ * answerApprovals(codex.serverRequests$, async () => true).subscribe({
+ *   next: ({ request, state }) => console.error(`${request.subject}: ${state}`),
+ *   error: (error: unknown) => console.error(error),
+ * });
  */
 export function answerApprovals(
   requests$: Observable<IncomingServerRequest>,
   decide: (request: ApprovalRequest) => Promise<boolean>,
 ): Observable<ApprovalEvent> {
-  // mergeMap, not concatMap: the project function must run (and claim the request) the moment
-  // the request is emitted; concatMap would queue it, and the default answer would go out.
-  return requests$.pipe(
-    mergeMap((incoming) => {
-      const request = approvalRequest(incoming);
-      if (request === undefined) return EMPTY;
-      const accepted = decide(request).catch(() => false);
-      const decision = accepted.then((yes) => ({ decision: yes ? ('accept' as const) : ('decline' as const) }));
-      if (incoming.method === 'item/commandExecution/requestApproval') incoming.respond(decision);
-      else if (incoming.method === 'item/fileChange/requestApproval') incoming.respond(decision);
-      return concat(
-        of<ApprovalEvent>({ request, state: 'asked' }),
-        from(accepted).pipe(map((yes): ApprovalEvent => ({ request, state: yes ? 'accepted' : 'declined' }))),
-      );
-    }),
-  );
+  return new Observable<ApprovalEvent>((subscriber) => {
+    const decision = async (incoming: IncomingServerRequest) => {
+      const request = approvalRequest(incoming)!;
+      subscriber.next({ request, state: 'asked' });
+      const accepted = await decide(request).catch(() => false);
+      subscriber.next({ request, state: accepted ? 'accepted' : 'declined' });
+      return { decision: accepted ? ('accept' as const) : ('decline' as const) };
+    };
+    return requests$
+      .pipe(
+        answerServerRequests('item/commandExecution/requestApproval', (_params, incoming) => decision(incoming)),
+        answerServerRequests('item/fileChange/requestApproval', (_params, incoming) => decision(incoming)),
+      )
+      .subscribe({
+        next: (other) => other.decline(),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+  });
 }
 
 function approvalRequest(incoming: IncomingServerRequest): ApprovalRequest | undefined {

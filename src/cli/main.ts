@@ -150,6 +150,8 @@ Examples:
   .action(async (options: { out: string; codexBin?: string }) => {
     process.exitCode = await generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
   });
+
+program
   .command('worker')
   .description('run turns from a fleet queue on Redis (codex-rx/fleet) until SIGTERM, with its own app-server')
   .requiredOption('--redis <url>', 'the Redis server of the fleet, e.g. redis://127.0.0.1:6379')

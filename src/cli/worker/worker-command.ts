@@ -4,8 +4,7 @@ import { FleetWorker } from '../../fleet/fleet-worker.js';
 import type { FleetWorkerConfig } from '../../fleet/fleet-worker-config.js';
 import { startScriptedCodex, type ScriptedCodex } from '../../testing/scripted-codex.js';
 import { ExitCode } from '../shared/exit-code.js';
-import { interruptSignals } from '../shared/interrupt-signals.js';
-import { signalExitCode } from '../shared/signal-exit-code.js';
+import { interruptSignals, signalExitCode } from '../shared/interrupt-signals.js';
 import { UsageError } from '../shared/usage-error.js';
 import { workerScriptedReply } from './worker-scripted-reply.js';
 

@@ -221,7 +221,7 @@ describe('examples, run offline against the real app-server', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => /^\d\d-.*\.ts$/.test(name));
     const spec = readFileSync(import.meta.filename, 'utf8');
     const readme = readFileSync(join(EXAMPLES_DIR, 'README.md'), 'utf8');
-    expect(files).to.have.length(17);
+    expect(files).to.have.length(19);
     for (const file of files) {
       expect(spec, file).to.contain(`run('${file}'`);
       expect(readme, file).to.contain(`(${file})`);

@@ -59,7 +59,13 @@ describe('bad input from the server: nothing crashes, other turns are not distur
     expect(await texts(turnB)).to.deep.equal([`${turnB.id}: one`, `${turnB.id}: two`]);
     expect((await turnA.run()).finalResponse).to.equal(`${turnA.id}: one${turnA.id}: two`);
     expect(untyped).to.deep.equal(['thread/somethingNew']);
-    expect(diagnostics.map((d) => d.kind)).to.deep.equal(['unexpected-response', 'unexpected-response', 'unexpected-response', 'invalid-json']);
+    expect(diagnostics.map((d) => d.kind)).to.deep.equal([
+      'unexpected-response',
+      'unexpected-response',
+      'unexpected-response',
+      'untyped-notification',
+      'invalid-json',
+    ]);
     await codex.close();
   });
 

@@ -1,7 +1,9 @@
 import type { JsonRpcMessage, JsonRpcRequest } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTransport } from './fake-transport.js';
+import { generatedFrom } from '../../src/protocol/generated/generated-from.js';
 
-const INITIALIZE_RESULT = { userAgent: 'fake-turn-server/0.0.1', codexHome: '/tmp/fake', platformFamily: 'unix', platformOs: 'linux' };
+// The version the protocol was generated from, so that specs built on this fake see no version drift.
+const INITIALIZE_RESULT = { userAgent: `codex_rx/${generatedFrom.version} (fake turn server)`, codexHome: '/tmp/fake', platformFamily: 'unix', platformOs: 'linux' };
 
 /** The notifications of one turn, as the real server sends them (shapes from recorded runs). */
 export function turnFrames(threadId: string, turnId: string, texts: readonly string[]): JsonRpcMessage[] {

@@ -23,10 +23,14 @@ export type ServerRequestResult<M extends ServerRequestMethod> = ServerRequestMa
  * An answer given now, later (Promise), or as the first value of an Observable.
  *
  * @example
- * codex.serverRequests$.subscribe((request) => {
- *   // A value, a Promise or an Observable: the first value it gives is the answer.
- *   if (request.method === 'item/fileChange/requestApproval') request.respond(firstValueFrom(userDecision$));
- * }, console.error);
+ * codex.serverRequests$.subscribe({
+ *   next: (request) => {
+ *     // A value, a Promise or an Observable: the first value it gives is the answer.
+ *     if (request.method === 'item/fileChange/requestApproval') request.respond(firstValueFrom(userDecision$));
+ *     else request.decline();
+ *   },
+ *   error: console.error,
+ * });
  */
 export type Answer<T> = T | PromiseLike<T> | ObservableInput<T>;
 

@@ -57,6 +57,9 @@ export { defaultServerRequestAnswer, type DefaultAnswer } from './connection/def
 
 // Operators
 export { TurnRouter } from './turns/turn-router.js';
+export { DEFAULT_TURN_ROUTER_CONFIG, type TurnRouterConfig } from './turns/turn-router-config.js';
+export type { TurnStreamMode } from './turns/turn-stream-mode.js';
+export type { TurnDiagnostic } from './turns/turn-diagnostic.js';
 export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
 export {
   retryOnOverload,

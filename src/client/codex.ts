@@ -1,4 +1,4 @@
-import { defer, from, switchMap, type Observable } from 'rxjs';
+import { defer, from, merge, switchMap, type Observable } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -14,6 +14,7 @@ import type {
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
+import type { TurnDiagnostic } from '../turns/turn-diagnostic.js';
 import { TurnRouter } from '../turns/turn-router.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
@@ -98,7 +99,9 @@ export class Codex implements AsyncDisposable {
   /** Requests from the server (approvals, questions …), for a UI to answer with `respond`/`reject`. Hot. */
   readonly serverRequests$: Observable<IncomingServerRequest> = this.fromSession((s) => s.connection.serverRequests$);
   /** Garbage from the server, decode failures, stray responses. Hot. */
-  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) => s.connection.diagnostics$);
+  readonly diagnostics$: Observable<ConnectionDiagnostic | TurnDiagnostic> = this.fromSession((s) =>
+    merge(s.connection.diagnostics$, s.router.diagnostics$),
+  );
 
   constructor(private readonly config: CodexConfig = {}) {}
 
@@ -261,7 +264,7 @@ export class Codex implements AsyncDisposable {
   private async initialize(): Promise<Session> {
     const transport = await this.openTransport();
     const connection = new RpcConnection(transport, this.config);
-    const router = new TurnRouter(connection.notifications$);
+    const router = new TurnRouter(connection.notifications$, this.config);
     try {
       const clientInfo = this.config.clientInfo ?? CLIENT_INFO;
       const response = await connection.initialize(

@@ -33,6 +33,7 @@ export class TurnHandle {
     /** The turn's id. */
     readonly id: string,
     events$: Observable<TurnEvent>,
+    private readonly releaseEvents: () => void = () => undefined,
   ) {
     this.events$ = events$;
     this.result$ = events$.pipe(toTurnResult());
@@ -41,6 +42,15 @@ export class TurnHandle {
   /** Waits for the turn to finish. Rejects with the turn's error message when it failed; resolves with status `interrupted` when interrupted. */
   run(): Promise<TurnResult> {
     return lastValueFrom(this.result$);
+  }
+
+  /**
+   * Says that `events$` and `result$` will not be subscribed to again, so the client stops keeping
+   * the turn's events for a late subscriber (as it does once the handle is garbage-collected).
+   * Subscriptions already made keep receiving; `steer` and `interrupt` still work.
+   */
+  release(): void {
+    this.releaseEvents();
   }
 
   /** Adds input to the running turn. The turn keeps its id. */

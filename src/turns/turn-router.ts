@@ -23,9 +23,13 @@ interface Channel {
   claimed: boolean;
 }
 
-/** One stream's claim on its channel's buffer. Held by the finalizer, so it must not reference the stream. */
+/**
+ * One stream's claim on its channel's buffer. The finalizer keeps it until the stream is
+ * collected, so it must not reference the stream, nor keep a finished turn's events alive:
+ * a weak reference lets both go in the same collection.
+ */
 interface Hold {
-  readonly channel: Channel;
+  readonly channel: WeakRef<Channel>;
   holding: boolean;
 }
 
@@ -190,7 +194,7 @@ export class TurnRouter {
   }
 
   private stream(channel: Channel, mode: TurnStreamMode): Observable<TurnEvent> {
-    const hold: Hold = { channel, holding: true };
+    const hold: Hold = { channel: new WeakRef(channel), holding: true };
     channel.holders += 1;
     const stream = new Observable<TurnEvent>((subscriber) => {
       this.attach(channel, subscriber);
@@ -219,7 +223,8 @@ export class TurnRouter {
     if (!hold.holding) return;
     hold.holding = false;
     this.finalizer.unregister(hold);
-    const channel = hold.channel;
+    const channel = hold.channel.deref();
+    if (channel === undefined) return;
     channel.holders -= 1;
     if (channel.holders === 0) channel.buffer = undefined;
   }

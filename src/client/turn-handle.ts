@@ -10,7 +10,8 @@ import type { TurnResult } from '../turns/turn-result.js';
  * A running turn: its events, its result, and the controls to steer or interrupt it.
  *
  * `events$` holds this turn's notifications only, from `turn/started` to `turn/completed`; every
- * subscriber gets all of them, also those that arrived before it subscribed. Subscribing does not
+ * subscriber gets all of them, also those that arrived before it subscribed, until the handle is
+ * released (`release()`, or garbage collection). Subscribing does not
  * own the turn: unsubscribing leaves it running (use `thread.run$` or `thread.turn$` for streams
  * that interrupt the turn when dropped).
  *

@@ -102,7 +102,7 @@ export class TurnRouter {
     return this.live.size + this.parked.size;
   }
 
-  /** How many of the held turns keep a copy of their events for a later subscriber. */
+  /** How many of the held turns keep a copy of their events for a later subscriber. Counts them all: for checks, not for a hot path. */
   get replaying(): number {
     let count = 0;
     for (const channel of this.live.values()) if (channel.buffer !== undefined) count += 1;

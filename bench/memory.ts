@@ -39,15 +39,20 @@ function settledHeap(): number {
   return last;
 }
 
+/** How the program consumes each turn: `thread.run()` only, or a `TurnHandle` it holds (and runs). */
+type Consumer = 'run' | 'handle';
+
 interface Sample {
   readonly started: number;
   readonly streaming: number;
   readonly completedHeld: number;
   readonly released: number;
   readonly routerSizes: readonly number[];
+  /** Turns whose events the router keeps for a later subscriber, at the same points. */
+  readonly replaying: readonly number[];
 }
 
-async function measureOnce(turns: number): Promise<Sample> {
+async function measureOnce(turns: number, consumer: Consumer): Promise<Sample> {
   const recorded = loadRecordedTurn();
   // One buffer per line of the recorded turn, holding that line for every turn: feeding them in
   // order interleaves the turns, and the test can stop between two lines.
@@ -73,6 +78,11 @@ async function measureOnce(turns: number): Promise<Sample> {
   const router = (codex as unknown as { session: { router: TurnRouter } }).session.router;
   let threads = await Promise.all(threadIds.map((id) => codex.thread(id)));
   const routerSizes: number[] = [];
+  const replaying: number[] = [];
+  const look = () => {
+    routerSizes.push(router.size);
+    replaying.push(router.replaying);
+  };
   let fed = 0;
   const feedThrough = async (index: number) => {
     for (; fed <= index; fed += 1) {
@@ -82,24 +92,32 @@ async function measureOnce(turns: number): Promise<Sample> {
   };
 
   const baseline = settledHeap();
-  let handlesPending: Promise<TurnHandle>[] | undefined = threads.map((thread) => thread.turn('go'));
-  await feedThrough(startedAt);
-  let handles: TurnHandle[] | undefined = await Promise.all(handlesPending);
-  handlesPending = undefined;
-  let results: Promise<TurnResult>[] | undefined = handles.map((handle) => handle.run());
+  let handles: TurnHandle[] | undefined;
+  let results: Promise<TurnResult>[] | undefined;
+  if (consumer === 'handle') {
+    let handlesPending: Promise<TurnHandle>[] | undefined = threads.map((thread) => thread.turn('go'));
+    await feedThrough(startedAt);
+    handles = await Promise.all(handlesPending);
+    // A local that lived across an await stays in the async function's frame until overwritten.
+    handlesPending = undefined;
+    results = handles.map((handle) => handle.run());
+  } else {
+    results = threads.map((thread) => thread.run('go'));
+    await feedThrough(startedAt);
+  }
   await nextTick();
   const started = settledHeap();
-  routerSizes.push(router.size);
+  look();
 
   await feedThrough(lastDelta);
   const streaming = settledHeap();
-  routerSizes.push(router.size);
+  look();
 
   await feedThrough(segments.length - 1);
   let done: TurnResult[] | undefined = await Promise.all(results);
   if (done.some((result) => result.finalResponse !== ANSWER_TEXT)) throw new Error('a turn ended with the wrong text');
   const completedHeld = settledHeap();
-  routerSizes.push(router.size);
+  look();
 
   handles = undefined;
   results = undefined;
@@ -107,7 +125,7 @@ async function measureOnce(turns: number): Promise<Sample> {
   threads = [];
   await nextTick();
   const released = settledHeap();
-  routerSizes.push(router.size);
+  look();
   await codex.close();
 
   const perTurn = (heap: number) => (heap - baseline) / turns;
@@ -117,6 +135,7 @@ async function measureOnce(turns: number): Promise<Sample> {
     completedHeld: perTurn(completedHeld),
     released: perTurn(released),
     routerSizes,
+    replaying,
   };
 }
 
@@ -124,29 +143,48 @@ export async function runMemoryBench(options: MemoryOptions = {}): Promise<strin
   if (!hasGc()) throw new Error('the memory benchmark needs node --expose-gc');
   const turns = options.turns ?? DEFAULTS.turns;
   const repeats = options.repeats ?? DEFAULTS.repeats;
-  const samples: Sample[] = [];
-  for (let i = 0; i < repeats; i += 1) samples.push(await measureOnce(turns));
-  const median = (pick: (sample: Sample) => number) => {
-    const sorted = samples.map(pick).sort((a, b) => a - b);
+  const samples: Record<Consumer, Sample[]> = { run: [], handle: [] };
+  // Interleaved, so that both consumers see the same machine.
+  for (let i = 0; i < repeats; i += 1) {
+    samples.run.push(await measureOnce(turns, 'run'));
+    samples.handle.push(await measureOnce(turns, 'handle'));
+  }
+  const median = (consumer: Consumer, pick: (sample: Sample) => number) => {
+    const sorted = samples[consumer].map(pick).sort((a, b) => a - b);
     return sorted[sorted.length >> 1]!;
   };
   const recorded = loadRecordedTurn();
   const jsonBytes = recorded.lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
-  const sizes = samples[0]!.routerSizes;
-  const rows = [
-    ['active: `turn/started` seen, one `run()` subscriber each', size(median((s) => s.started)), integer(sizes[0]!)],
-    ['active: after its 50 deltas (events kept for replay)', size(median((s) => s.streaming)), integer(sizes[1]!)],
-    ['completed, `TurnResult` and handle still held', size(median((s) => s.completedHeld)), integer(sizes[2]!)],
-    ['completed, handle and result released', size(median((s) => s.released)), integer(sizes[3]!)],
+  const held = (consumer: Consumer, at: number) => {
+    const sample = samples[consumer][0]!;
+    return `${integer(sample.routerSizes[at]!)} / ${integer(sample.replaying[at]!)}`;
+  };
+  const states: [string, (sample: Sample) => number][] = [
+    ['active: `turn/started` seen', (s) => s.started],
+    ['active: after its 50 deltas', (s) => s.streaming],
+    ['completed, `TurnResult` (and handle) still held', (s) => s.completedHeld],
+    ['completed, handle and result released', (s) => s.released],
   ];
+  const rows = states.map(([state, pick], at) => [
+    state,
+    size(median('run', pick)),
+    held('run', at),
+    size(median('handle', pick)),
+    held('handle', at),
+  ]);
   return [
     '### Memory per turn',
     '',
     `${integer(turns)} concurrent turns, each on its own thread, over an in-memory transport (validation on); retained heap after ` +
       `\`global.gc()\` minus the heap before the turns started, divided by ${integer(turns)}; median of ${repeats} runs. ` +
-      `A whole turn is ${recorded.lines.length} frames, ${size(jsonBytes)} of JSON.`,
+      `A whole turn is ${recorded.lines.length} frames, ${size(jsonBytes)} of JSON. Each turn is consumed either by \`thread.run()\` ` +
+      `alone, or through a \`TurnHandle\` the program holds (\`thread.turn()\`, then \`handle.run()\`). "Held / replaying" is how ` +
+      `many turns the router holds, and how many of them keep their events for a later subscriber.`,
     '',
-    markdownTable(['state of each turn', 'retained heap per turn', 'turns held by the router'], rows),
+    markdownTable(
+      ['state of each turn', '`run()`: heap per turn', '`run()`: held / replaying', 'held `TurnHandle`: heap per turn', 'held `TurnHandle`: held / replaying'],
+      rows,
+    ),
   ].join('\n');
 }
 

@@ -38,7 +38,7 @@ for (let pass = 0; pass < passes; pass += 1) {
     stop: () => void (stopped = post('Profiler.stop')),
   });
   profiles.push((await stopped!).profile);
-  process.stderr.write(`pass ${pass + 1}: ${Math.round(rate).toLocaleString('en-US')} frames/s\n`);
+  process.stderr.write(`pass ${pass + 1}: ${Math.round(rate.wall).toLocaleString('en-US')} frames/s\n`);
 }
 const out = join(dirname(fileURLToPath(import.meta.url)), '.profiles', `pipeline-${concurrency}-${validation}.cpuprofile`);
 mkdirSync(dirname(out), { recursive: true });

@@ -23,6 +23,8 @@ export { DEFAULT_RPC_CONNECTION_CONFIG } from './connection/rpc-connection-confi
 
 // Turns
 export { TurnRouter } from './turns/turn-router.js';
+export { DEFAULT_TURN_ROUTER_CONFIG } from './turns/turn-router-config.js';
+export type { TurnStreamMode } from './turns/turn-stream-mode.js';
 export { turnIdOf } from './turns/turn-event.js';
 
 // Operators

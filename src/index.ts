@@ -55,6 +55,9 @@ export { defaultServerRequestAnswer, type DefaultAnswer } from './connection/def
 export { failSafeServerRequestAnswer } from './connection/fail-safe-server-request-answer.js';
 
 // Operators
+export type { TurnRouterConfig } from './turns/turn-router-config.js';
+export type { TurnDiagnostic } from './turns/turn-diagnostic.js';
+export type { CodexDiagnostic } from './client/codex-diagnostic.js';
 export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
 export { retryOnOverload, type RetryOnOverloadConfig } from './operators/retry-on-overload.js';
 export { isRetryableError } from './operators/is-retryable-error.js';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { Codex } from '../../src/client/codex.js';
 import type { ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import type { CodexConfig } from '../../src/client/codex-config.js';
@@ -14,7 +15,7 @@ const BAD_NOTIFICATION = { method: 'turn/started', params: { turn: 'not a turn' 
 async function connected(config: CodexConfig) {
   const server = new FakeTurnServer();
   const codex = await Codex.connect({ transport: () => server.transport, ...config });
-  const diagnostics: ConnectionDiagnostic[] = [];
+  const diagnostics: CodexDiagnostic[] = [];
   const seen: IncomingServerRequest[] = [];
   codex.diagnostics$.subscribe({ next: (d) => diagnostics.push(d), error: () => {} });
   codex.serverRequests$.subscribe({ next: (r) => seen.push(r), error: () => {} });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { delay, filter, firstValueFrom, observeOn, asyncScheduler, scan, type Subscription } from 'rxjs';
@@ -123,7 +124,7 @@ describe('server requests answered later, against the real app-server', function
   it('serverRequestTimeoutMs declines what a subscriber left unanswered, with a diagnostic', async () => {
     scripted = await startScriptedCodex({ codex: { serverRequestTimeoutMs: 300 } });
     const { codex } = scripted;
-    const diagnostics: ConnectionDiagnostic[] = [];
+    const diagnostics: CodexDiagnostic[] = [];
     subscriptions.push(
       codex.serverRequests$.subscribe({ next: () => {}, error: () => {} }),
       codex.diagnostics$.subscribe({ next: (d) => diagnostics.push(d), error: () => {} }),

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
 import type { ThreadSearchEvent } from '../../src/client/thread-search-event.js';
@@ -51,7 +52,7 @@ describe('streamed thread search, against the real app-server', function () {
   });
 
   it('unsubscribing before the final page cancels the search on the server, and the connection carries on', async () => {
-    const diagnostics: ConnectionDiagnostic[] = [];
+    const diagnostics: CodexDiagnostic[] = [];
     const watching = codex.diagnostics$.subscribe((d) => diagnostics.push(d));
     const subscription = codex.threadSearch$('zebra').subscribe();
     subscription.unsubscribe();

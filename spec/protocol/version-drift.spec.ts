@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
@@ -47,7 +48,7 @@ describe('server version drift', function () {
     try {
       const metadata = await scripted.codex.ready();
       expect(metadata).to.deep.include({ serverVersion: generatedFrom.version, protocolVersion: generatedFrom.version, versionMismatch: false });
-      const diagnostics: ConnectionDiagnostic[] = [];
+      const diagnostics: CodexDiagnostic[] = [];
       const subscription = scripted.codex.diagnostics$.subscribe((d) => diagnostics.push(d));
       await scripted.codex.threadList();
       subscription.unsubscribe();

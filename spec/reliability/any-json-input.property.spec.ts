@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import fc from 'fast-check';
 import { Codex } from '../../src/client/codex.js';
 import type { ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
@@ -75,7 +76,7 @@ describe('any JSON from the server (property): no uncaught exception, no caller 
         // thread/list stays unanswered: the hostile messages answer it, or close() does.
         server.otherwise = (request) => (request.method === 'thread/list' ? undefined : { result: {} });
         const codex = await Codex.connect({ transport: () => server.transport, validateResults: false, requestTimeoutMs: 0 });
-        const diagnostics: ConnectionDiagnostic[] = [];
+        const diagnostics: CodexDiagnostic[] = [];
         codex.diagnostics$.subscribe({ next: (d) => diagnostics.push(d), error: () => {} });
         // A UI that sees server requests keeps them open until close; with none they get defaults.
         if (uiSubscribed) codex.serverRequests$.subscribe({ next: () => {}, error: () => {} });
@@ -116,7 +117,7 @@ describe('any JSON from the server (property): no uncaught exception, no caller 
       const server = new FakeTurnServer();
       server.otherwise = (request) => (request.method === 'thread/list' ? undefined : { result: {} });
       const codex = await Codex.connect({ transport: () => server.transport, validateResults: false });
-      const diagnostics: ConnectionDiagnostic[] = [];
+      const diagnostics: CodexDiagnostic[] = [];
       codex.diagnostics$.subscribe({ next: (d) => diagnostics.push(d), error: () => {} });
       return { server, codex, diagnostics };
     }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { map } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { turnIdOf } from '../../src/turns/turn-event.js';
+import { turnIdOf, type TurnEvent } from '../../src/turns/turn-event.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
   agentDelta,
@@ -71,5 +71,22 @@ describe('turnIdOf', () => {
         expectSubscriptions(source.subscriptions).toBe('^-------!');
       });
     });
+  });
+});
+
+describe('TurnEvent', () => {
+  it('is exactly the notifications that name a turn: every one of them has a turn id for turnIdOf', () => {
+    const events: TurnEvent[] = [
+      turnStarted('u1'),
+      agentDelta('u1', 'm1', 'Hi'),
+      itemCompleted('u1', agentMessage('m1', 'Hi')),
+      tokenUsageUpdated('u1', usage(1, 1)),
+      turnCompleted('u1'),
+    ];
+    expect(events.map((event) => turnIdOf(event))).to.deep.equal(['u1', 'u1', 'u1', 'u1', 'u1']);
+    const started = threadStarted('t1');
+    // @ts-expect-error a thread-wide notification is a ServerNotification, never a TurnEvent
+    const notTurnScoped: TurnEvent = started;
+    expect(turnIdOf(notTurnScoped)).to.equal(undefined);
   });
 });

@@ -1,4 +1,4 @@
-import { concat, defer, from, Observable, of, switchMap } from 'rxjs';
+import { concat, defer, from, merge, Observable, of, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -24,6 +24,7 @@ import type { Transport } from '../transport/transport.js';
 import { UnixSocketTransport } from '../transport/unix-socket-transport.js';
 import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { approvalParams, ApprovalMode } from './approval-mode.js';
+import type { CodexDiagnostic } from './codex-diagnostic.js';
 import type { CodexConfig, RemoteServer } from './codex-config.js';
 import { ChatgptLoginHandle, DeviceCodeLoginHandle } from './login-handle.js';
 import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from '../connection/rpc-connection.js';
@@ -106,12 +107,13 @@ export class Codex implements AsyncDisposable {
   readonly pendingServerRequests$: Observable<readonly IncomingServerRequest[]> = this.fromSession((s) => s.connection.pendingServerRequests$);
   /**
    * Garbage from the server, decode failures, stray responses, the first notification of each
-   * unknown method. Hot; when the server's version differs from the protocol's, every subscriber
-   * first gets that `version-mismatch` diagnostic.
+   * unknown method, turns dropped unclaimed. Hot; when the server's version differs from the
+   * protocol's, every subscriber first gets that `version-mismatch` diagnostic.
    */
-  readonly diagnostics$: Observable<ConnectionDiagnostic> = this.fromSession((s) =>
-    s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), s.connection.diagnostics$) : s.connection.diagnostics$,
-  );
+  readonly diagnostics$: Observable<CodexDiagnostic> = this.fromSession((s) => {
+    const live$ = merge(s.connection.diagnostics$, s.router.diagnostics$);
+    return s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), live$) : live$;
+  });
 
   constructor(private readonly config: CodexConfig = {}) {}
 
@@ -329,7 +331,7 @@ export class Codex implements AsyncDisposable {
   private async initialize(): Promise<Session> {
     const transport = await this.openTransport();
     const connection = new RpcConnection(transport, this.config);
-    const router = new TurnRouter(connection.notifications$);
+    const router = new TurnRouter(connection.notifications$, this.config);
     try {
       const clientInfo = this.config.clientInfo ?? CLIENT_INFO;
       const response = await connection.initialize(

@@ -10,6 +10,7 @@ import { pickDefined } from '../internal/pick-defined.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { TurnRouter } from '../turns/turn-router.js';
+import type { TurnStreamMode } from '../turns/turn-stream-mode.js';
 import { approvalParams } from './approval-mode.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
@@ -37,15 +38,18 @@ export class Thread {
 
   /** Starts a turn and waits for its result. Rejects with the turn's error when it failed. Aborting the signal interrupts the turn. */
   async run(input: RunInput, options: TurnOptions = {}): Promise<TurnResult> {
-    const turn = await this.turn(input, options);
+    // This call is the turn's only consumer: claimed, its events are not kept for anyone else.
+    const turn = await this.start(input, options, 'claim');
     const signal = options.signal;
     if (signal === undefined) return turn.run();
+    // Subscribes before an abort can: the claim replays the whole turn to its first subscriber only.
+    const result = turn.run();
     const onAbort = () => void turn.interrupt().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
     // An abort between the start's answer and this line has fired already: act on it now.
     if (signal.aborted) onAbort();
     try {
-      return await turn.run();
+      return await result;
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
@@ -71,7 +75,7 @@ export class Thread {
       let unsubscribed = false;
       // The turn/start request is never abandoned: a turn the server started must be known to be
       // interrupted, so an early unsubscribe waits for the id and then interrupts.
-      this.turn(input, options).then(
+      this.start(input, options, 'claim').then(
         (started) => {
           handle = started;
           if (unsubscribed) {
@@ -101,7 +105,11 @@ export class Thread {
   }
 
   /** Starts a turn and returns its handle as soon as the server accepted it. */
-  async turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
+  turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
+    return this.start(input, options, 'replay');
+  }
+
+  private async start(input: RunInput, options: TurnOptions, mode: TurnStreamMode): Promise<TurnHandle> {
     const params = this.turnStartParams(input, options);
     const signal = options.signal;
     if (signal?.aborted) throw new DOMException('turn/start: aborted', 'AbortError');
@@ -110,7 +118,8 @@ export class Thread {
       // The signal does not abandon the request: a turn the server started must be known, so
       // that an abort during the start can still interrupt it.
       const { turn } = await this.connection.request('turn/start', params);
-      const handle = new TurnHandle(this.connection, this.id, turn.id, this.router.turn(turn.id));
+      const events$ = this.router.turn(turn.id, mode);
+      const handle = new TurnHandle(this.connection, this.id, turn.id, events$, () => this.router.release(events$));
       if (signal?.aborted) {
         void handle.interrupt().catch(() => undefined);
         throw new DOMException('turn/start: aborted; the turn was interrupted', 'AbortError');

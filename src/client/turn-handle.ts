@@ -10,7 +10,8 @@ import type { TurnResult } from '../turns/turn-result.js';
  * A running turn: its events, its result, and the controls to steer or interrupt it.
  *
  * `events$` holds this turn's notifications only, from `turn/started` to `turn/completed`; every
- * subscriber gets all of them, also those that arrived before it subscribed. Subscribing does not
+ * subscriber gets all of them, also those that arrived before it subscribed, until the handle is
+ * released (`release()`, or garbage collection). Subscribing does not
  * own the turn: unsubscribing leaves it running (use `thread.run$` or `thread.turn$` for streams
  * that interrupt the turn when dropped).
  *
@@ -33,6 +34,7 @@ export class TurnHandle {
     /** The turn's id. */
     readonly id: string,
     events$: Observable<TurnEvent>,
+    private readonly releaseEvents: () => void = () => undefined,
   ) {
     this.events$ = events$;
     this.result$ = events$.pipe(toTurnResult());
@@ -41,6 +43,15 @@ export class TurnHandle {
   /** Waits for the turn to finish. Rejects with the turn's error message when it failed; resolves with status `interrupted` when interrupted. */
   run(): Promise<TurnResult> {
     return lastValueFrom(this.result$);
+  }
+
+  /**
+   * Says that `events$` and `result$` will not be subscribed to again, so the client stops keeping
+   * the turn's events for a late subscriber (as it does once the handle is garbage-collected).
+   * Subscriptions already made keep receiving; `steer` and `interrupt` still work.
+   */
+  release(): void {
+    this.releaseEvents();
   }
 
   /** Adds input to the running turn. The turn keeps its id. */

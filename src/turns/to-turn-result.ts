@@ -5,7 +5,7 @@ import { TurnFailedError } from './turn-failed-error.js';
 import type { ThreadItem, ThreadTokenUsage, Turn } from '../protocol/generated/codecs.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { finalResponse } from './final-response.js';
-import type { TurnEvent } from './turn-event.js';
+import type { ServerNotification } from '../protocol/server-notification.js';
 
 /**
  * Options of `toTurnResult`.
@@ -33,18 +33,19 @@ interface Accumulated {
  * Reduces the events of one turn to its `TurnResult`: items from `item/completed` in order, the
  * last token usage, status and timing from `turn/completed`. Errors with `IncompleteTurnError`
  * when the events end without `turn/completed`, and (by default) with `TurnFailedError` when the
- * turn failed. An interrupted turn is a result with status `interrupted`.
+ * turn failed. An interrupted turn is a result with status `interrupted`. It takes any
+ * `ServerNotification` (a `TurnEvent` is one) and skips those that carry nothing for the result.
  *
  * @example
  * const result = await lastValueFrom(turn.events$.pipe(toTurnResult()));
  * console.log(result.finalResponse);
  */
-export function toTurnResult(config: ToTurnResultConfig = {}): OperatorFunction<TurnEvent, TurnResult> {
+export function toTurnResult(config: ToTurnResultConfig = {}): OperatorFunction<ServerNotification, TurnResult> {
   const { rejectFailed } = withDefaults(DEFAULT_CONFIG, config);
   // defer: each subscription reduces into its own accumulator (the reducer mutates it, for speed).
   return (events$) =>
     defer(() => events$.pipe(
-      reduce<TurnEvent, Accumulated>(accumulate, { threadId: undefined, turnId: undefined, items: [], usage: null, completed: undefined }),
+      reduce<ServerNotification, Accumulated>(accumulate, { threadId: undefined, turnId: undefined, items: [], usage: null, completed: undefined }),
       map((state) => {
         const turn = state.completed;
         if (turn === undefined) throw new IncompleteTurnError(state.turnId);
@@ -66,7 +67,7 @@ export function toTurnResult(config: ToTurnResultConfig = {}): OperatorFunction<
     ));
 }
 
-function accumulate(state: Accumulated, event: TurnEvent): Accumulated {
+function accumulate(state: Accumulated, event: ServerNotification): Accumulated {
   switch (event.method) {
     case 'turn/started':
       state.turnId = event.params.turn.id;

@@ -1,14 +1,17 @@
 import type { ServerNotification } from '../protocol/server-notification.js';
 
 /**
- * A notification that belongs to one turn, as `events$` of a turn emits them.
+ * A notification that belongs to one turn, as `events$` of a turn emits them: those whose params
+ * name the turn, by `turnId` or by the `turn` they carry (`turn/started`, `turn/completed`).
+ * Thread-wide and connection-wide notifications (`thread/started`, account and MCP updates …)
+ * are `ServerNotification`s but never `TurnEvent`s.
  *
  * @example
  * turn.events$.subscribe((event: TurnEvent) => {
  *   if (event.method === 'turn/completed') console.log(event.params.turn.status);
  * });
  */
-export type TurnEvent = ServerNotification;
+export type TurnEvent = Extract<ServerNotification, { readonly params: { readonly turnId: string } | { readonly turn: { readonly id: string } } }>;
 
 /**
  * The turn a notification belongs to, or undefined: `turnId` in its params, or the id of the

@@ -1,31 +1,61 @@
-import { ReplaySubject, throwError, type Observable, type Subscription } from 'rxjs';
+import { Observable, Subject, throwError, type Subscriber, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
+import type { TurnDiagnostic } from './turn-diagnostic.js';
 import { turnIdOf, type TurnEvent } from './turn-event.js';
+import { DEFAULT_TURN_ROUTER_CONFIG, type TurnRouterConfig } from './turn-router-config.js';
+import type { TurnStreamMode } from './turn-stream-mode.js';
 
 interface Channel {
-  readonly events: ReplaySubject<TurnEvent>;
   readonly threadId: string | undefined;
+  readonly openedAt: number;
+  /** Every event so far, while a stream may still need the whole turn; undefined once none can. */
+  buffer: TurnEvent[] | undefined;
+  /** Kept apart from the buffer so that a late subscriber still learns that the turn started. */
+  first: TurnEvent | undefined;
+  /** Replaced, never mutated, so that a subscriber leaving during delivery does not skip another. */
+  observers: readonly Subscriber<TurnEvent>[];
+  end: { readonly failed: boolean; readonly error?: unknown } | undefined;
+  /** Streams handed out that may still need the whole turn. */
+  holders: number;
   /** Someone asked for this turn with `turn()`; it need not be parked for a pending start. */
   claimed: boolean;
 }
 
+/**
+ * One stream's claim on its channel's buffer. The finalizer keeps it until the stream is
+ * collected, so it must not reference the stream, nor keep a finished turn's events alive:
+ * a weak reference lets both go in the same collection.
+ */
+interface Hold {
+  readonly channel: WeakRef<Channel>;
+  holding: boolean;
+}
+
+type Forgotten = 'completed' | 'dropped';
+
 /** How many finished turn ids are remembered, so that stragglers for them are dropped, not routed to a new turn. */
 const REMEMBERED_FINISHED_TURNS = 1024;
 
+const NOTHING: readonly TurnEvent[] = [];
+
 /**
  * Splits one notification stream into per-turn streams, at O(1) per notification whatever the
- * number of live turns (one Map lookup by turn id).
+ * number of live turns (one Map lookup by turn id, then a direct call to each subscriber).
  *
- * A turn's stream replays everything from its first event, so notifications that arrive before
- * anyone asked for the turn (even before the `turn/start` response) are kept, and every
- * subscriber sees the whole turn. The stream completes after `turn/completed`, and the router
- * then forgets the turn: a finished turn leaves nothing behind. The one exception is a turn that
- * completes while a `turn/start` on its thread is still waiting for its response
- * (`expectTurnStart`): it is parked until that start is claimed or released, so the caller
- * cannot miss it. Asking for a turn that finished and was not kept errors at once, rather than
- * waiting forever.
+ * Notifications that arrive before anyone asked for the turn (even before the `turn/start`
+ * response) are kept, so a stream from `turn()` sees the whole turn. A `'replay'` stream replays
+ * it to every subscriber while the stream can still be subscribed to; a `'claim'` stream to its
+ * first subscriber only (see `TurnStreamMode`): a turn nobody can subscribe to again costs no
+ * buffer. The stream completes after `turn/completed`, and the router then forgets the turn: a
+ * finished turn leaves nothing behind. The one exception is a turn that completes while a
+ * `turn/start` on its thread is still waiting for its response (`expectTurnStart`): it is parked
+ * until that start is claimed or released, so the caller cannot miss it. Asking for a turn that
+ * finished and was not kept errors at once, rather than waiting forever.
+ *
+ * Turns nobody asked for are bounded by count and age (`TurnRouterConfig`); the oldest are
+ * dropped with a diagnostic on `diagnostics$`.
  *
  * @example
  * const router = new TurnRouter(connection.notifications$);
@@ -40,13 +70,26 @@ const REMEMBERED_FINISHED_TURNS = 1024;
 export class TurnRouter {
   private readonly live = new Map<string, Channel>();
   private readonly parked = new Map<string, Channel>();
+  // Insertion-ordered: the oldest unclaimed turn is the first to drop.
+  private readonly unclaimed = new Map<string, Channel>();
   private readonly pendingStarts = new Map<string, number>();
   // Insertion-ordered, so the oldest id is the first to forget.
-  private readonly finished = new Set<string>();
+  private readonly finished = new Map<string, Forgotten>();
+  private readonly holds = new WeakMap<Observable<TurnEvent>, Hold>();
+  private readonly finalizer = new FinalizationRegistry<Hold>((hold) => this.letGo(hold));
+  private readonly diagnostics = new Subject<TurnDiagnostic>();
+  private readonly config: Required<TurnRouterConfig>;
   private readonly subscription: Subscription;
   private failure: { readonly error: unknown } | undefined;
 
-  constructor(notifications$: Observable<ServerNotification>) {
+  /** Unclaimed turns dropped by the bounds of `TurnRouterConfig`. Hot. */
+  readonly diagnostics$: Observable<TurnDiagnostic> = this.diagnostics.asObservable();
+
+  constructor(notifications$: Observable<ServerNotification>, config: TurnRouterConfig = {}) {
+    this.config = {
+      maxUnclaimedTurns: config.maxUnclaimedTurns ?? DEFAULT_TURN_ROUTER_CONFIG.maxUnclaimedTurns,
+      unclaimedTurnMaxAgeMs: config.unclaimedTurnMaxAgeMs ?? DEFAULT_TURN_ROUTER_CONFIG.unclaimedTurnMaxAgeMs,
+    };
     this.subscription = notifications$.subscribe({
       next: (notification) => this.route(notification),
       error: (error: unknown) => this.fail(error),
@@ -59,19 +102,40 @@ export class TurnRouter {
     return this.live.size + this.parked.size;
   }
 
-  /** The events of one turn, from its first to `turn/completed`, to any number of subscribers. */
-  turn(turnId: string): Observable<TurnEvent> {
+  /** How many of the held turns keep a copy of their events for a later subscriber. Counts them all: for checks, not for a hot path. */
+  get replaying(): number {
+    let count = 0;
+    for (const channel of this.live.values()) if (channel.buffer !== undefined) count += 1;
+    for (const channel of this.parked.values()) if (channel.buffer !== undefined) count += 1;
+    return count;
+  }
+
+  /** The events of one turn, from its first to `turn/completed`; `mode` says who gets them all. */
+  turn(turnId: string, mode: TurnStreamMode = 'replay'): Observable<TurnEvent> {
     const parked = this.parked.get(turnId);
     if (parked !== undefined) {
       this.parked.delete(turnId);
-      return parked.events.asObservable();
+      return this.stream(parked, mode);
     }
-    if (this.finished.has(turnId)) {
-      return throwError(() => new Error(`turn ${turnId} has already completed and its events were not kept`));
+    const forgotten = this.finished.get(turnId);
+    if (forgotten !== undefined) {
+      const why = forgotten === 'completed' ? 'has already completed and its events were not kept' : 'was dropped unclaimed';
+      return throwError(() => new Error(`turn ${turnId} ${why}`));
     }
-    const channel = this.channel(turnId, undefined);
+    const channel = this.channel(turnId, undefined, true);
     channel.claimed = true;
-    return channel.events.asObservable();
+    this.unclaimed.delete(turnId);
+    return this.stream(channel, mode);
+  }
+
+  /**
+   * Says that `stream` (from `turn()`) will not be subscribed to again: when no other stream of
+   * the turn needs it, the router stops keeping the turn's events. Subscribers keep receiving.
+   * A stream that is garbage-collected is released the same way.
+   */
+  release(stream: Observable<TurnEvent>): void {
+    const hold = this.holds.get(stream);
+    if (hold !== undefined) this.letGo(hold);
   }
 
   /**
@@ -107,47 +171,139 @@ export class TurnRouter {
     if (channel === undefined) {
       // A straggler for a finished turn (the server may report usage after completion) must not open a turn that never ends.
       if (this.finished.has(turnId)) return;
-      channel = this.channel(turnId, threadIdOf(notification));
+      channel = this.channel(turnId, threadIdOf(notification), false);
     }
+    const event = notification as TurnEvent;
     const decodeError = (notification as { decodeError?: DecodeError }).decodeError;
     if (decodeError !== undefined) {
-      this.forget(turnId);
-      channel.events.error(decodeError);
+      this.forget(turnId, 'completed');
+      this.end(channel, { failed: true, error: decodeError });
       return;
     }
-    channel.events.next(notification);
+    channel.buffer?.push(event);
+    channel.first ??= event;
+    const observers = channel.observers;
+    for (let i = 0; i < observers.length; i += 1) observers[i]!.next(event);
     if (notification.method === 'turn/completed') {
-      this.forget(turnId);
-      channel.events.complete();
+      this.forget(turnId, 'completed');
+      this.end(channel, { failed: false });
       if (!channel.claimed && channel.threadId !== undefined && this.pendingStarts.has(channel.threadId)) {
         this.parked.set(turnId, channel);
       }
     }
   }
 
-  private forget(turnId: string): void {
-    this.live.delete(turnId);
-    this.finished.add(turnId);
-    if (this.finished.size > REMEMBERED_FINISHED_TURNS) this.finished.delete(this.finished.values().next().value!);
+  private stream(channel: Channel, mode: TurnStreamMode): Observable<TurnEvent> {
+    const hold: Hold = { channel: new WeakRef(channel), holding: true };
+    channel.holders += 1;
+    const stream = new Observable<TurnEvent>((subscriber) => {
+      this.attach(channel, subscriber);
+      if (mode === 'claim') this.letGo(hold);
+      return () => {
+        channel.observers = channel.observers.filter((observer) => observer !== subscriber);
+      };
+    });
+    this.holds.set(stream, hold);
+    this.finalizer.register(stream, hold, hold);
+    return stream;
   }
 
-  private channel(turnId: string, threadId: string | undefined): Channel {
-    let channel = this.live.get(turnId);
-    if (channel === undefined) {
-      channel = { events: new ReplaySubject<TurnEvent>(), threadId, claimed: false };
-      if (this.failure !== undefined) channel.events.error(this.failure.error);
-      else this.live.set(turnId, channel);
+  private attach(channel: Channel, subscriber: Subscriber<TurnEvent>): void {
+    const replay = channel.buffer ?? (channel.first === undefined ? NOTHING : [channel.first]);
+    // Reads the length on every step: an event routed while replaying is appended and still delivered once.
+    for (let i = 0; i < replay.length && !subscriber.closed; i += 1) subscriber.next(replay[i]!);
+    if (subscriber.closed) return;
+    const end = channel.end;
+    if (end === undefined) channel.observers = [...channel.observers, subscriber];
+    else if (end.failed) subscriber.error(end.error);
+    else subscriber.complete();
+  }
+
+  private letGo(hold: Hold): void {
+    if (!hold.holding) return;
+    hold.holding = false;
+    this.finalizer.unregister(hold);
+    const channel = hold.channel.deref();
+    if (channel === undefined) return;
+    channel.holders -= 1;
+    if (channel.holders === 0) channel.buffer = undefined;
+  }
+
+  private end(channel: Channel, end: NonNullable<Channel['end']>): void {
+    channel.end = end;
+    const observers = channel.observers;
+    channel.observers = [];
+    for (const observer of observers) {
+      if (end.failed) observer.error(end.error);
+      else observer.complete();
     }
+  }
+
+  private forget(turnId: string, why: Forgotten): void {
+    this.live.delete(turnId);
+    this.unclaimed.delete(turnId);
+    this.finished.set(turnId, why);
+    if (this.finished.size > REMEMBERED_FINISHED_TURNS) this.finished.delete(this.finished.keys().next().value!);
+  }
+
+  private channel(turnId: string, threadId: string | undefined, claiming: boolean): Channel {
+    let channel = this.live.get(turnId);
+    if (channel !== undefined) return channel;
+    const openedAt = claiming ? 0 : Date.now();
+    channel = { threadId, openedAt, buffer: [], first: undefined, observers: [], end: undefined, holders: 0, claimed: false };
+    if (this.failure !== undefined) {
+      channel.end = { failed: true, error: this.failure.error };
+      return channel;
+    }
+    // A turn of a thread whose turn/start awaits its answer is about to be claimed: it is not bounded.
+    if (!claiming && (threadId === undefined || !this.pendingStarts.has(threadId))) {
+      this.dropUnclaimed(openedAt);
+      this.unclaimed.set(turnId, channel);
+    }
+    this.live.set(turnId, channel);
     return channel;
+  }
+
+  /** Makes room for one more unclaimed turn: drops those held too long, then the oldest over the count. */
+  private dropUnclaimed(now: number): void {
+    const { maxUnclaimedTurns, unclaimedTurnMaxAgeMs } = this.config;
+    for (const [turnId, channel] of this.unclaimed) {
+      if (now - channel.openedAt < unclaimedTurnMaxAgeMs) break;
+      this.drop(turnId, channel, 'age');
+    }
+    while (this.unclaimed.size >= maxUnclaimedTurns) {
+      const [turnId, channel] = this.unclaimed.entries().next().value!;
+      this.drop(turnId, channel, 'count');
+    }
+  }
+
+  private drop(turnId: string, channel: Channel, reason: TurnDiagnostic['reason']): void {
+    this.forget(turnId, 'dropped');
+    const events = channel.buffer?.length ?? 0;
+    channel.buffer = undefined;
+    const limit =
+      reason === 'count'
+        ? `more than ${this.config.maxUnclaimedTurns} unclaimed turns (maxUnclaimedTurns)`
+        : `unclaimed for ${this.config.unclaimedTurnMaxAgeMs} ms (unclaimedTurnMaxAgeMs)`;
+    this.diagnostics.next({
+      kind: 'unclaimed-turn-dropped',
+      turnId,
+      threadId: channel.threadId,
+      reason,
+      events,
+      message: `dropped the ${events} event(s) of turn ${turnId}, which nobody asked for: ${limit}`,
+    });
   }
 
   private fail(error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = { error };
-    for (const channel of this.live.values()) channel.events.error(error);
+    for (const channel of this.live.values()) this.end(channel, { failed: true, error });
     this.live.clear();
     this.parked.clear();
+    this.unclaimed.clear();
     this.pendingStarts.clear();
+    this.diagnostics.complete();
   }
 }
 

@@ -29,7 +29,7 @@ export interface CliProcess {
  * stdio, so it sees no terminal (as in CI). Colours are forced off so that the output is
  * compared as text; `CODEX_RX_SCRIPT` is only set when the spec sets it.
  */
-export function startCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliProcess {
+export function startCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, stdin?: string): CliProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete childEnv['FORCE_COLOR'];
   delete childEnv['CODEX_RX_SCRIPT'];
@@ -41,8 +41,9 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -79,8 +80,8 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
 }
 
 /** Runs `codex-rx ARGS` to the end. */
-export function runCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Promise<CliOutcome> {
-  return startCli(args, env).done;
+export function runCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, stdin?: string): Promise<CliOutcome> {
+  return startCli(args, env, stdin).done;
 }
 
 /** The pids of a process's children, right now (`pgrep -P`, on Linux and macOS alike). */

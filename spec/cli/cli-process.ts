@@ -28,7 +28,7 @@ export interface CliProcess {
  * stdio, so it sees no terminal (as in CI). Colours are forced off so that the output is
  * compared as text; `CODEX_RX_SCRIPT` is only set when the spec sets it.
  */
-export function startCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliProcess {
+export function startCli(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, stdin?: string): CliProcess {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete childEnv['FORCE_COLOR'];
   delete childEnv['CODEX_RX_SCRIPT'];
@@ -39,8 +39,9 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -77,15 +78,17 @@ export function startCli(args: readonly string[], env: Readonly<Record<string, s
 }
 
 /**
- * Runs `codex-rx ARGS` to the end. A hang guard, not a timing check: a run still going after
- * `hangAfterMs` is killed (so no process outlives the spec) and the promise rejects.
+ * Runs `codex-rx ARGS` to the end, with `stdin` as its input when given. A hang guard, not a
+ * timing check: a run still going after `hangAfterMs` is killed (so no process outlives the spec)
+ * and the promise rejects.
  */
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  stdin?: string,
   hangAfterMs = 50_000,
 ): Promise<CliOutcome> {
-  const cli = startCli(args, env);
+  const cli = startCli(args, env, stdin);
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -48,6 +48,34 @@ describe('codex-rx run (the CLI as a child process, against the real app-server)
     expect(events.at(-1)!.params.turn.status).to.equal('completed');
   });
 
+  it('run - reads the prompt from stdin', async () => {
+    const outcome = await runCli(['run', '--scripted', '-'], {}, 'a prompt from a pipe\n');
+    expect(outcome.code, outcome.stderr).to.equal(0);
+    expect(outcome.stdout).to.match(/^You said: a prompt from a pipe\. /);
+  });
+
+  it('--ws with a URL that is not ws://, wss:// or unix:// exits 2 naming the option, not a library class', async () => {
+    for (const url of ['ftp://127.0.0.1:4500', 'http://127.0.0.1:4500', 'not a url']) {
+      const outcome = await runCli(['run', '--ws', url, 'hi']);
+      expect(outcome.code, `${url}: ${outcome.stderr}`).to.equal(2);
+      expect(outcome.stderr).to.match(/^codex-rx: --ws /);
+      expect(outcome.stderr).to.not.match(/Error\b/);
+      expect(outcome.stdout).to.equal('');
+    }
+  });
+
+  it('--help lists the options of run, and the top-level help says where they are', async () => {
+    const run = await runCli(['run', '--help']);
+    expect(run.code).to.equal(0);
+    for (const option of ['--json', '--model', '--cwd', '--sandbox', '--approval', '--thread', '--ws', '--token-file', '--scripted']) {
+      expect(run.stdout).to.contain(option);
+    }
+    expect(run.stdout).to.contain('auth.json');
+    const top = await runCli(['--help']);
+    expect(top.code).to.equal(0);
+    expect(top.stdout).to.contain('codex-rx run --help');
+  });
+
   it('a failing turn exits 1 with the error class and message on stderr, in one line', async () => {
     const outcome = await runCli(['run', '--scripted', 'please fail'], { CODEX_RX_SCRIPT: 'fail' });
     expect(outcome.code).to.equal(1);

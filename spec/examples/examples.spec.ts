@@ -2,13 +2,16 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runExample, type Example, type RunReport } from '../../examples/support/run-example.js';
+import type { Example, RunReport } from '../../examples/support/run-example.js';
 
 const EXAMPLES_DIR = join(import.meta.dirname, '../../examples');
 
 /** Runs an example offline, against the real app-server and its scripted model, without printing. */
 async function run(file: string, input?: readonly string[]): Promise<RunReport & { lines: string[] }> {
   const example = (await import(join(EXAMPLES_DIR, file))) as Example;
+  // Imported, not required, like the examples themselves: mocha requires spec files, and a
+  // required 'codex-rx' would be a second copy whose error classes fail the examples' instanceof.
+  const { runExample } = await import('../../examples/support/run-example.js');
   const report = await runExample(example, { write: () => undefined, ...(input === undefined ? {} : { input }) });
   return { ...report, lines: report.output.split('\n') };
 }

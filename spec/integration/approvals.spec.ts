@@ -158,6 +158,28 @@ describe('approvals against the real app-server', function () {
       ]);
     });
 
+    it('dangerouslyBypassApprovalsAndSandbox never asks and lifts the sandbox, for threads and turns', async () => {
+      harness.mock.enqueue(response(assistantMessage('ok')));
+      await codex.threadStart({ approvalMode: ApprovalMode.dangerouslyBypassApprovalsAndSandbox });
+      const other = await codex.threadStart({ approvalMode: ApprovalMode.denyAll, sandbox: Sandbox.readOnly });
+      await other.run('lifted', { approvalMode: ApprovalMode.dangerouslyBypassApprovalsAndSandbox });
+      expect(presetParams(recording.paramsOf('thread/start')[0]!)).to.deep.equal({
+        approvalPolicy: 'never',
+        approvalsReviewer: undefined,
+        sandbox: 'danger-full-access',
+        sandboxPolicy: undefined,
+      });
+      expect(presetParams(recording.paramsOf('turn/start')[0]!)).to.deep.equal({
+        approvalPolicy: 'never',
+        approvalsReviewer: undefined,
+        sandbox: undefined,
+        sandboxPolicy: { type: 'dangerFullAccess' },
+      });
+      const afterTurn = await codex.request('thread/resume', { threadId: other.id });
+      expect(afterTurn.approvalPolicy).to.equal('never');
+      expect(afterTurn.sandbox).to.deep.equal({ type: 'dangerFullAccess' });
+    });
+
     it('resume and fork without a mode keep the stored policy; a turn-level override persists', async () => {
       harness.mock.enqueue(response(assistantMessage('ok')), response(assistantMessage('ok')));
       const thread = await codex.threadStart({ approvalMode: ApprovalMode.denyAll });

@@ -408,13 +408,13 @@ describe('scripted mock model driving the real app-server', function () {
     expect(followUp?.userTexts()).to.include('Also add tests');
   });
 
-  it('answers "ok" when nothing is scripted, and marks the request unscripted', async () => {
+  it('fails the turn by default when nothing is scripted, naming the request, and marks it unscripted', async () => {
     const threadId = await startThread();
     const turnId = await startTurn(threadId, 'hi');
-    await turnCompleted(turnId);
+    const completed = await turnCompleted(turnId);
 
-    const streamed = client.turnNotifications(turnId, 'item/agentMessage/delta').map((message) => message.params.delta);
-    expect(streamed).to.deep.equal(['ok']);
+    expect(completed.params.turn.status).to.equal('failed');
+    expect(completed.params.turn.error.message).to.include('no scripted response for model request #1');
     expect(harness.mock.requests[0]?.scripted).to.equal(false);
   });
 
@@ -500,8 +500,8 @@ describe('app-server harness offline behaviour', function () {
     expect(completed.params.turn.error.codexErrorInfo).to.have.property('httpConnectionFailed');
   });
 
-  it("fails a turn with the mock's message when whenEmpty is 'error'", async () => {
-    mock = await MockResponsesServer.start({ whenEmpty: 'error' });
+  it('answers every unscripted request with whenEmpty when one is given', async () => {
+    mock = await MockResponsesServer.start({ whenEmpty: () => response(assistantMessage('ok')) });
     harness = await AppServerHarness.create({ mock });
     client = await RawAppServerClient.start(harness);
     const thread = await client.request('thread/start', { cwd: harness.workspace });
@@ -514,8 +514,10 @@ describe('app-server harness offline behaviour', function () {
       (message) => message.method === 'turn/completed' && message.params.turn.id === turn.turn.id,
     );
 
-    expect(completed.params.turn.status).to.equal('failed');
-    expect(completed.params.turn.error.message).to.include('no scripted response for model request #1');
+    expect(completed.params.turn.status).to.equal('completed');
+    const streamed = client.turnNotifications(turn.turn.id, 'item/agentMessage/delta').map((message) => message.params.delta);
+    expect(streamed).to.deep.equal(['ok']);
+    expect(mock.requests[0]?.scripted).to.equal(false);
   });
 
   it('writes the config into a temporary CODEX_HOME and removes both directories on dispose', async () => {

@@ -8,6 +8,7 @@ import { doctorCommand } from './doctor/doctor-command.js';
 import { generateProtocolCommand } from './generate-protocol/generate-protocol-command.js';
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
+import { readPrompt } from './run/read-prompt.js';
 import { runCommand } from './run/run-command.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
@@ -41,13 +42,15 @@ Examples:
   $ codex-rx run --json "Say hello" | jq -c .method
   $ codex-rx run --scripted "Say hello"  one turn against the scripted model (offline)
 
+The options of each command: codex-rx run --help, codex-rx demo --help.
+
 ${EXIT_CODES}`,
   );
 
 program
   .command('run')
   .description("run one turn and stream the agent's text to stdout (or its events as JSON lines)")
-  .argument('<prompt>', 'what to ask the agent')
+  .argument('<prompt>', 'what to ask the agent; - reads it from stdin')
   .option('--json', 'write each event of the turn as one JSON line {method, params} instead of the text')
   .option('--model <name>', "the model to use (default: the server's configured model)")
   .option('--cwd <dir>', 'the working directory of the thread')
@@ -60,7 +63,7 @@ program
     ),
   )
   .option('--thread <id>', 'continue this thread (thread/resume) instead of starting a new one')
-  .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or wss://, unix://PATH) instead of launching one')
+  .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or wss://, unix://PATH; not http://) instead of launching one')
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes the prompt (for try-outs and tests)')
   .addHelpText(
@@ -73,10 +76,14 @@ Examples:
   $ codex-rx run --thread 0199a3c2-5b1e-7f00-9d2a-1c3e5f7a9b0d "Now in French"
   $ codex-rx run --ws ws://127.0.0.1:4500 --token-file ~/.codex-ws-token "Say hello"
   $ codex-rx run --scripted "Say hello"
+  $ git diff | codex-rx run -            the prompt read from stdin
 
 Without --ws, the pinned app-server is launched with your CODEX_HOME: sign in with
-\`codex login\`, or set OPENAI_API_KEY (then used to sign in). Ctrl-C interrupts the turn on
-the server and waits for it to end; a second Ctrl-C quits at once.
+\`codex login\`, or set OPENAI_API_KEY, which is then used to sign in: the server's API-key
+login stores it in $CODEX_HOME/auth.json, as \`codex login --with-api-key\` does. To keep a
+key only in the environment, configure a model provider in $CODEX_HOME/config.toml that reads
+it (env_key = "OPENAI_API_KEY", requires_openai_auth = false) and make it model_provider.
+Ctrl-C interrupts the turn on the server and waits for it to end; a second Ctrl-C quits at once.
 
 Testing aid: with --scripted, ${SCRIPT_ENV}=fail makes the scripted turn fail (exit 1) and
 ${SCRIPT_ENV}=hang holds it open after a few words, until Ctrl-C (exit 130).
@@ -84,7 +91,7 @@ ${SCRIPT_ENV}=hang holds it open after a few words, until Ctrl-C (exit 130).
 ${EXIT_CODES}`,
   )
   .action(async (prompt: string, options: Record<string, string | boolean | undefined>) => {
-    process.exitCode = await runCommand(prompt, {
+    process.exitCode = await runCommand(await readPrompt(prompt), {
       json: options['json'] === true,
       scripted: options['scripted'] === true,
       ...stringOptions(options, 'model', 'cwd', 'thread', 'ws', 'tokenFile'),

@@ -1,5 +1,5 @@
 import { InvalidParamsError } from '../jsonrpc/json-rpc-error.js';
-import type { ApprovalsReviewer, AskForApproval } from '../protocol/generated/codecs.js';
+import type { ApprovalsReviewer, AskForApproval, SandboxMode, SandboxPolicy } from '../protocol/generated/codecs.js';
 
 /**
  * Approval presets: who decides when the agent wants to do something its sandbox does not
@@ -17,7 +17,11 @@ export const ApprovalMode = {
   autoReview: 'autoReview',
   /** Ask the client for every command outside the trusted set (`item/commandExecution/requestApproval`). */
   askUser: 'askUser',
-  /** Never ask, as `denyAll`; pair it with `Sandbox.fullAccess` to lift the sandbox as well. */
+  /**
+   * Never ask and lift the sandbox: sends `approvalPolicy: 'never'` with the `danger-full-access`
+   * sandbox (as `Sandbox.fullAccess` does), so every command runs unchecked. Only for machines
+   * that are themselves a sandbox. An explicit `sandbox` option still wins.
+   */
   dangerouslyBypassApprovalsAndSandbox: 'dangerouslyBypassApprovalsAndSandbox',
 } as const;
 
@@ -53,7 +57,10 @@ const SETTINGS: Readonly<Record<ApprovalMode, ApprovalSettings>> = {
  * The params a preset adds to a request (a reviewer of `null` is left out: the server then keeps
  * its default). Throws before anything is sent when the value is not a preset.
  */
-export function approvalParams(mode: ApprovalMode, method: string): { approvalPolicy: AskForApproval; approvalsReviewer?: ApprovalsReviewer } {
+export function approvalParams(
+  mode: ApprovalMode,
+  method: string,
+): { approvalPolicy: AskForApproval; approvalsReviewer?: ApprovalsReviewer; sandbox?: SandboxMode; sandboxPolicy?: SandboxPolicy } {
   if (typeof mode !== 'string' || !Object.hasOwn(SETTINGS, mode)) {
     const options = Object.keys(ApprovalMode)
       .map((name) => `ApprovalMode.${name}`)
@@ -61,5 +68,9 @@ export function approvalParams(mode: ApprovalMode, method: string): { approvalPo
     throw new InvalidParamsError(-32602, `approvalMode must be one of ${options}; nothing was sent`, undefined, method);
   }
   const { approvalPolicy, approvalsReviewer } = SETTINGS[mode];
+  if (mode === ApprovalMode.dangerouslyBypassApprovalsAndSandbox) {
+    // Turns take a sandbox policy; thread/start, resume and fork take a sandbox mode.
+    return method === 'turn/start' ? { approvalPolicy, sandboxPolicy: { type: 'dangerFullAccess' } } : { approvalPolicy, sandbox: 'danger-full-access' };
+  }
   return approvalsReviewer === null ? { approvalPolicy } : { approvalPolicy, approvalsReviewer };
 }

@@ -16,6 +16,7 @@
  */
 
 export { startScriptedCodex, type ScriptedCodex, type ScriptedCodexOptions } from './scripted-codex.js';
+export { startListeningAppServer, type ListeningAppServer, type ListeningAppServerOptions } from './listening-app-server.js';
 export { AppServerHarness, type AppServerHarnessOptions } from './app-server-harness.js';
 export {
   MockResponsesServer,

@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { RecordedRequest } from './recorded-request.js';
-import { assistantMessage } from './script/assistant-message.js';
 import { httpError } from './script/http-error.js';
-import { response } from './script/response.js';
 import type { ResponseScript, ScriptStep, SseResponseScript } from './script/response-script.js';
 
 /**
@@ -22,16 +20,17 @@ export type WhenEmpty = ResponseScript | (() => ResponseScript) | 'error';
  * Options of `MockResponsesServer.start`.
  *
  * @example
- * const strict = await MockResponsesServer.start({ whenEmpty: 'error' });
+ * const lenient = await MockResponsesServer.start({ whenEmpty: () => response(assistantMessage('ok')) });
  */
 export interface MockResponsesServerOptions {
   /**
-   * The answer to a model request when no queued script is left. By default a fresh
-   * `response(assistantMessage('ok'))`, so a test that only cares about the client side gets
-   * complete turns without scripting anything. `'error'` answers HTTP 400 with a message that
-   * names the request, which fails the turn with that message in `turn.error.message` (the
-   * server passes a 400 body through, whereas it replaces a 5xx body with a generic "high
-   * demand" text): use it to catch unexpected extra model calls.
+   * The answer to a model request when no queued script is left. By default `'error'`: HTTP 400
+   * with a message that names the request, which fails the turn with that message in
+   * `turn.error.message` (the server passes a 400 body through, whereas it replaces a 5xx body
+   * with a generic "high demand" text), so an unexpected extra model request (a tool call's
+   * follow-up, a `steer()`) is loud instead of silently taking the next test's answer. A test
+   * that only cares about the client side can answer every request the same way instead, e.g.
+   * `() => response(assistantMessage('ok'))`.
    */
   readonly whenEmpty?: WhenEmpty;
 }
@@ -57,7 +56,7 @@ interface RequestWaiter {
 }
 
 const DEFAULTS: Required<MockResponsesServerOptions> = {
-  whenEmpty: () => response(assistantMessage('ok')),
+  whenEmpty: 'error',
 };
 
 const decoders: Readonly<Record<string, (input: Buffer) => Promise<Buffer>>> = {

@@ -40,6 +40,7 @@ export interface CliCodex {
 export async function openCodex(options: CliServerOptions): Promise<CliCodex> {
   if (options.tokenFile !== undefined && options.ws === undefined) throw new UsageError('--token-file needs --ws URL');
   if (options.scripted && options.ws !== undefined) throw new UsageError('--scripted launches its own server; it cannot be combined with --ws');
+  if (options.ws !== undefined) checkServerUrl(options.ws);
   if (options.scripted) {
     const scripted = await startScriptedCodex();
     return { codex: scripted.codex, mock: scripted.mock, workspace: scripted.workspace, close: () => scripted.dispose() };
@@ -69,4 +70,18 @@ async function readToken(path: string): Promise<string> {
   const token = text.trim();
   if (token === '') throw new UsageError(`--token-file ${path} is empty`);
   return token;
+}
+
+// The app-server speaks WebSocket only; an http:// URL is refused rather than rewritten, so that
+// what is typed is what is connected to (and a token never goes where the user did not say).
+function checkServerUrl(value: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new UsageError(`--ws ${value} is not a URL; use ws://HOST:PORT, wss://HOST:PORT or unix://PATH`);
+  }
+  if (protocol === 'ws:' || protocol === 'wss:' || protocol === 'unix:') return;
+  const hint = protocol === 'http:' || protocol === 'https:' ? ` (the app-server listens on ws://, not ${protocol}//)` : '';
+  throw new UsageError(`--ws takes a ws://, wss:// or unix:// URL, not ${protocol}//${hint}`);
 }

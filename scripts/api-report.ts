@@ -19,7 +19,7 @@ const REPORT_FOLDER = join(ROOT, 'api');
 
 interface PackageJson {
   readonly name: string;
-  readonly exports: Readonly<Record<string, { readonly types: string }>>;
+  readonly exports: Readonly<Record<string, string | { readonly types?: string }>>;
 }
 
 /** One entry point: `codex-rx/testing` → report `codex-rx-testing.api.md` of `dist/testing/index.d.ts`. */
@@ -30,7 +30,9 @@ interface EntryPoint {
 }
 
 function entryPoints(pkg: PackageJson): EntryPoint[] {
-  return Object.entries(pkg.exports).map(([subpath, conditions]) => {
+  // Entries without types (`./package.json`) are files, not modules with a surface.
+  const modules = Object.entries(pkg.exports).filter((entry): entry is [string, { types: string }] => typeof entry[1] === 'object' && typeof entry[1].types === 'string');
+  return modules.map(([subpath, conditions]) => {
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.replace(/^\.\//, '')}`;
     return { specifier, reportName: specifier.replace(/\//g, '-'), declarations: resolve(ROOT, conditions.types) };
   });

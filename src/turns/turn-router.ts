@@ -94,6 +94,16 @@ export class TurnRouter {
     };
   }
 
+  /**
+   * The turns of a thread that have events and have not completed. Scans the live turns: for a
+   * turn start, never per notification.
+   */
+  liveTurnIds(threadId: string): ReadonlySet<string> {
+    const ids = new Set<string>();
+    for (const [turnId, channel] of this.live) if (channel.threadId === threadId) ids.add(turnId);
+    return ids;
+  }
+
   /** Stops routing; live turns error with `error`. */
   dispose(error: unknown = new Error('the turn router was disposed')): void {
     this.subscription.unsubscribe();

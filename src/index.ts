@@ -16,11 +16,11 @@
 
 // Client
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
-export type { CodexConfig, RemoteServer } from './client/codex-config.js';
+export { DEFAULT_TURN_STALL_TIMEOUT_MS, type CodexConfig, type RemoteServer } from './client/codex-config.js';
 export { Thread } from './client/thread.js';
 export type { GoalSettings } from './client/goal-settings.js';
 export type { ThreadSearchEvent } from './client/thread-search-event.js';
-export { TurnHandle } from './client/turn-handle.js';
+export { TurnHandle, type TurnLimits } from './client/turn-handle.js';
 export type { TurnOptions } from './client/turn-options.js';
 export type { TurnResult } from './turns/turn-result.js';
 export { Sandbox } from './client/sandbox.js';
@@ -112,6 +112,8 @@ export { ConnectionStateError } from './errors/connection-state-error.js';
 export { CodexBinaryNotFoundError, type CodexBinaryAttempt } from './errors/codex-binary-not-found-error.js';
 export { TurnFailedError } from './turns/turn-failed-error.js';
 export { IncompleteTurnError } from './turns/incomplete-turn-error.js';
+export { TurnStalledError } from './turns/turn-stalled-error.js';
+export { ThreadBusyError } from './turns/thread-busy-error.js';
 
 // Protocol: every generated codec and type, and the method maps
 /**

@@ -71,6 +71,7 @@ export function result(lane: number, ms: number, fields: Partial<TurnResult> = {
     finalResponse: 'done',
     items: [],
     usage: null,
+    turnUsage: null,
     ...fields,
   };
   return { type: 'result', lane, result: turnResult, at: T0 + ms };

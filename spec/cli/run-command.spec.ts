@@ -173,4 +173,34 @@ describe('codex-rx run (the CLI as a child process, against the real app-server)
       expect(outcome.stderr).to.not.contain('not-the-token');
     });
   });
+
+  describe('against a server that cannot reach its model', () => {
+    const TOKEN = 'cli-spec-capability-token-retries-0123';
+    let harness: AppServerHarness;
+    let server: ListeningServer & { readonly url: string };
+    let tokenFile: string;
+    beforeEach(async () => {
+      harness = await AppServerHarness.create({
+        // The server's default: retry an unreachable model for ever.
+        config: { features: { unbounded_connection_retries: true }, model_providers: { codex_rx_mock: { base_url: 'http://127.0.0.1:9/v1' } } },
+      });
+      server = await startWebSocketServer({ dir: harness.codexHome, env: harness.env, dispose: async () => undefined }, TOKEN);
+      tokenFile = join(harness.workspace, 'token.txt');
+      await writeFile(tokenFile, TOKEN);
+    });
+    afterEach(async () => {
+      await server.stop();
+      await harness.dispose();
+    });
+
+    it('prints the server\'s retries on stderr instead of sitting silent', async () => {
+      const cli = startCli(['run', '--ws', server.url, '--token-file', tokenFile, '--json', 'Say hello']);
+      const deadline = Date.now() + 20_000;
+      while (!cli.stderr().includes('Reconnecting') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      cli.child.kill('SIGINT');
+      const outcome = await cli.done;
+      expect(outcome.stderr).to.match(/^codex-rx: Reconnecting\.\.\. waiting for network \(the server retries\)$/m);
+      expect(outcome.code, outcome.stderr).to.equal(130);
+    });
+  });
 });

@@ -63,6 +63,7 @@ describe('isRetryableError', () => {
         finalResponse: null,
         items: [],
         usage: null,
+        turnUsage: null,
       });
     expect(isRetryableError(failedTurn('serverOverloaded'))).to.equal(true);
     expect(isRetryableError(failedTurn('contextWindowExceeded'))).to.equal(false);

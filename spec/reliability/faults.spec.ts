@@ -33,20 +33,23 @@ interface Streaming {
   /** How each turn's events$ ended: with the error, or 'completed'. */
   readonly eventEnds: Promise<unknown>[];
   readonly runs: Promise<unknown>[];
+  /** A second turn per thread, waiting for the first to end: how each `turn()` call ended. */
+  readonly queued: Promise<unknown>[];
 }
 
 /**
- * Five threads, each asked for two turns while the model holds its answer open (the server merges
- * a turn/start on a busy thread into the running turn, so each thread's two handles share a turn):
- * ten turn handles whose events are streaming when the fault hits.
+ * Five threads, each with a turn whose events are streaming (the model holds its answer open)
+ * and a second turn waiting for it, when the fault hits.
  */
 async function startStreaming(codex: Codex): Promise<Streaming> {
   const threads = await Promise.all(Array.from({ length: 5 }, () => codex.threadStart()));
   const turns: TurnHandle[] = [];
+  const queued: Promise<unknown>[] = [];
   for (const thread of threads) {
     const first = await thread.turn('first turn');
     await firstValueFrom(first.events$.pipe(filter((e) => e.method === 'item/agentMessage/delta')));
-    turns.push(first, await thread.turn('second turn'));
+    turns.push(first);
+    queued.push(thread.turn('second turn').then(() => 'started', (error: unknown) => error));
   }
   const eventEnds = turns.map((turn) =>
     lastValueFrom(turn.events$.pipe(toArray())).then(
@@ -55,7 +58,7 @@ async function startStreaming(codex: Codex): Promise<Streaming> {
     ),
   );
   const runs = turns.map((turn) => turn.run().then(() => 'completed', (error: unknown) => error));
-  return { threads, turns, eventEnds, runs };
+  return { threads, turns, eventEnds, runs, queued };
 }
 
 describe('faults: nothing hangs, everything fails with a typed error', function () {
@@ -86,7 +89,7 @@ describe('faults: nothing hangs, everything fails with a typed error', function 
     );
     const killedAt = performance.now();
     process.kill(transport.pid!, 'SIGKILL');
-    const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs, pending]);
+    const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs, ...streaming.queued, pending]);
     const elapsedMs = performance.now() - killedAt;
     console.log(`      ${outcomes.length} streams, runs and requests failed ${elapsedMs.toFixed(1)} ms after SIGKILL`);
     for (const outcome of outcomes) {
@@ -111,7 +114,7 @@ describe('faults: nothing hangs, everything fails with a typed error', function 
         (error: unknown) => error,
       );
       server.child.kill('SIGKILL');
-      const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs, pending]);
+      const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs, ...streaming.queued, pending]);
       for (const outcome of outcomes) {
         expect(outcome).to.be.instanceOf(TransportClosedError);
         expect((outcome as TransportClosedError).closeCode).to.be.a('number');
@@ -127,7 +130,7 @@ describe('faults: nothing hangs, everything fails with a typed error', function 
     const codex = await Codex.connect({ transport: () => (transport = new StdioTransport({ env: harness.env, cwd: harness.workspace })) });
     const streaming = await startStreaming(codex);
     await Promise.all([codex.close(), codex.close()]);
-    const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs]);
+    const outcomes = await Promise.all([...streaming.eventEnds, ...streaming.runs, ...streaming.queued]);
     for (const outcome of outcomes) {
       expect(outcome).to.be.instanceOf(TransportClosedError);
       expect((outcome as Error).message).to.match(/closed/);

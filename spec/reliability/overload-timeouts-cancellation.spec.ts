@@ -98,7 +98,7 @@ describe('overload, timeouts and cancellation', function () {
       );
     }
 
-    it('aborting run() interrupts the turn on the server', async () => {
+    it('aborting run() interrupts the turn on the server and rejects with AbortError', async () => {
       const hold = gate('held');
       scripted.mock.enqueue(response(deltas(['working']), hold), response(assistantMessage('next')));
       const thread = await scripted.codex.threadStart();
@@ -107,8 +107,7 @@ describe('overload, timeouts and cancellation', function () {
       const run = thread.run('long job', { signal: controller.signal });
       await firstValueFrom(scripted.codex.notifications$.pipe(filter((n) => n.method === 'item/agentMessage/delta')));
       controller.abort();
-      const result = await run;
-      expect(result.status).to.equal('interrupted');
+      expect(((await run.catch((e: unknown) => e)) as Error).name).to.equal('AbortError');
       expect((await completed).params.turn.status).to.equal('interrupted');
       hold.open();
       expect((await thread.run('again')).finalResponse).to.equal('next');

@@ -8,6 +8,7 @@ import type { ThreadItem, TurnError } from '../../src/protocol/generated/codecs.
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
   agentDelta,
+  breakdown,
   agentMessage,
   commandDelta,
   commandItem,
@@ -50,6 +51,8 @@ const wholeResult: TurnResult = {
   finalResponse: 'Two files.',
   items: [commentary, command, answer],
   usage: lastUsage,
+  // 135 at the end, minus 110 - 10 before the turn's first model call.
+  turnUsage: breakdown(35),
 };
 
 /** The result of a turn made of `items` (each completed in turn), and nothing else of note. */
@@ -65,6 +68,7 @@ function resultOf(items: ThreadItem[], fields: Partial<TurnResult> = {}): TurnRe
     finalResponse: null,
     items,
     usage: null,
+    turnUsage: null,
     ...fields,
   };
 }
@@ -106,7 +110,8 @@ describe('toTurnResult', () => {
       // Usage updates in the other order: the last one received wins, not the biggest.
       const source = cold('s(xa)lm-k-c|', events);
       expectObservable(source.pipe(toTurnResult())).toBe('-----------(r|)', {
-        r: { ...wholeResult, items: [command, answer, commentary], usage: firstUsage },
+        // The turn's own usage comes from the first and the last update received.
+        r: { ...wholeResult, items: [command, answer, commentary], usage: firstUsage, turnUsage: { ...breakdown(0), inputTokens: -1, outputTokens: 1 } },
       });
       expectSubscriptions(source.subscriptions).toBe('^----------!');
     });
@@ -116,7 +121,7 @@ describe('toTurnResult', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-s-c|', turn);
       expectObservable(source.pipe(toTurnResult())).toBe('----(r|)', {
-        r: { ...wholeResult, items: [], usage: null, finalResponse: null },
+        r: { ...wholeResult, items: [], usage: null, turnUsage: null, finalResponse: null },
       });
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
@@ -142,6 +147,17 @@ describe('toTurnResult', () => {
       const source = cold('-s-c|', events);
       expectObservable(source.pipe(toTurnResult())).toBe('----(r|)', { r: resultOf([command, answer], { finalResponse: 'Two files.' }) });
       expectSubscriptions(source.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('takes a turn/completed whose turn has no items as a turn without items', () => {
+    const bare = turnCompleted('u1');
+    delete (bare.params.turn as { items?: unknown }).items;
+    const events = { s: turnStarted('u1'), a: itemCompleted('u1', answer), c: bare };
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-s-a-c|', events);
+      expectObservable(source.pipe(toTurnResult())).toBe('------(r|)', { r: resultOf([answer], { finalResponse: 'Two files.' }) });
+      expectSubscriptions(source.subscriptions).toBe('^-----!');
     });
   });
 

@@ -59,4 +59,22 @@ export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig {
    * `metadata.versionMismatch`, and the client works as far as the protocols agree.
    */
   readonly requireMatchingServerVersion?: boolean;
+  /**
+   * How long a turn may go without progress, in ms, before it is ended: no event but retry errors
+   * for that long, and the client asks the server (`thread/turns/list`) whether the turn is over.
+   * A completed turn then ends from what the server stored; one still running is interrupted and
+   * fails with `TurnStalledError`. Default `DEFAULT_TURN_STALL_TIMEOUT_MS` (10 minutes); 0 never.
+   * Each turn may set its own (`TurnOptions.stallTimeoutMs`).
+   */
+  readonly turnStallTimeoutMs?: number;
 }
+
+/**
+ * The default `turnStallTimeoutMs`: 10 minutes without progress ends a turn. Long enough for a
+ * slow tool call or a long model pause, short enough that a turn that can never finish (a model
+ * that cannot be reached, retried for ever) ends in bounded time.
+ *
+ * @example
+ * const patient = new Codex({ turnStallTimeoutMs: 3 * DEFAULT_TURN_STALL_TIMEOUT_MS });
+ */
+export const DEFAULT_TURN_STALL_TIMEOUT_MS = 10 * 60_000;

@@ -18,6 +18,7 @@ import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { pickDefined } from '../internal/pick-defined.js';
+import { TurnQueue } from '../turns/turn-queue.js';
 import { TurnRouter } from '../turns/turn-router.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
@@ -33,6 +34,9 @@ import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod }
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
 import { ServerVersionMismatchError, versionMismatchMessage } from './server-version-mismatch-error.js';
 import { Thread } from './thread.js';
+import type { TurnRuntime } from './turn-runtime.js';
+import { DEFAULT_TURN_STALL_TIMEOUT_MS } from './codex-config.js';
+import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
 
 /**
  * Options shared by `threadStart`, `threadResume` and `threadFork`.
@@ -77,6 +81,7 @@ const CLIENT_INFO = { name: 'codex_rx', title: 'codex-rx', version: '0.1.0' } as
 interface Session {
   readonly connection: RpcConnection;
   readonly router: TurnRouter;
+  readonly turns: TurnRuntime;
   readonly metadata: ServerMetadata;
 }
 
@@ -258,8 +263,8 @@ export class Codex implements AsyncDisposable {
 
   /** A handle on a thread by id, without a request (the id is not checked). */
   async thread(threadId: string): Promise<Thread> {
-    const { connection, router } = await this.start();
-    return new Thread(connection, router, threadId);
+    const { connection, router, turns } = await this.start();
+    return new Thread(connection, router, threadId, turns);
   }
 
   /** The models the server offers. */
@@ -348,7 +353,12 @@ export class Codex implements AsyncDisposable {
       if (metadata.versionMismatch && this.config.requireMatchingServerVersion === true) {
         throw new ServerVersionMismatchError(metadata.serverVersion, metadata.protocolVersion);
       }
-      const session = { connection, router, metadata };
+      const turns: TurnRuntime = {
+        queue: new TurnQueue(),
+        requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs,
+        turnStallTimeoutMs: this.config.turnStallTimeoutMs ?? DEFAULT_TURN_STALL_TIMEOUT_MS,
+      };
+      const session = { connection, router, turns, metadata };
       this.session = session;
       if (this.closed) await this.close();
       return session;

@@ -109,12 +109,15 @@ export const inputs = {
  */
 export function toUserInput(input: RunInput, method: string): UserInput[] {
   if (input === '') throw invalid(method, 'the input is an empty string');
+  // JavaScript callers and `any` reach here with what the types rule out.
+  if (input === null || input === undefined) throw invalid(method, `the input is ${String(input)}; expected a string or input items`);
   const items: readonly unknown[] = typeof input === 'string' ? [inputs.text(input)] : Array.isArray(input) ? input : [input];
   if (items.length === 0) throw invalid(method, 'the input is empty');
   return items.map((item, index) => toWire(item, index, method));
 }
 
 function toWire(item: unknown, index: number, method: string): UserInput {
+  if (item === null || typeof item !== 'object') throw invalid(method, `input[${index}] is ${item === null ? 'null' : typeof item}; expected an input item`);
   const value = item as Partial<Record<'type' | 'text' | 'url' | 'path' | 'name', unknown>>;
   const field = (name: 'text' | 'url' | 'path' | 'name'): string => {
     const found = value[name];

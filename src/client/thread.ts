@@ -1,4 +1,4 @@
-import { filter, map, Observable, type Subscription } from 'rxjs';
+import { defer, filter, firstValueFrom, fromEvent, map, merge, Observable, of, switchMap, take } from 'rxjs';
 import type {
   ThreadCompactStartResponse,
   ThreadGoal,
@@ -6,16 +6,18 @@ import type {
   ThreadSetNameResponse,
   TurnStartParams,
 } from '../protocol/generated/codecs.js';
-import { pickDefined } from '../internal/pick-defined.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { TurnRouter } from '../turns/turn-router.js';
+import { ThreadBusyError } from '../turns/thread-busy-error.js';
 import type { TurnStreamMode } from '../turns/turn-stream-mode.js';
+import { pickDefined } from '../internal/pick-defined.js';
 import { approvalParams } from './approval-mode.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import { sandboxPolicy } from './sandbox.js';
 import { TurnHandle } from './turn-handle.js';
+import type { TurnRuntime } from './turn-runtime.js';
 import type { TurnOptions } from './turn-options.js';
 import type { GoalSettings } from './goal-settings.js';
 import type { TurnResult } from '../turns/turn-result.js';
@@ -34,29 +36,46 @@ export class Thread {
     private readonly router: TurnRouter,
     /** The thread's id. */
     readonly id: string,
+    /** What the client's turns share: their order per thread and the client's limits. */
+    private readonly runtime: TurnRuntime,
   ) {}
 
-  /** Starts a turn and waits for its result. Rejects with the turn's error when it failed. Aborting the signal interrupts the turn. */
+  /**
+   * Starts a turn once the thread's earlier turns have ended, and waits for its result. Rejects
+   * with the turn's error when it failed. Aborting the signal gives up a place in the queue, or
+   * interrupts the started turn; either way the call rejects at once with an `AbortError`, and the
+   * thread's next turn starts after the interrupted one has ended.
+   */
   async run(input: RunInput, options: TurnOptions = {}): Promise<TurnResult> {
-    // This call is the turn's only consumer: claimed, its events are not kept for anyone else.
-    const turn = await this.start(input, options, 'claim');
+    // This call is the turn's only consumer: claimed, its events are not kept for anyone else
+    // (its first subscriber, result$ below, gets them all).
+    const turn = await firstValueFrom(this.started$(input, options, 'claim'));
     const signal = options.signal;
     if (signal === undefined) return turn.run();
-    // Subscribes before an abort can: the claim replays the whole turn to its first subscriber only.
-    const result = turn.run();
-    const onAbort = () => void turn.interrupt().catch(() => undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    // An abort between the start's answer and this line has fired already: act on it now.
-    if (signal.aborted) onAbort();
-    try {
-      return await result;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    return new Promise<TurnResult>((resolve, reject) => {
+      const onAbort = () => {
+        subscription.unsubscribe();
+        // The interrupt goes on by itself (bounded by the request timeout; a turn that has not
+        // started yet is interrupted once it does); the caller hears of the abort now.
+        void turn.interrupt().catch(() => undefined);
+        reject(abortError('run', 'the turn is being interrupted'));
+      };
+      const subscription = turn.result$.subscribe({
+        next: resolve,
+        error: (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+        complete: () => signal.removeEventListener('abort', onAbort),
+      });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /**
-   * The cold form of `run`: starts the turn on subscribe and emits its result. Unsubscribing
+   * The cold form of `run`: starts the turn on subscribe (once the thread's earlier turns have
+   * ended) and emits its result. Unsubscribing while it waits leaves the queue; unsubscribing
    * before the result interrupts the turn on the server.
    */
   run$(input: RunInput, options: TurnOptions = {}): Observable<TurnResult> {
@@ -64,67 +83,78 @@ export class Thread {
   }
 
   /**
-   * Starts a turn on subscribe and emits its events, from `turn/started` to `turn/completed`.
-   * This stream owns the turn: unsubscribing before completion interrupts it on the server.
+   * Starts a turn on subscribe, once the thread's earlier turns have ended, and emits its events,
+   * from `turn/started` to `turn/completed`. This stream owns the turn: unsubscribing before
+   * completion interrupts it on the server (or, while it waits, leaves the queue).
    */
   turn$(input: RunInput, options: TurnOptions = {}): Observable<TurnEvent> {
-    return new Observable<TurnEvent>((subscriber) => {
-      let handle: TurnHandle | undefined;
-      let events: Subscription | undefined;
-      let finished = false;
-      let unsubscribed = false;
-      // The turn/start request is never abandoned: a turn the server started must be known to be
-      // interrupted, so an early unsubscribe waits for the id and then interrupts.
-      this.start(input, options, 'claim').then(
-        (started) => {
-          handle = started;
-          if (unsubscribed) {
-            void started.interrupt().catch(() => undefined);
-            return;
-          }
-          events = started.events$.subscribe({
-            next: (event) => subscriber.next(event),
-            error: (error: unknown) => {
-              finished = true;
-              subscriber.error(error);
-            },
-            complete: () => {
-              finished = true;
+    return this.started$(input, options, 'claim').pipe(switchMap((handle) => ownedEvents$(handle)));
+  }
+
+  /**
+   * Starts a turn once the thread's earlier turns have ended, and returns its handle as soon as
+   * the server accepted it. Aborting the signal before then rejects with an `AbortError` (a turn
+   * the server had started by then is interrupted).
+   */
+  turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
+    return firstValueFrom(this.started$(input, options, 'replay'));
+  }
+
+  /**
+   * Waits for the thread's lease, starts the turn and emits its handle. The lease is held until
+   * the turn has ended, whoever listens to it; a subscriber that leaves while the start is in
+   * flight gets the turn interrupted once its id is known.
+   */
+  private started$(input: RunInput, options: TurnOptions, mode: TurnStreamMode): Observable<TurnHandle> {
+    const signal = options.signal;
+    const started$ = new Observable<TurnHandle>((subscriber) => {
+      const params = this.turnStartParams(input, options);
+      let granted = false;
+      const lease = this.runtime.queue.lease$(this.id).subscribe(() => {
+        granted = true;
+        this.start(params, options.stallTimeoutMs ?? this.runtime.turnStallTimeoutMs, mode).then(
+          (handle) => {
+            // The thread is free for its next turn once this one has ended.
+            // Watched on the router, not on the handle's events: a claimed stream replays the whole
+            // turn to its first subscriber only, which must be the caller's.
+            this.router.ended$(handle.id).subscribe({ complete: () => lease.unsubscribe() });
+            if (subscriber.closed) void handle.interrupt().catch(() => undefined);
+            else {
+              subscriber.next(handle);
               subscriber.complete();
-            },
-          });
-        },
-        (error: unknown) => subscriber.error(error),
-      );
+            }
+          },
+          (error: unknown) => {
+            lease.unsubscribe();
+            subscriber.error(error);
+          },
+        );
+      });
       return () => {
-        unsubscribed = true;
-        events?.unsubscribe();
-        if (handle !== undefined && !finished) void handle.interrupt().catch(() => undefined);
+        if (!granted) lease.unsubscribe();
       };
     });
+    if (signal === undefined) return started$;
+    const aborted$ = defer(() => (signal.aborted ? of(undefined) : fromEvent(signal, 'abort'))).pipe(
+      map(() => {
+        throw abortError('turn/start', 'the turn was not started, or was interrupted');
+      }),
+    );
+    // The abort first: an aborted signal ends the call before anything is queued or sent.
+    return merge(aborted$, started$).pipe(take(1));
   }
 
-  /** Starts a turn and returns its handle as soon as the server accepted it. */
-  turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
-    return this.start(input, options, 'replay');
-  }
-
-  private async start(input: RunInput, options: TurnOptions, mode: TurnStreamMode): Promise<TurnHandle> {
-    const params = this.turnStartParams(input, options);
-    const signal = options.signal;
-    if (signal?.aborted) throw new DOMException('turn/start: aborted', 'AbortError');
+  /** Sends `turn/start` and tells this turn from a running one the server folded the input into. */
+  private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode): Promise<TurnHandle> {
+    const running = this.router.liveTurnIds(this.id);
     const release = this.router.expectTurnStart(this.id);
     try {
-      // The signal does not abandon the request: a turn the server started must be known, so
-      // that an abort during the start can still interrupt it.
+      // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
       const { turn } = await this.connection.request('turn/start', params);
+      if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       const events$ = this.router.turn(turn.id, mode);
-      const handle = new TurnHandle(this.connection, this.id, turn.id, events$, () => this.router.release(events$));
-      if (signal?.aborted) {
-        void handle.interrupt().catch(() => undefined);
-        throw new DOMException('turn/start: aborted; the turn was interrupted', 'AbortError');
-      }
-      return handle;
+      const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs };
+      return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$));
     } finally {
       release();
     }
@@ -204,4 +234,30 @@ export class Thread {
     const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;
     return Object.assign(params, pickDefined(options, copied));
   }
+}
+
+/** The events of a started turn, interrupting it when the subscriber leaves before its end. */
+function ownedEvents$(handle: TurnHandle): Observable<TurnEvent> {
+  return new Observable<TurnEvent>((subscriber) => {
+    let ended = false;
+    const events = handle.events$.subscribe({
+      next: (event) => subscriber.next(event),
+      error: (error: unknown) => {
+        ended = true;
+        subscriber.error(error);
+      },
+      complete: () => {
+        ended = true;
+        subscriber.complete();
+      },
+    });
+    return () => {
+      events.unsubscribe();
+      if (!ended) void handle.interrupt().catch(() => undefined);
+    };
+  });
+}
+
+function abortError(method: string, outcome: string): DOMException {
+  return new DOMException(`${method}: aborted; ${outcome}`, 'AbortError');
 }

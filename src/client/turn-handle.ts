@@ -1,10 +1,26 @@
-import { firstValueFrom, lastValueFrom, type Observable } from 'rxjs';
+import { catchError, defer, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, takeWhile, timer, type Observable } from 'rxjs';
+import { StallWatch } from './stall-watch.js';
+import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
+import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import type { TurnInterruptResponse, TurnSteerResponse } from '../protocol/generated/codecs.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import type { TurnResult } from '../turns/turn-result.js';
+
+/**
+ * The limits of a turn handle.
+ *
+ * @example
+ * const limits: TurnLimits = { requestTimeoutMs: 120_000, stallTimeoutMs: 600_000 };
+ */
+export interface TurnLimits {
+  /** The connection's request timeout in ms, which also bounds `interrupt()`'s wait for the turn to start. */
+  readonly requestTimeoutMs?: number;
+  /** No progress for this long (ms) ends the turn (see `CodexConfig.turnStallTimeoutMs`); 0 or absent: never. */
+  readonly stallTimeoutMs?: number;
+}
 
 /**
  * A running turn: its events, its result, and the controls to steer or interrupt it.
@@ -26,6 +42,9 @@ export class TurnHandle {
   readonly events$: Observable<TurnEvent>;
   /** The turn's result, once it completes (errors with `TurnFailedError` when it failed). */
   readonly result$: Observable<TurnResult>;
+  private readonly requestTimeoutMs: number;
+  /** The turn's first event, as the server sent it: the interrupt of a stalled turn waits for it too. */
+  private readonly started$: Observable<undefined>;
 
   constructor(
     private readonly connection: RpcConnection,
@@ -34,10 +53,29 @@ export class TurnHandle {
     /** The turn's id. */
     readonly id: string,
     events$: Observable<TurnEvent>,
+    limits: TurnLimits = {},
     private readonly releaseEvents: () => void = () => undefined,
   ) {
-    this.events$ = events$;
-    this.result$ = events$.pipe(toTurnResult());
+    this.requestTimeoutMs = limits.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs;
+    this.started$ = events$.pipe(take(1), map(() => undefined));
+    const stallTimeoutMs = limits.stallTimeoutMs ?? 0;
+    if (stallTimeoutMs > 0) {
+      // One watch per turn, started by its first subscriber (the thread's, at the start).
+      let watch: StallWatch | undefined;
+      const config = { connection, threadId, turnId: id, stallTimeoutMs, interrupt: () => this.interrupt() };
+      // The consumer's subscription comes first and the watch's second: a claimed stream replays
+      // the whole turn to its first subscriber only, and the watch needs no more than live events.
+      this.events$ = defer(() => {
+        let stall: StallWatch | undefined;
+        return merge(
+          events$.pipe(takeWhile(() => stall?.ending !== true)),
+          defer(() => (stall = watch ??= new StallWatch(events$, config)).verdict$),
+        );
+      }).pipe(takeWhile((event) => event.method !== 'turn/completed', true));
+    } else {
+      this.events$ = events$;
+    }
+    this.result$ = this.events$.pipe(toTurnResult());
   }
 
   /** Waits for the turn to finish. Rejects with the turn's error message when it failed; resolves with status `interrupted` when interrupted. */
@@ -66,10 +104,30 @@ export class TurnHandle {
   /**
    * Asks the server to stop the turn; its result then has status `interrupted`. The server knows
    * a turn as active only from `turn/started` on (before, it answers "no active turn"), so the
-   * request waits for the turn's first event, which the turn's stream replays once seen.
+   * request waits for the turn's first event, which the turn's stream replays once seen. That wait
+   * counts against the request's `timeoutMs` (else the connection's request timeout) and ends
+   * with its `signal`: a silent server fails the call with `RequestTimeoutError`, an abort with
+   * `AbortError`.
    */
   async interrupt(options: RequestOptions = {}): Promise<TurnInterruptResponse> {
-    await firstValueFrom(this.events$);
-    return this.connection.request('turn/interrupt', { threadId: this.threadId, turnId: this.id }, options);
+    const method = 'turn/interrupt';
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    const startedAt = Date.now();
+    const limits: Observable<never>[] = [];
+    if (timeoutMs > 0) {
+      limits.push(timer(timeoutMs).pipe(map(() => {
+        throw new RequestTimeoutError(method, timeoutMs);
+      })));
+    }
+    const signal = options.signal;
+    if (signal !== undefined) {
+      limits.push(defer(() => (signal.aborted ? of(undefined) : fromEvent(signal, 'abort'))).pipe(map(() => {
+        throw new DOMException(`${method}: aborted before the turn started`, 'AbortError');
+      })));
+    }
+    // An error of the events (the connection closed) also ends the wait: the request then fails as it would.
+    await firstValueFrom(merge(...limits, this.started$.pipe(catchError(() => of(undefined)))), { defaultValue: undefined });
+    const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : 0;
+    return this.connection.request(method, { threadId: this.threadId, turnId: this.id }, { ...options, timeoutMs: left });
   }
 }

@@ -26,6 +26,11 @@ export interface TurnOptions {
   readonly summary?: TurnStartParams['summary'];
   /** Any other `turn/start` params, sent as given (checked with the protocol codec). */
   readonly params?: Partial<Omit<TurnStartParams, 'threadId' | 'input'>>;
+  /**
+   * How long this turn may go without progress before it is ended, in ms (0: never); by default
+   * the client's `turnStallTimeoutMs`.
+   */
+  readonly stallTimeoutMs?: number;
   /** Cancels the call; for `run`, aborting also interrupts the turn on the server. */
   readonly signal?: AbortSignal;
 }

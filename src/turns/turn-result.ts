@@ -1,4 +1,4 @@
-import type { ThreadItem, ThreadTokenUsage, TurnError, TurnStatus } from '../protocol/generated/codecs.js';
+import type { ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnError, TurnStatus } from '../protocol/generated/codecs.js';
 
 /**
  * What a finished turn produced: `run()` resolves with it, `toTurnResult()` reduces a turn's
@@ -6,7 +6,7 @@ import type { ThreadItem, ThreadTokenUsage, TurnError, TurnStatus } from '../pro
  *
  * @example
  * const result: TurnResult = await thread.run('Say hello');
- * console.log(result.status, result.finalResponse, result.usage?.total.totalTokens);
+ * console.log(result.status, result.finalResponse, result.turnUsage?.totalTokens, result.usage?.total.totalTokens);
  * const commands = result.items.filter((item) => item.type === 'commandExecution');
  */
 export interface TurnResult {
@@ -25,6 +25,14 @@ export interface TurnResult {
   readonly finalResponse: string | null;
   /** Every item the turn completed (`item/completed`), in order. */
   readonly items: readonly ThreadItem[];
-  /** The last token usage reported during the turn. */
+  /**
+   * The last token usage reported during the turn: `last` is the turn's last model call, `total`
+   * the whole thread so far.
+   */
   readonly usage: ThreadTokenUsage | null;
+  /**
+   * This turn's own tokens, over all its model calls: the thread's total at completion minus the
+   * total before the turn. Null when the turn reported no usage.
+   */
+  readonly turnUsage: TokenUsageBreakdown | null;
 }

@@ -1,4 +1,4 @@
-import { Observable, Subject, throwError, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, Subject, throwError, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
@@ -15,7 +15,7 @@ interface Channel {
   /** Kept apart from the buffer so that a late subscriber still learns that the turn started. */
   first: TurnEvent | undefined;
   /** Replaced, never mutated, so that a subscriber leaving during delivery does not skip another. */
-  observers: readonly Subscriber<TurnEvent>[];
+  observers: readonly Observer<TurnEvent>[];
   end: { readonly failed: boolean; readonly error?: unknown } | undefined;
   /** Streams handed out that may still need the whole turn. */
   holders: number;
@@ -129,6 +129,26 @@ export class TurnRouter {
   }
 
   /**
+   * Completes when the turn ends (completed, failed, dropped, or the router stops), at once for a
+   * turn the router no longer holds. It neither replays nor keeps the turn's events, so watching a
+   * claimed turn's end this way leaves the whole turn to the claim's subscriber.
+   */
+  ended$(turnId: string): Observable<never> {
+    return new Observable<never>((subscriber) => {
+      const channel = this.live.get(turnId) ?? this.parked.get(turnId);
+      if (channel === undefined || channel.end !== undefined) {
+        subscriber.complete();
+        return undefined;
+      }
+      const watcher: Observer<TurnEvent> = { next: () => undefined, error: () => subscriber.complete(), complete: () => subscriber.complete() };
+      channel.observers = [...channel.observers, watcher];
+      return () => {
+        channel.observers = channel.observers.filter((observer) => observer !== watcher);
+      };
+    });
+  }
+
+  /**
    * Says that `stream` (from `turn()`) will not be subscribed to again: when no other stream of
    * the turn needs it, the router stops keeping the turn's events. Subscribers keep receiving.
    * A stream that is garbage-collected is released the same way.
@@ -156,6 +176,16 @@ export class TurnRouter {
       this.pendingStarts.delete(threadId);
       for (const [turnId, channel] of this.parked) if (channel.threadId === threadId) this.parked.delete(turnId);
     };
+  }
+
+  /**
+   * The turns of a thread that have events and have not completed. Scans the live turns: for a
+   * turn start, never per notification.
+   */
+  liveTurnIds(threadId: string): ReadonlySet<string> {
+    const ids = new Set<string>();
+    for (const [turnId, channel] of this.live) if (channel.threadId === threadId) ids.add(turnId);
+    return ids;
   }
 
   /** Stops routing; live turns error with `error`. */

@@ -89,6 +89,10 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
       merge(turn.events$, interruptOnSignal(turn, signals$)).pipe(
         takeWhile((event: TurnEvent) => event.method !== 'turn/completed', true),
         takeUntil(signals$.pipe(skip(1))),
+        // The server retrying (an unreachable model) is not silence: say so, outside the answer.
+        tap((event: TurnEvent) => {
+          if (event.method === 'error' && event.params.willRetry) process.stderr.write(`codex-rx: ${event.params.error.message} (the server retries)\n`);
+        }),
         tap(options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
         toTurnResult({ rejectFailed: false }),
       ),

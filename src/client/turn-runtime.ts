@@ -1,0 +1,18 @@
+import type { TurnQueue } from '../turns/turn-queue.js';
+
+/**
+ * What the turns of a client share: their order per thread and the client's limits. A `Codex`
+ * makes one and gives it to each of its `Thread` objects.
+ *
+ * @example
+ * const runtime: TurnRuntime = { queue: new TurnQueue(), requestTimeoutMs: 120_000, turnStallTimeoutMs: 600_000 };
+ * const thread = new Thread(connection, router, threadId, runtime);
+ */
+export interface TurnRuntime {
+  /** The client's order of turns per thread, shared by every `Thread` object of the client. */
+  readonly queue: TurnQueue;
+  /** The connection's request timeout in ms (0: none); it also bounds the wait of `interrupt()`. */
+  readonly requestTimeoutMs: number;
+  /** How long a turn may go without progress before it is reconciled and ended, in ms (0: never). */
+  readonly turnStallTimeoutMs: number;
+}

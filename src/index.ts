@@ -17,6 +17,8 @@
 // Client
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
 export type { CodexConfig, RemoteServer } from './client/codex-config.js';
+export type { DefaultTransport } from './client/default-transport.js';
+export { nodeTransport } from './client/node-transport.js';
 export { Thread } from './client/thread.js';
 export { TurnHandle } from './client/turn-handle.js';
 export type { TurnOptions } from './client/turn-options.js';
@@ -93,6 +95,8 @@ export {
   type WebSocketToken,
   type WebSocketTransportOptions,
 } from './transport/websocket-transport.js';
+export { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type StandardWebSocket } from './transport/browser-websocket-transport.js';
+export { decodeFrame } from './transport/decode-frame.js';
 export { UnixSocketTransport, type UnixSocketTransportOptions } from './transport/unix-socket-transport.js';
 export { resolveCodexBinary, type CodexBinaryOptions } from './transport/codex-binary.js';
 export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';

@@ -76,7 +76,7 @@ interface PendingRequest {
   readonly resultCodec: t.Decoder<unknown, unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout | undefined;
+  readonly timer: ReturnType<typeof setTimeout> | undefined;
   readonly cleanup: () => void;
 }
 

@@ -4,7 +4,7 @@
  * client and @openai/codex-sdk on the real app-server, and memory per turn.
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, bundle
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline and e2e), for a quick look
  *
  * The memory benchmark needs `global.gc`: without `--expose-gc` this script re-spawns itself
@@ -15,12 +15,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { runEndToEndBench } from './e2e.js';
+import { runBrowserBundleBench } from './lib/browser-bundle.js';
 import { progress } from './lib/format.js';
 import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
 import { runPipelineBench } from './pipeline.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'bundle'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -67,6 +68,9 @@ if (selected.has('e2e')) {
 }
 if (selected.has('memory')) {
   console.log(`${await runMemoryBench()}\n`);
+}
+if (selected.has('bundle')) {
+  console.log(`${await runBrowserBundleBench()}\n`);
 }
 const seconds = (performance.now() - began) / 1000;
 console.log(

@@ -160,7 +160,7 @@ export function createRelay(
         opened.diagnostics$.subscribe();
         opened.frames$.subscribe({
           next: toBrowser,
-          error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, `app-server connection lost: ${error instanceof Error ? error.message : String(error)}`),
+          error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, upstreamLost(error)),
           complete: () => end(UPSTREAM_CLOSED_CLOSE_CODE, 'app-server connection closed'),
         });
         for (const text of early.splice(0)) fromBrowser(text);
@@ -219,4 +219,11 @@ function reject(socket: Duplex, status: number, text: string): void {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+// The browser learns that the app-server went away, not its stderr or paths (those stay in the relay's process).
+function upstreamLost(error: unknown): string {
+  const closed = error as { exitCode?: number | null; signal?: string | null };
+  const how = closed.signal ? ` (signal ${closed.signal})` : typeof closed.exitCode === 'number' ? ` (exit code ${closed.exitCode})` : '';
+  return `app-server connection lost${how}`;
 }

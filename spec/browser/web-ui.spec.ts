@@ -88,7 +88,7 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     await b!.locator('.output', { hasText: 'Beta two' }).waitFor();
     expect(await a!.locator('.state').textContent()).to.equal('running');
     expect(await b!.locator('.state').textContent()).to.equal('running');
-    await page.screenshot({ path: join(SHOTS, 'two-turns-streaming.png') });
+    await page.screenshot({ path: join(SHOTS, 'two-turns-streaming.png'), clip: { x: 0, y: 0, width: 860, height: 275 } });
     holdA.open();
     holdB.open();
     await a!.locator('.state', { hasText: 'completed' }).waitFor();

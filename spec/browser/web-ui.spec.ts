@@ -113,6 +113,17 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     expect(existsSync(join(harness.workspace, 'approved.txt'))).to.equal(false);
   });
 
+  it('accepting the same approval by clicking runs the command (the check on disk can see it)', async () => {
+    harness.mock.enqueue(response(execCommand('touch approved.txt', { callId: 'call-touch' })));
+    harness.mock.enqueue(response(assistantMessage('Done.')));
+    const [pane] = await openPanes(1);
+    await pane!.locator('.prompt').fill('create approved.txt');
+    await pane!.locator('.send').click();
+    await pane!.locator('.approval .accept').click();
+    await pane!.locator('.state', { hasText: 'completed' }).waitFor();
+    expect(existsSync(join(harness.workspace, 'approved.txt'))).to.equal(true);
+  });
+
   it('interrupts a running turn from its pane', async () => {
     const hold = gate('held');
     harness.mock.enqueue(response(deltas(['Working']), hold, deltas([' never shown'])));

@@ -10,11 +10,26 @@ import type { Transport } from '../transport/transport.js';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import type { Relay } from './relay.js';
 
-/** The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest). */
+/**
+ * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
+ *
+ * @example
+ * const refused = error instanceof JsonRpcError && error.code === REFUSED_METHOD_CODE;
+ */
 export const REFUSED_METHOD_CODE = -32600;
-/** Close code of a browser that did not read its frames fast enough. */
+/**
+ * Close code of a browser that did not read its frames fast enough.
+ *
+ * @example
+ * socket.addEventListener('close', (event) => { if (event.code === SLOW_BROWSER_CLOSE_CODE) console.warn('too slow'); });
+ */
 export const SLOW_BROWSER_CLOSE_CODE = 4008;
-/** Close code when the app-server connection of a browser ends. */
+/**
+ * Close code when the app-server connection of a browser ends.
+ *
+ * @example
+ * socket.addEventListener('close', (event) => { if (event.code === UPSTREAM_CLOSED_CLOSE_CODE) console.warn(event.reason); });
+ */
 export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
 
 const SESSION_COOKIE = 'codex_rx_session';

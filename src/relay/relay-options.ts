@@ -3,6 +3,9 @@ import type { Transport } from '../transport/transport.js';
 /**
  * What a chat UI needs, and all a browser may call unless more is allowed: threads, turns, steering,
  * interrupts, models and the account. Config writes, logins, shell commands and the like are not here.
+ *
+ * @example
+ * createRelay(server, { methods: [...CHAT_UI_METHODS, 'thread/delete'] });
  */
 export const CHAT_UI_METHODS: readonly string[] = [
   'initialize',
@@ -58,7 +61,12 @@ export interface RelayOptions {
   readonly secure?: boolean;
 }
 
-/** The defaults of {@link RelayOptions}. */
+/**
+ * The defaults of {@link RelayOptions}.
+ *
+ * @example
+ * createRelay(server, { maxConnections: DEFAULT_RELAY_OPTIONS.maxConnections * 2 });
+ */
 export const DEFAULT_RELAY_OPTIONS = {
   path: '/codex',
   methods: CHAT_UI_METHODS,

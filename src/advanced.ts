@@ -32,6 +32,7 @@ export { overloadDelayMs, DEFAULT_RETRY_ON_OVERLOAD_CONFIG } from './operators/r
 
 // Transports
 export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';
+export { decodeFrame } from './transport/decode-frame.js';
 export type { WebSocketTarget } from './transport/websocket-transport.js';
 
 // JSON-RPC

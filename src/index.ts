@@ -17,6 +17,8 @@
 // Client
 export { Codex, type ThreadOptions, type ThreadStartOptions } from './client/codex.js';
 export { DEFAULT_TURN_STALL_TIMEOUT_MS, type CodexConfig, type RemoteServer } from './client/codex-config.js';
+export type { DefaultTransport } from './client/default-transport.js';
+export { nodeTransport } from './client/node-transport.js';
 export { Thread } from './client/thread.js';
 export type { GoalSettings } from './client/goal-settings.js';
 export type { ThreadSearchEvent } from './client/thread-search-event.js';
@@ -91,6 +93,7 @@ export {
   type WebSocketToken,
   type WebSocketTransportOptions,
 } from './transport/websocket-transport.js';
+export { BrowserWebSocketTransport, type BrowserWebSocketTransportOptions, type StandardWebSocket } from './transport/browser-websocket-transport.js';
 export { UnixSocketTransport, type UnixSocketTransportOptions } from './transport/unix-socket-transport.js';
 export { resolveCodexBinary, type CodexBinaryOptions } from './transport/codex-binary.js';
 

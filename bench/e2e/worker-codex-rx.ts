@@ -1,5 +1,6 @@
 // codex-rx: one Codex (one app-server over stdio), N threads, N concurrent thread.run.
 import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
 import type { TurnResult } from '../../src/turns/turn-result.js';
 import { report, runBatches, workerSettings } from './worker-env.js';
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
 import { MissingServerMetadataError } from '../../src/client/server-metadata.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';
 import { startScriptedCodex } from '../../src/testing/scripted-codex.js';

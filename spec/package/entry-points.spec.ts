@@ -53,6 +53,14 @@ describe('package entry points', () => {
       expect(advanced[name], name).to.not.equal(undefined);
       expect(api[name], name).to.equal(undefined);
     }
+  it('codex-rx/browser exposes the client over the standard WebSocket, and codex-rx/relay the relay', async () => {
+    const browser = (await import('codex-rx/browser')) as Record<string, unknown>;
+    for (const name of ['Codex', 'Thread', 'TurnHandle', 'agentTextDeltas', 'retryOnOverload', 'BrowserWebSocketTransport', 'TransportClosedError', 'protocol']) {
+      expect(browser[name], name).to.not.equal(undefined);
+    }
+    for (const name of ['StdioTransport', 'WebSocketTransport', 'UnixSocketTransport']) expect(browser[name], name).to.equal(undefined);
+    const relay = (await import('codex-rx/relay')) as Record<string, unknown>;
+    for (const name of ['createRelay', 'webPage']) expect(relay[name], name).to.be.a('function');
   });
 
   it('codex-rx/testing exposes the scripted model and the harness', async () => {

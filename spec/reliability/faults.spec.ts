@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
 import type { Thread } from '../../src/client/thread.js';
 import type { TurnHandle } from '../../src/client/turn-handle.js';
 import { CodexBinaryNotFoundError } from '../../src/errors/codex-binary-not-found-error.js';

@@ -9,6 +9,7 @@ import { generateProtocolCommand } from './generate-protocol/generate-protocol-c
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
 import { readPrompt } from './run/read-prompt.js';
+import { relayCommand } from './relay/relay-command.js';
 import { runCommand } from './run/run-command.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
@@ -41,6 +42,8 @@ Examples:
   $ codex-rx run "Say hello"             one turn, the answer streamed to stdout
   $ codex-rx run --json "Say hello" | jq -c .method
   $ codex-rx run --scripted "Say hello"  one turn against the scripted model (offline)
+  $ codex-rx web                         the web UI in your browser, through the relay
+  $ codex-rx relay                       a relay for your own browser app (codex-rx/browser)
 
 The options of each command: codex-rx run --help, codex-rx demo --help.
 
@@ -105,6 +108,7 @@ program
   .description('three threads with concurrent turns, streamed side by side, then a summary table')
   .option('--interactive', 'ask you to approve the command (needs a terminal); otherwise it is approved automatically')
   .option('--live', 'use the real model with your Codex login (or OPENAI_API_KEY) instead of the scripted one')
+  .option('--web', 'serve the web UI instead (threads side by side in a browser), on the scripted model')
   .addHelpText(
     'after',
     `
@@ -119,8 +123,10 @@ Examples:
   $ codex-rx demo --live
   $ codex-rx demo | cat                  plain lines, as in CI`,
   )
-  .action(async (options: { interactive?: boolean; live?: boolean }) => {
-    process.exitCode = await demoCommand({ interactive: options.interactive === true, live: options.live === true });
+  .action(async (options: { interactive?: boolean; live?: boolean; web?: boolean }) => {
+    process.exitCode = options.web
+      ? await relayCommand({ web: true, scripted: options.live !== true })
+      : await demoCommand({ interactive: options.interactive === true, live: options.live === true });
   });
 
 program
@@ -219,6 +225,47 @@ function numberOptions<K extends string>(options: Record<string, unknown>, ...ke
     if (typeof value === 'number') picked[key] = value;
   }
   return picked;
+for (const [name, web] of [['relay', false], ['web', true]] as const) {
+  program
+    .command(name)
+    .description(
+      web
+        ? 'serve the web UI: threads side by side in your browser, through the relay'
+        : 'let browsers reach the app-server: a WebSocket relay with origin, host, cookie and method checks',
+    )
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1; others need TLS or --insecure-listen)')
+    .option('--port <number>', 'the port to listen on (default 8765)')
+    .option('--upstream <url>', 'use a running app-server (ws://, wss://, unix://) instead of launching one per browser')
+    .option('--upstream-token-file <file>', 'the bearer token of a ws:// upstream (never printed)')
+    .option('--allow-origin <origin...>', 'page origins allowed to open the socket (default: the relay itself)')
+    .option('--allow-host <host...>', 'Host headers served (default: 127.0.0.1, localhost and [::1] on the port)')
+    .option('--allow-method <method...>', 'protocol methods allowed on top of what a chat UI needs (e.g. config/value/write)')
+    .option('--tls-cert <file>', 'serve https/wss with this certificate (PEM)')
+    .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
+    .option('--insecure-listen', 'allow a non-loopback --host without TLS (a trusted network only)')
+    .option('--scripted', 'launch the app-server against the scripted model (offline)')
+    .addHelpText(
+      'after',
+      `
+Prints a login link with a one-time token: opening it sets an HttpOnly, SameSite=Strict session
+cookie. Browsers connect to ws://HOST:PORT/codex; each gets its own app-server connection.
+Ctrl-C stops it.`,
+    )
+    .action(async (options: Record<string, string | string[] | boolean | undefined>) => {
+      const port = options['port'] === undefined ? undefined : Number(options['port']);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) throw new UsageError(`--port must be a port number, got ${String(options['port'])}`);
+      const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
+      process.exitCode = await relayCommand({
+        web,
+        ...stringOptions(options, 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey'),
+        ...(port === undefined ? {} : { port }),
+        ...(list('allowOrigin') === undefined ? {} : { allowOrigins: list('allowOrigin')! }),
+        ...(list('allowHost') === undefined ? {} : { allowHosts: list('allowHost')! }),
+        ...(list('allowMethod') === undefined ? {} : { allowMethods: list('allowMethod')! }),
+        insecureListen: options['insecureListen'] === true,
+        scripted: options['scripted'] === true,
+      });
+    });
 }
 
 function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {

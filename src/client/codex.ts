@@ -20,13 +20,11 @@ import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { TurnQueue } from '../turns/turn-queue.js';
 import { TurnRouter } from '../turns/turn-router.js';
-import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { UnixSocketTransport } from '../transport/unix-socket-transport.js';
-import { WebSocketTransport } from '../transport/websocket-transport.js';
 import { approvalParams, ApprovalMode } from './approval-mode.js';
 import type { CodexDiagnostic } from './codex-diagnostic.js';
-import type { CodexConfig, RemoteServer } from './codex-config.js';
+import type { CodexConfig } from './codex-config.js';
+import type { DefaultTransport } from './default-transport.js';
 import { ChatgptLoginHandle, DeviceCodeLoginHandle } from './login-handle.js';
 import { RpcConnection, type ConnectionDiagnostic, type RequestOptions } from '../connection/rpc-connection.js';
 import { sandboxMode, type Sandbox } from './sandbox.js';
@@ -97,6 +95,13 @@ interface Session {
  * console.log(result.finalResponse);
  */
 export class Codex implements AsyncDisposable {
+  /**
+   * Opens the transport when the config gives no factory: set by the entry point, so that only
+   * the Node entry pulls in process and socket code (it launches the pinned binary or connects to
+   * `transport.url`), and the browser entry opens a standard WebSocket.
+   */
+  static defaultTransport: DefaultTransport | undefined;
+
   private starting: Promise<Session> | undefined;
   private session: Session | undefined;
   private closed = false;
@@ -372,9 +377,11 @@ export class Codex implements AsyncDisposable {
   private async openTransport(): Promise<Transport> {
     const target = this.config.transport;
     if (typeof target === 'function') return target();
-    if (target !== undefined) return connectRemote(target);
-    const { launchArgs: args, ...config } = this.config;
-    return new StdioTransport(pickDefined({ ...config, args }, ['codexBin', 'args', 'configOverrides', 'env', 'cwd']));
+    const open = Codex.defaultTransport;
+    if (open === undefined) {
+      throw new ConnectionStateError("no default transport here: import Codex from 'codex-rx' or 'codex-rx/browser', or pass `transport`", 'new');
+    }
+    return open(this.config);
   }
 
   /** A stream of the session: subscribed at once when the client is ready (a hot stream must not skip a tick), else after initializing. */
@@ -386,11 +393,6 @@ export class Codex implements AsyncDisposable {
 function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
   const { serverVersion, protocolVersion } = metadata;
   return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
-}
-
-function connectRemote(server: RemoteServer): Promise<Transport> {
-  if (server.url.startsWith('unix:')) return UnixSocketTransport.connect(server.url);
-  return WebSocketTransport.connect(server.url, pickDefined(server, ['token', 'allowInsecureToken']));
 }
 
 function requestOptions(options: RequestOptions): RequestOptions {

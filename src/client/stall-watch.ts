@@ -44,7 +44,7 @@ export class StallWatch {
   /** The end of a stalled turn; completes empty when the turn ends by itself. */
   readonly verdict$: Observable<TurnEvent>;
   private readonly verdict = new ReplaySubject<TurnEvent>(1);
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRetryError: TurnError | null = null;
   private decided = false;
   private stalled = false;

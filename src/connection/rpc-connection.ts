@@ -91,8 +91,8 @@ interface OutgoingRequest {
   /** The id of the copy on the wire; undefined while waiting for a slot or for an overload retry. */
   id: RequestId | undefined;
   overloadRetries: number;
-  timer: NodeJS.Timeout | undefined;
-  retryTimer: NodeJS.Timeout | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Gives the admission slot back; set while the request holds one. */
   releaseSlot: (() => void) | undefined;
   removed: boolean;
@@ -101,7 +101,7 @@ interface OutgoingRequest {
 /** A server request that a handler or subscriber saw, until its answer is written. */
 interface OpenServerRequest {
   readonly request: IncomingServerRequest;
-  readonly timer: NodeJS.Timeout | undefined;
+  readonly timer: ReturnType<typeof setTimeout> | undefined;
   /** Makes `answered` true: the request is claimed here or resolved elsewhere. */
   readonly markAnswered: () => void;
 }

@@ -1,4 +1,5 @@
 import { Codex } from '../client/codex.js';
+import '../client/node-transport.js';
 import type { CodexConfig } from '../client/codex-config.js';
 import { AppServerHarness, type AppServerHarnessOptions } from './app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from './listening-app-server.js';

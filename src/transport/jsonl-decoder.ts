@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import { decodeFrame } from './decode-frame.js';
 import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import type { TransportDiagnostic } from './transport-diagnostic.js';
 
@@ -19,7 +20,6 @@ export interface JsonlDecoderSink {
   diagnostic(diagnostic: TransportDiagnostic): void;
 }
 
-const CARRIAGE_RETURN = 13; // '\r'
 
 /**
  * Turns a byte stream of JSON Lines into JSON-RPC messages.
@@ -91,42 +91,6 @@ export class JsonlDecoder {
    * delivers it to the sink. Transports with their own framing use this for the same rules.
    */
   decodeLine(line: string): void {
-    let length = line.length;
-    if (length > 0 && line.charCodeAt(length - 1) === CARRIAGE_RETURN) length -= 1;
-    if (length === 0) return;
-    const record = length === line.length ? line : line.slice(0, length);
-
-    let value: unknown;
-    try {
-      value = JSON.parse(record);
-    } catch (error) {
-      // Only on the failure path is it worth checking for whitespace-only lines, which are
-      // padding rather than garbage.
-      if (record.trim().length === 0) return;
-      this.sink.diagnostic({
-        kind: 'invalid-json',
-        raw: record,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      return;
-    }
-
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      this.sink.diagnostic({
-        kind: 'not-a-message',
-        raw: record,
-        message: `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
-      });
-      return;
-    }
-    if (!('method' in value) && !('id' in value)) {
-      this.sink.diagnostic({
-        kind: 'not-a-message',
-        raw: record,
-        message: 'a JSON-RPC message has a "method" or an "id" member; this object has neither',
-      });
-      return;
-    }
-    this.sink.message(value as JsonRpcMessage);
+    decodeFrame(line, this.sink);
   }
 }

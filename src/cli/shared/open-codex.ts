@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Codex } from '../../client/codex.js';
+import '../../client/node-transport.js';
 import type { MockResponsesServer } from '../../testing/mock-responses-server.js';
 import { startScriptedCodex } from '../../testing/scripted-codex.js';
 import { ensureSignedIn } from './ensure-signed-in.js';

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { createRelay } from '../../relay/create-relay.js';
+import { AppServerHarness } from '../../testing/app-server-harness.js';
+import { MockResponsesServer } from '../../testing/mock-responses-server.js';
+import { StdioTransport } from '../../transport/stdio-transport.js';
+import type { Transport } from '../../transport/transport.js';
+import { UnixSocketTransport } from '../../transport/unix-socket-transport.js';
+import { WebSocketTransport } from '../../transport/websocket-transport.js';
+import { webPage } from '../../web/web-page.js';
+import { ExitCode } from '../shared/exit-code.js';
+import { interruptSignals } from '../shared/interrupt-signals.js';
+import { scriptedReply } from '../shared/scripted-reply.js';
+import { UsageError } from '../shared/usage-error.js';
+
+/**
+ * Options of `codex-rx relay` and `codex-rx web`.
+ *
+ * @example
+ * await relayCommand({ web: true, port: 8765, host: '127.0.0.1' });
+ */
+export interface RelayCommandOptions {
+  /** Also serve the web UI. */
+  readonly web?: boolean;
+  readonly host?: string;
+  readonly port?: number;
+  /** An app-server to use (ws://, wss://, unix://) instead of launching one per browser. */
+  readonly upstream?: string;
+  /** The bearer token of a ws:// upstream, read from this file. */
+  readonly upstreamTokenFile?: string;
+  readonly allowOrigins?: readonly string[];
+  readonly allowHosts?: readonly string[];
+  readonly allowMethods?: readonly string[];
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  /** Listen on a non-loopback address without TLS. */
+  readonly insecureListen?: boolean;
+  /** Launch the app-server against the scripted model (offline). */
+  readonly scripted?: boolean;
+}
+
+const DEFAULTS = { host: '127.0.0.1', port: 8765 } as const;
+
+/** Runs a relay (and the web UI) until Ctrl-C; prints the one-time login link on stdout. */
+export async function relayCommand(options: RelayCommandOptions): Promise<ExitCode> {
+  const host = options.host ?? DEFAULTS.host;
+  const port = options.port ?? DEFAULTS.port;
+  const tls = options.tlsCert !== undefined || options.tlsKey !== undefined;
+  if (tls && (options.tlsCert === undefined || options.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (!isLoopback(host) && !tls && options.insecureListen !== true) {
+    throw new UsageError(`${host} is not a loopback address: serve it with --tls-cert/--tls-key, or pass --insecure-listen on a trusted network`);
+  }
+  const harness = options.scripted
+    ? await AppServerHarness.create({ mock: await MockResponsesServer.start({ whenEmpty: () => scriptedReply('a message to the web demo') }) })
+    : undefined;
+  const upstream = await upstreamOf(options, harness);
+  const server: Server = tls
+    ? createHttpsServer({ cert: await readFile(options.tlsCert!), key: await readFile(options.tlsKey!) })
+    : createHttpServer();
+  const page: ((request: IncomingMessage, response: ServerResponse) => void) | undefined = options.web ? await webPage() : undefined;
+  const relay = createRelay(server, {
+    upstream,
+    secure: tls,
+    ...(options.allowOrigins?.length ? { allowedOrigins: options.allowOrigins } : {}),
+    ...(options.allowHosts?.length ? { allowedHosts: options.allowHosts } : {}),
+    ...(options.allowMethods?.length ? { extraMethods: options.allowMethods } : {}),
+    ...(page === undefined ? {} : { page }),
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const base = `${tls ? 'https' : 'http'}://${shownHost}:${(server.address() as AddressInfo).port}`;
+  process.stdout.write(`codex-rx ${options.web ? 'web' : 'relay'} on ${base} (socket ${base.replace(/^http/, 'ws')}/codex)\n`);
+  // The only place the token is shown: a link the user opens once.
+  process.stdout.write(`open ${relay.loginUrl(base)}\n`);
+  await new Promise<void>((resolve) => {
+    const subscription = interruptSignals().subscribe(() => {
+      subscription.unsubscribe();
+      resolve();
+    });
+  });
+  await relay.close();
+  server.closeAllConnections();
+  server.close();
+  await harness?.dispose();
+  // Ctrl-C is how a server is meant to stop.
+  return ExitCode.ok;
+}
+
+async function upstreamOf(options: RelayCommandOptions, harness: AppServerHarness | undefined): Promise<() => Promise<Transport> | Transport> {
+  if (harness !== undefined) return () => new StdioTransport({ env: harness.env, cwd: harness.workspace });
+  const url = options.upstream;
+  if (url === undefined) return () => new StdioTransport();
+  if (url.startsWith('unix:')) return () => UnixSocketTransport.connect(url);
+  const token = options.upstreamTokenFile === undefined ? undefined : (await readFile(options.upstreamTokenFile, 'utf8')).trim();
+  return () => WebSocketTransport.connect(url, token === undefined ? {} : { token });
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}

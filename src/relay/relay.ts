@@ -1,0 +1,16 @@
+/**
+ * A relay attached to an HTTP server: see `createRelay`.
+ *
+ * @example
+ * const relay = createRelay(server);
+ * console.log(`open ${relay.loginUrl('http://127.0.0.1:8765')}`);
+ * await relay.close();
+ */
+export interface Relay {
+  /** The URL that signs a browser in (once): `base` with `/?token=…`. Show it to the user only. */
+  loginUrl(base: string): string;
+  /** Browsers connected now. */
+  readonly connections: number;
+  /** Closes every browser socket and its app-server connection, and detaches from the server. */
+  close(): Promise<void>;
+}

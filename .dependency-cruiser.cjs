@@ -11,7 +11,10 @@ const LAYERS = [
   ['turns'],
   ['operators'],
   ['client'],
-  ['relay', 'fleet', 'browser'],
+  ['fleet', 'browser'],
+  // The web UI runs on the browser entry; the relay serves it.
+  ['web'],
+  ['relay'],
   ['testing'],
   ['cli'],
 ];

@@ -53,6 +53,8 @@ describe('package entry points', () => {
       expect(advanced[name], name).to.not.equal(undefined);
       expect(api[name], name).to.equal(undefined);
     }
+  });
+
   it('codex-rx/browser exposes the client over the standard WebSocket, and codex-rx/relay the relay', async () => {
     const browser = (await import('codex-rx/browser')) as Record<string, unknown>;
     for (const name of ['Codex', 'Thread', 'TurnHandle', 'agentTextDeltas', 'retryOnOverload', 'BrowserWebSocketTransport', 'TransportClosedError', 'protocol']) {

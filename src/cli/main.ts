@@ -225,6 +225,8 @@ function numberOptions<K extends string>(options: Record<string, unknown>, ...ke
     if (typeof value === 'number') picked[key] = value;
   }
   return picked;
+}
+
 for (const [name, web] of [['relay', false], ['web', true]] as const) {
   program
     .command(name)

@@ -24,7 +24,7 @@ export async function main(codex: Codex, io: ExampleIo): Promise<void> {
     for (const row of final.result.data) io.log(`found: ${row.thread.preview}`);
   }
   // Unsubscribing before the final page cancels the search on the server (thread/search/stream/cancel).
-  codex.threadSearch$('otters').subscribe().unsubscribe();
+  codex.threadSearch$('otters').subscribe({ error: (error: unknown) => io.log(`search failed: ${String(error)}`) }).unsubscribe();
 }
 
 await runIfMain(import.meta, { main, script });

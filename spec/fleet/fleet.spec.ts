@@ -14,8 +14,8 @@ import { RedisServer } from './support/redis-server.js';
 import { WorkerProcess } from './support/worker-process.js';
 
 const JOBS = 300;
-/** Jobs of the SIGKILL and Redis-restart runs: fewer, so that the file stays within a few minutes on a busy machine. */
-const FAULT_JOBS = 150;
+/** Jobs of the SIGKILL and Redis-restart runs: as many as the plain run. */
+const FAULT_JOBS = JOBS;
 const DELTAS = 20;
 
 /** A prompt of `DELTAS` words: the scripted worker streams each word back as one delta. */

@@ -79,7 +79,7 @@ export class StallWatch {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.check(), this.config.stallTimeoutMs);
     // A watch must not keep the process alive on its own.
-    this.timer.unref();
+    (this.timer as { unref?: () => void }).unref?.();
   }
 
   private async check(): Promise<void> {

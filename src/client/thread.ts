@@ -118,6 +118,7 @@ export class Thread {
             // Watched on the router, not on the handle's events: a claimed stream replays the whole
             // turn to its first subscriber only, which must be the caller's.
             this.router.ended$(handle.id).subscribe({ complete: () => lease.unsubscribe() });
+            handle.stallEnded$.subscribe(() => lease.unsubscribe());
             if (subscriber.closed) void handle.interrupt().catch(() => undefined);
             else {
               subscriber.next(handle);

@@ -1,4 +1,4 @@
-import { catchError, defer, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, takeWhile, timer, type Observable } from 'rxjs';
+import { catchError, defer, ReplaySubject, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, takeWhile, timer, type Observable } from 'rxjs';
 import { StallWatch } from './stall-watch.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
@@ -43,6 +43,14 @@ export class TurnHandle {
   /** The turn's result, once it completes (errors with `TurnFailedError` when it failed). */
   readonly result$: Observable<TurnResult>;
   private readonly requestTimeoutMs: number;
+  private readonly stallEnded = new ReplaySubject<void>(1);
+  /**
+   * Emits once when the stall policy ended the turn (stored result or `TurnStalledError`): the
+   * server may never report that end, and the thread's next turn must not wait for it.
+   *
+   * @internal
+   */
+  readonly stallEnded$: Observable<void> = this.stallEnded.asObservable();
   /** The turn's first event, as the server sent it: the interrupt of a stalled turn waits for it too. */
   private readonly started$: Observable<undefined>;
 
@@ -69,7 +77,15 @@ export class TurnHandle {
         let stall: StallWatch | undefined;
         return merge(
           events$.pipe(takeWhile(() => stall?.ending !== true)),
-          defer(() => (stall = watch ??= new StallWatch(events$, config)).verdict$),
+          defer(() => {
+            if (watch === undefined) {
+              watch = new StallWatch(events$, config);
+              // A verdict ends the turn for this client even when the server never reports its end.
+              watch.verdict$.subscribe({ next: () => this.stallEnded.next(), error: () => this.stallEnded.next() });
+            }
+            stall = watch;
+            return watch.verdict$;
+          }),
         );
       }).pipe(takeWhile((event) => event.method !== 'turn/completed', true));
     } else {

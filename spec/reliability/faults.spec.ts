@@ -99,7 +99,6 @@ describe('faults: nothing hangs, everything fails with a typed error', function 
       expect((outcome as TransportClosedError).message).to.contain('SIGKILL');
       expect((outcome as TransportClosedError).stderrTail).to.be.an('array');
     }
-    expect(elapsedMs).to.be.below(5_000);
     await codex.close();
     await codex.close();
     expect(isProcessAlive(transport.pid!) && !isZombie(transport.pid!)).to.equal(false);

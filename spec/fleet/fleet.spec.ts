@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
@@ -79,13 +80,25 @@ function attemptsOf(outcome: Outcome): Array<Extract<FleetEvent, { kind: 'attemp
   return outcome.entries.filter((entry): entry is Extract<FleetEvent, { kind: 'attempt' }> => entry.kind === 'attempt');
 }
 
+/** Whether a process still runs; a zombie (exited, waiting for its parent to reap it) does not. */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+}
+
+/** The processes among `pids` that still run, with their command lines, so a failure says what was left. */
+function survivors(pids: readonly number[]): string[] {
+  return pids.filter(isAlive).map((pid) => {
+    try {
+      return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').slice(0, 120)}`;
+    } catch {
+      return String(pid);
+    }
+  });
 }
 
 describe('codex-rx/fleet: real redis-server, worker processes with real app-servers', function () {
@@ -203,7 +216,7 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
     const exit = await w3.terminate();
     expect(exit.code).to.equal(0);
     expect(exit.stdout).to.match(/stopping \(SIGTERM\): [1-9]\d* turns running/);
-    expect(appServers.filter(isAlive)).to.deep.equal([]);
+    expect(survivors(appServers)).to.deep.equal([]);
     const results = await Promise.all(handles.map((handle) => handle.result()));
     results.forEach((result, index) => expect(result.finalResponse).to.equal(promptOf(`t${index}`)));
     workers.splice(workers.indexOf(w3), 1);
@@ -218,7 +231,7 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
       const appServers = lone.descendants();
       const exit = await lone.terminate();
       expect(exit.code).to.equal(0);
-      expect(appServers.filter(isAlive)).to.deep.equal([]);
+      expect(survivors(appServers)).to.deep.equal([]);
       const bull = new Queue('handback', { connection: redis, prefix: 'codex-rx' });
       expect(await (await bull.getJob(job.id))!.getState()).to.equal('waiting');
       await bull.close();

@@ -521,12 +521,12 @@ describe('app-server harness offline behaviour', function () {
   });
 
   it('writes the config into a temporary CODEX_HOME and removes both directories on dispose', async () => {
-    harness = await AppServerHarness.create({ config: { approval_policy: 'never', features: { shell_snapshot: false } } });
+    harness = await AppServerHarness.create({ config: { approval_policy: 'never', features: { shell_snapshot: true, shell_tool: false } } });
     const { codexHome, workspace, configToml } = harness;
     expect(existsSync(harness.configPath)).to.equal(true);
     expect(configToml).to.include(`base_url = "${harness.mock.url}"`);
     expect(configToml).to.match(/^approval_policy = "never"$/m);
-    expect(configToml).to.match(/\[features\]\nplugins = false\nremote_plugin = false\nunbounded_connection_retries = false\nshell_snapshot = false\n/);
+    expect(configToml).to.match(/\[features\]\nplugins = false\nremote_plugin = false\nunbounded_connection_retries = false\nshell_snapshot = true\nshell_tool = false\n/);
     expect(harness.env).to.include({ CODEX_HOME: codexHome, CODEX_APP_SERVER_DISABLE_MANAGED_CONFIG: '1' });
 
     await harness.dispose();

@@ -42,7 +42,8 @@ const DEFAULT_MODEL = 'mock-model';
  * and `cwd: workspace`.
  *
  * The config turns off everything of the server's own that reaches the internet (plugin sync,
- * remote plugins, analytics) and every retry, so a failed or missing mock answer fails the turn
+ * remote plugins, analytics), the shell snapshot each thread start takes of the user's login
+ * shell, and every retry, so a failed or missing mock answer fails the turn
  * at once instead of backing off: in particular `features.unbounded_connection_retries = false`,
  * without which a turn whose model is unreachable retries forever ("Reconnecting... waiting for
  * network"). Since `mock-model` is not in the server's model catalog, the server uses fallback
@@ -151,6 +152,9 @@ function harnessConfig(mockUrl: string, model: string): TomlTable {
       remote_plugin: false,
       // Otherwise an unreachable model makes the turn retry forever instead of failing.
       unbounded_connection_retries: false,
+      // Each thread start would run the user's login shell (their ~/.bashrc) in its own session;
+      // it costs a shell per thread and can outlive the server that started it.
+      shell_snapshot: false,
     },
     analytics: { enabled: false },
   };

@@ -103,6 +103,23 @@ describe('server requests answered later, against the real app-server', function
     expect(lists.at(-1)).to.equal(0);
   });
 
+  it('a turn waiting for an answer is not stalled: held past three stall timeouts, then accepted, it completes', async () => {
+    scripted = await startScriptedCodex();
+    const { codex, mock } = scripted;
+    subscriptions.push(codex.serverRequests$.subscribe({ next: () => {}, error: () => {} }));
+    const { thread, input, options } = await touchTurn('slow-answer.txt', codex, mock);
+    const running = thread.run(input, { ...options, stallTimeoutMs: 200 });
+    const [waiting] = await firstValueFrom(codex.pendingServerRequests$.pipe(filter((list) => list.length === 1)));
+    // Each stall check in this time asks the server, which says the thread waits on an approval.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(waiting!.answered).to.equal(false);
+    (waiting as IncomingServerRequestOf<'item/commandExecution/requestApproval'>).respond({ decision: 'accept' });
+    const result = await running;
+    expect(result.status).to.equal('completed');
+    expect(result.finalResponse).to.equal('Done.');
+    expect(ran('slow-answer.txt')).to.equal(true);
+  });
+
   it('serverRequest/resolved (the turn was interrupted) takes the request off pendingServerRequests$', async () => {
     scripted = await startScriptedCodex();
     const { codex, mock } = scripted;

@@ -124,6 +124,19 @@ describe('turn contract against the real app-server', function () {
     });
   });
 
+  describe('a quiet turn is not always stalled', () => {
+    it('a command that runs silently for four stall timeouts is not a stall: the turn completes', async () => {
+      scripted = await startScriptedCodex({ harness: { config: { approval_policy: 'never' } } });
+      scripted.mock.enqueue(response(execCommand('sleep 4', { callId: 'call_sleep' })), response(assistantMessage('Slept.')));
+      const thread = await scripted.codex.threadStart();
+      const result = await thread.run('Sleep four seconds', { stallTimeoutMs: 1_000 });
+      expect(result.status).to.equal('completed');
+      expect(result.finalResponse).to.equal('Slept.');
+      const command = result.items.find((item) => item.type === 'commandExecution');
+      expect(command).to.deep.include({ id: 'call_sleep', status: 'completed' });
+    });
+  });
+
   describe('token usage', () => {
     it('gives each turn its own usage over all its model calls, beside the thread total', async () => {
       scripted = await startScriptedCodex({ harness: { config: { approval_policy: 'never' } } });

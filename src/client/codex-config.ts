@@ -62,8 +62,9 @@ export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig {
   /**
    * How long a turn may go without progress, in ms, before it is ended: no event but retry errors
    * for that long, and the client asks the server (`thread/turns/list`) whether the turn is over.
-   * A completed turn then ends from what the server stored; one still running is interrupted and
-   * fails with `TurnStalledError`. Default `DEFAULT_TURN_STALL_TIMEOUT_MS` (10 minutes); 0 never.
+   * A completed turn then ends from what the server stored; one running a command or a tool, or
+   * waiting for an approval, waits on; any other still running is interrupted and fails with
+   * `TurnStalledError`. Default `DEFAULT_TURN_STALL_TIMEOUT_MS` (10 minutes); 0 never.
    * Each turn may set its own (`TurnOptions.stallTimeoutMs`).
    */
   readonly turnStallTimeoutMs?: number;

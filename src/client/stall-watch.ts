@@ -24,8 +24,22 @@ export interface StallWatchConfig {
 const STORED_TURNS_PAGE = 5;
 
 /**
+ * Items whose work runs outside the model (a command, a patch, a tool, a subagent, a sleep): while
+ * one is open, silence is that work taking its time, bounded by its own timeouts, not a stall.
+ */
+const LOCAL_WORK_ITEMS: ReadonlySet<string> = new Set([
+  'commandExecution',
+  'fileChange',
+  'mcpToolCall',
+  'dynamicToolCall',
+  'collabAgentToolCall',
+  'sleep',
+]);
+
+/**
  * Watches a turn's events and tells how a stalled turn ends. Every event but an error the server
- * will retry is progress. After `stallTimeoutMs` without progress it asks the server: a thread
+ * will retry is progress. After `stallTimeoutMs` without progress, a turn with an item of local
+ * work open (a command running, a tool call) is not stalled; otherwise it asks the server: a thread
  * waiting for a person (an approval, a question) is not stalled; a turn the server has stored as
  * finished ends with a `turn/completed` built from it (its events were lost); a turn still
  * running is interrupted and ends with a `TurnStalledError`.
@@ -46,6 +60,7 @@ export class StallWatch {
   private readonly verdict = new ReplaySubject<TurnEvent>(1);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRetryError: TurnError | null = null;
+  private readonly localWork = new Set<string>();
   private decided = false;
   private stalled = false;
   private readonly watch: Subscription;
@@ -57,8 +72,13 @@ export class StallWatch {
     this.verdict$ = this.verdict.asObservable();
     this.watch = events$.subscribe({
       next: (event) => {
-        if (event.method === 'error' && event.params.willRetry) this.lastRetryError = event.params.error;
-        else this.arm();
+        if (event.method === 'error' && event.params.willRetry) {
+          this.lastRetryError = event.params.error;
+          return;
+        }
+        if (event.method === 'item/started' && LOCAL_WORK_ITEMS.has(event.params.item.type)) this.localWork.add(event.params.item.id);
+        else if (event.method === 'item/completed') this.localWork.delete(event.params.item.id);
+        this.arm();
       },
       // Once found stalled, the check decides: the end of an interrupted turn is not a normal end.
       error: () => this.stalled || this.decide(() => this.verdict.complete()),
@@ -84,6 +104,10 @@ export class StallWatch {
 
   private async check(): Promise<void> {
     const { connection, threadId, turnId, stallTimeoutMs } = this.config;
+    if (this.localWork.size > 0) {
+      this.arm();
+      return;
+    }
     try {
       const { thread } = await connection.request('thread/read', { threadId, includeTurns: false });
       if (this.decided) return;

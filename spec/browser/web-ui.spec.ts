@@ -124,6 +124,19 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     expect(existsSync(join(harness.workspace, 'approved.txt'))).to.equal(true);
   });
 
+  it('an approval the server withdraws (its turn interrupted) leaves the pane; the command never runs', async () => {
+    harness.mock.enqueue(response(execCommand('touch withdrawn.txt', { callId: 'call-withdrawn' })));
+    const [pane] = await openPanes(1);
+    await pane!.locator('.prompt').fill('create withdrawn.txt');
+    await pane!.locator('.send').click();
+    await pane!.locator('.approval .accept').waitFor();
+    await pane!.locator('.interrupt').click();
+    await pane!.locator('.state', { hasText: 'interrupted' }).waitFor();
+    await pane!.locator('.approval').waitFor({ state: 'detached' });
+    expect(await pane!.locator('.approval').count()).to.equal(0);
+    expect(existsSync(join(harness.workspace, 'withdrawn.txt'))).to.equal(false);
+  });
+
   it('interrupts a running turn from its pane', async () => {
     const hold = gate('held');
     harness.mock.enqueue(response(deltas(['Working']), hold, deltas([' never shown'])));

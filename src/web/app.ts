@@ -2,7 +2,7 @@
 // The codex-rx web UI: runs in the page, on codex-rx/browser and RxJS, connected to the relay
 // that served it. Several threads side by side; each turn streams into its pane.
 import { fromEvent, Subject, takeUntil, type Observable } from 'rxjs';
-import { agentTextDeltas, ApprovalMode, Codex, Sandbox, TransportClosedError, type IncomingServerRequest, type Thread, type TurnHandle } from '../browser/index.js';
+import { agentTextDeltas, ApprovalMode, Codex, Sandbox, TransportClosedError, type IncomingServerRequest, type IncomingServerRequestOf, type Thread, type TurnHandle } from '../browser/index.js';
 
 const APPROVALS = new Set(['item/commandExecution/requestApproval', 'item/fileChange/requestApproval']);
 
@@ -26,16 +26,26 @@ codex
 
 codex.notifications$.subscribe({ error: (error: unknown) => setStatus(connectionLost(error), 'error') });
 
-// Approvals are answered later, by a click: respond() takes the Promise of the decision, so the
-// connection does not give its default answer. (Codex's pending-requests state, where it exists,
-// is the place to re-render open requests after a reload.)
-codex.serverRequests$.subscribe((request) => {
-  if (!APPROVALS.has(request.method)) return;
-  const threadId = (request.params as { threadId?: string }).threadId;
-  const pane = threadId === undefined ? undefined : panes.get(threadId);
-  if (pane === undefined) return;
-  pane.ask(request);
+// Approvals are answered later, by a click. The panes draw what `pendingServerRequests$` lists:
+// a request leaves the list when it is answered, when the server withdraws it (an interrupted
+// turn) or when the connection ends, and its card goes with it. Watching the list also tells the
+// connection that someone sees these requests, so it never gives a default answer for them.
+let pending: readonly IncomingServerRequest[] = [];
+codex.pendingServerRequests$.subscribe({
+  next: (list) => {
+    pending = list;
+    for (const pane of panes.values()) showApprovals(pane);
+  },
+  error: () => undefined,
 });
+
+function showApprovals(pane: Pane): void {
+  pane.showApprovals(pending.filter((request) => threadOf(request) === pane.threadId));
+}
+
+function threadOf(request: IncomingServerRequest): string | undefined {
+  return APPROVALS.has(request.method) ? (request.params as { threadId?: string }).threadId : undefined;
+}
 
 fromEvent(newThread, 'click').subscribe(() => void openThread());
 
@@ -45,6 +55,7 @@ async function openThread(): Promise<void> {
     const pane = new Pane(thread, panes.size + 1);
     panes.set(thread.id, pane);
     board.append(pane.root);
+    showApprovals(pane);
   } catch (error) {
     setStatus(`could not start a thread: ${message(error)}`, 'error');
   }
@@ -56,6 +67,7 @@ class Pane {
   private readonly usage = element('div', 'usage');
   private readonly error = element('div', 'error');
   private readonly approvals = element('div', 'approvals');
+  private readonly cards = new Map<string | number, HTMLElement>();
   private readonly prompt = document.createElement('textarea');
   private readonly state = element('span', 'state', 'idle');
   private turn: TurnHandle | undefined;
@@ -82,22 +94,38 @@ class Pane {
     clicks(interrupt).pipe(takeUntil(this.dropped$)).subscribe(() => void this.turn?.interrupt().catch((e: unknown) => this.fail(e)));
   }
 
-  ask(request: IncomingServerRequest): void {
+  get threadId(): string {
+    return this.thread.id;
+  }
+
+  /** Shows a card for each approval newly pending on this thread; removes the cards of those no longer pending. */
+  showApprovals(pending: readonly IncomingServerRequest[]): void {
+    const ids = new Set(pending.map((request) => request.id));
+    for (const [id, card] of this.cards) {
+      if (ids.has(id)) continue;
+      this.cards.delete(id);
+      if (card.querySelector('.decided') === null) card.remove();
+    }
+    for (const request of pending) if (!this.cards.has(request.id)) this.cards.set(request.id, this.ask(request));
+  }
+
+  private ask(request: IncomingServerRequest): HTMLElement {
     const params = request.params as { command?: string | null; reason?: string | null };
+    const what = params.command ?? params.reason ?? request.method;
     const card = element('div', 'approval');
     const accept = button('Accept', 'accept');
     const decline = button('Decline', 'decline');
-    card.append(element('code', 'command', params.command ?? params.reason ?? request.method), accept, decline);
+    card.append(element('code', 'command', what), accept, decline);
     this.approvals.append(card);
-    const decided = new Promise<never>((resolve) => {
-        const decide = (decision: 'accept' | 'decline') => () => {
-          card.replaceChildren(element('span', 'decided', `${decision === 'accept' ? 'accepted' : 'declined'}: ${params.command ?? request.method}`));
-          resolve({ decision } as never);
-        };
-        accept.addEventListener('click', decide('accept'), { once: true });
-        decline.addEventListener('click', decide('decline'), { once: true });
-      });
-    (request.respond as (answer: Promise<unknown>) => void)(decided);
+    const decide = (decision: 'accept' | 'decline') => () => {
+      // Marked decided first: answering takes the request off the list at once, and a decided card stays.
+      card.replaceChildren(element('span', 'decided', `${decision === 'accept' ? 'accepted' : 'declined'}: ${what}`));
+      // Both approval kinds take the same answer.
+      (request as IncomingServerRequestOf<'item/commandExecution/requestApproval'>).respond({ decision });
+    };
+    accept.addEventListener('click', decide('accept'), { once: true });
+    decline.addEventListener('click', decide('decline'), { once: true });
+    return card;
   }
 
   private async send(): Promise<void> {

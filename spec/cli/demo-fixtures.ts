@@ -72,6 +72,7 @@ export function result(lane: number, ms: number, fields: Partial<TurnResult> = {
     items: [],
     usage: null,
     turnUsage: null,
+    goal: null,
     ...fields,
   };
   return { type: 'result', lane, result: turnResult, at: T0 + ms };

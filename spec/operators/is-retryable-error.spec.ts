@@ -64,6 +64,7 @@ describe('isRetryableError', () => {
         items: [],
         usage: null,
         turnUsage: null,
+        goal: null,
       });
     expect(isRetryableError(failedTurn('serverOverloaded'))).to.equal(true);
     expect(isRetryableError(failedTurn('contextWindowExceeded'))).to.equal(false);

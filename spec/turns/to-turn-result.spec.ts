@@ -53,6 +53,7 @@ const wholeResult: TurnResult = {
   usage: lastUsage,
   // 135 at the end, minus 110 - 10 before the turn's first model call.
   turnUsage: breakdown(35),
+  goal: null,
 };
 
 /** The result of a turn made of `items` (each completed in turn), and nothing else of note. */
@@ -69,6 +70,7 @@ function resultOf(items: ThreadItem[], fields: Partial<TurnResult> = {}): TurnRe
     items,
     usage: null,
     turnUsage: null,
+    goal: null,
     ...fields,
   };
 }

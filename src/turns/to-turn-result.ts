@@ -2,7 +2,7 @@ import { defer, map, reduce, type OperatorFunction } from 'rxjs';
 import type { TurnResult } from './turn-result.js';
 import { IncompleteTurnError } from './incomplete-turn-error.js';
 import { TurnFailedError } from './turn-failed-error.js';
-import type { ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Turn } from '../protocol/generated/codecs.js';
+import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Turn } from '../protocol/generated/codecs.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { finalResponse } from './final-response.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
@@ -26,6 +26,7 @@ interface Accumulated {
   turnId: string | undefined;
   items: ThreadItem[];
   usage: ThreadTokenUsage | null;
+  goal: ThreadGoal | null;
   /** The thread's total before this turn's first model call (its first update's total minus last). */
   totalBefore: TokenUsageBreakdown | undefined;
   completed: Turn | undefined;
@@ -52,6 +53,7 @@ export function toTurnResult(config: ToTurnResultConfig = {}): OperatorFunction<
         turnId: undefined,
         items: [],
         usage: null,
+        goal: null,
         totalBefore: undefined,
         completed: undefined,
       }),
@@ -70,6 +72,7 @@ export function toTurnResult(config: ToTurnResultConfig = {}): OperatorFunction<
           items: state.items,
           usage: state.usage,
           turnUsage: state.usage === null || state.totalBefore === undefined ? null : difference(state.usage.total, state.totalBefore),
+          goal: state.goal,
         };
         if (rejectFailed && result.status === 'failed') throw new TurnFailedError(result);
         return result;
@@ -91,6 +94,9 @@ function accumulate(state: Accumulated, event: ServerNotification): Accumulated 
       // The server adds each model call's `last` to the thread's `total`, so the first update of
       // the turn tells what the total was before it.
       state.totalBefore ??= difference(event.params.tokenUsage.total, event.params.tokenUsage.last);
+      break;
+    case 'thread/goal/updated':
+      state.goal = event.params.goal;
       break;
     case 'turn/completed':
       state.completed = event.params.turn;

@@ -1,4 +1,4 @@
-import type { ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnError, TurnStatus } from '../protocol/generated/codecs.js';
+import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, TurnError, TurnStatus } from '../protocol/generated/codecs.js';
 
 /**
  * What a finished turn produced: `run()` resolves with it, `toTurnResult()` reduces a turn's
@@ -35,4 +35,10 @@ export interface TurnResult {
    * total before the turn. Null when the turn reported no usage.
    */
   readonly turnUsage: TokenUsageBreakdown | null;
+  /**
+   * The thread's goal as the server last reported it during this turn (`thread/goal/updated`
+   * for this turn: tokens and time used, and a status the turn may have changed). Null when the
+   * turn reported none, e.g. on a thread without an active goal.
+   */
+  readonly goal: ThreadGoal | null;
 }

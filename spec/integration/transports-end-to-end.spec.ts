@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { lastValueFrom, takeWhile, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
 import { RpcConnection, type ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { TransportClosedError } from '../../src/errors/transport-closed-error.js';

@@ -3,6 +3,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { inspect } from 'node:util';
 import type { ClientOptions } from 'ws';
 import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
 import { AuthenticationError } from '../../src/errors/authentication-error.js';
 import { DecodeError } from '../../src/errors/decode-error.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';

@@ -3,7 +3,8 @@
  * of the built main entry (`dist/index.js`), and of its parts, each in a new `node` process.
  * A row with modules loaded first (`after …`) shows the cost of what is left once they are in
  * memory: `codex-rx after rxjs` is codex-rx minus rxjs. Rows take turns within each round, so a
- * change in the machine's load falls on all of them alike.
+ * change in the machine's load falls on all of them alike. A second table times whole `codex-rx`
+ * processes that do nothing (`--version`) against `node -e 0`: what every command pays to start.
  *
  * `IMPORT_BASELINE=DIR npm run bench -- import` adds a row for another build's `DIR/dist/index.js`
  * (a checkout of an earlier commit, built, with its own node_modules), measured in the same rounds.
@@ -39,9 +40,24 @@ const ROWS: readonly ImportRow[] = [
   { label: 'io-ts alone', specifier: 'io-ts' },
   { label: 'generated protocol after io-ts', specifier: './dist/protocol/generated/codecs.js', preload: ['io-ts'] },
   { label: 'ws alone (loaded on the first WebSocket or unix socket connect)', specifier: 'ws' },
+  { label: 'the CLI\'s run command (dist/cli/run/run-command.js)', specifier: './dist/cli/run/run-command.js' },
 ];
 
-function measureOnce({ specifier, preload = [] }: ImportRow): { wall: number; cpu: number } {
+// Whole processes: how long a `codex-rx` command takes before it does anything, against node itself.
+const PROCESSES: readonly { readonly label: string; readonly args: readonly string[] }[] = [
+  { label: 'node -e 0', args: ['-e', '0'] },
+  { label: 'codex-rx --version', args: ['dist/cli/main.js', '--version'] },
+];
+
+// Prints the process's CPU time on stderr as it exits; loaded with --import before the command.
+const CPU_AT_EXIT = `data:text/javascript,process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\\ncpu ' + (c.user + c.system) / 1000 + '\\n'); });`;
+
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+function measureOnce({ specifier, preload = [] }: ImportRow): Sample {
   const program = [
     ...preload.map((module) => `await import(${JSON.stringify(module)});`),
     'const cpu0 = process.cpuUsage(); const t0 = performance.now();',
@@ -51,7 +67,16 @@ function measureOnce({ specifier, preload = [] }: ImportRow): { wall: number; cp
   ].join('\n');
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', program], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`importing ${specifier} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as { wall: number; cpu: number };
+  return JSON.parse(result.stdout) as Sample;
+}
+
+function measureProcess(args: readonly string[]): Sample {
+  const t0 = performance.now();
+  const result = spawnSync(process.execPath, ['--import', CPU_AT_EXIT, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const wall = performance.now() - t0;
+  const cpu = /\ncpu ([\d.]+)\n$/.exec(result.stderr)?.[1];
+  if (result.status !== 0 || cpu === undefined) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+  return { wall, cpu: Number(cpu) };
 }
 
 /** Which of the main entry's optional dependencies a fresh `import 'codex-rx'` loaded. */
@@ -80,22 +105,34 @@ export async function runImportTimeBench(options: ImportTimeBenchOptions = {}): 
       ? []
       : [{ label: `baseline: ${baseline}/dist/index.js`, specifier: pathToFileURL(join(baseline, 'dist/index.js')).href }]),
   ];
-  const samples = rows.map(() => [] as { wall: number; cpu: number }[]);
+  const processes = [
+    ...PROCESSES,
+    ...(baseline === undefined ? [] : [{ label: `baseline: codex-rx --version`, args: [join(baseline, 'dist/cli/main.js'), '--version'] }]),
+  ];
+  const samples = rows.map(() => [] as Sample[]);
+  const processSamples = processes.map(() => [] as Sample[]);
   for (let round = 0; round < runs; round += 1) {
     progress(`import time: round ${round + 1} of ${runs}`);
     rows.forEach((row, i) => samples[i]!.push(measureOnce(row)));
+    processes.forEach(({ args }, i) => processSamples[i]!.push(measureProcess(args)));
   }
-  const table = rows.map((row, i) => {
-    const walls = samples[i]!.map((s) => s.wall);
-    const cpus = samples[i]!.map((s) => s.cpu);
-    return [row.label, millis(median(walls)), millis(Math.min(...walls)), millis(median(cpus)), millis(Math.min(...cpus))];
-  });
+  const line = (label: string, measured: readonly Sample[]): string[] => {
+    const walls = measured.map((s) => s.wall);
+    const cpus = measured.map((s) => s.cpu);
+    return [label, millis(median(walls)), millis(Math.min(...walls)), millis(median(cpus)), millis(Math.min(...cpus))];
+  };
+  const header = ['module', 'wall median', 'wall min', 'CPU median', 'CPU min'];
+  const align = ['l', 'r', 'r', 'r', 'r'] as const;
   const optional = ['ws'];
   const loaded = loadedByMainEntry(optional);
   return [
     `### Import time (${runs} fresh processes per row, rows taking turns)`,
     '',
-    markdownTable(['module', 'wall median', 'wall min', 'CPU median', 'CPU min'], table, ['l', 'r', 'r', 'r', 'r']),
+    markdownTable(header, rows.map((row, i) => line(row.label, samples[i]!)), align),
+    '',
+    'Whole processes, from spawn to exit:',
+    '',
+    markdownTable(['command', ...header.slice(1)], processes.map((entry, i) => line(entry.label, processSamples[i]!)), align),
     '',
     `Loaded by \`import 'codex-rx'\`: ${optional.map((name) => `${name} ${loaded.includes(name) ? 'yes' : 'no'}`).join(', ')}.`,
     '',

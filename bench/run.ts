@@ -6,7 +6,8 @@
  *
  *   npm run bench                           all of them (a few minutes)
  *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle
- *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline and e2e), for a quick look
+ *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
+ *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *
  * The memory benchmark needs `global.gc`: without `--expose-gc` this script re-spawns itself
  * with it.
@@ -74,7 +75,8 @@ if (selected.has('memory')) {
   console.log(`${await runMemoryBench()}\n`);
 }
 if (selected.has('import')) {
-  console.log(`${await runImportTimeBench()}\n`);
+  const baseline = process.env['IMPORT_BASELINE'];
+  console.log(`${await runImportTimeBench({ ...(baseline === undefined ? {} : { baseline }), ...(rounds === undefined ? {} : { runs: rounds }) })}\n`);
 }
 if (selected.has('fleet')) {
   console.log(`${await runFleetBench()}\n`);

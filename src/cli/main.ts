@@ -3,17 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APPROVAL_CHOICES, SANDBOX_CHOICES } from './shared/option-choices.js';
-import { demoCommand } from './demo/demo-command.js';
-import { doctorCommand } from './doctor/doctor-command.js';
-import { generateProtocolCommand } from './generate-protocol/generate-protocol-command.js';
 import { errorLine } from './shared/error-line.js';
 import { ExitCode } from './shared/exit-code.js';
 import { readPrompt } from './run/read-prompt.js';
-import { relayCommand } from './relay/relay-command.js';
-import { runCommand } from './run/run-command.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
-import { workerCommand } from './worker/worker-command.js';
+
+// Each command's module is imported when the command runs, so that `codex-rx run` does not load
+// the demo's terminal UI, the relay's WebSocket server or the fleet before sending anything.
 
 // ../../package.json from both src/cli (tsx) and dist/cli (built).
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -94,7 +91,7 @@ ${SCRIPT_ENV}=hang holds it open after a few words, until Ctrl-C (exit 130).
 ${EXIT_CODES}`,
   )
   .action(async (prompt: string, options: Record<string, string | boolean | undefined>) => {
-    process.exitCode = await runCommand(await readPrompt(prompt), {
+    process.exitCode = await (await import('./run/run-command.js')).runCommand(await readPrompt(prompt), {
       json: options['json'] === true,
       scripted: options['scripted'] === true,
       ...stringOptions(options, 'model', 'cwd', 'thread', 'ws', 'tokenFile'),
@@ -125,8 +122,8 @@ Examples:
   )
   .action(async (options: { interactive?: boolean; live?: boolean; web?: boolean }) => {
     process.exitCode = options.web
-      ? await relayCommand({ web: true, scripted: options.live !== true })
-      : await demoCommand({ interactive: options.interactive === true, live: options.live === true });
+      ? await (await import('./relay/relay-command.js')).relayCommand({ web: true, scripted: options.live !== true })
+      : await (await import('./demo/demo-command.js')).demoCommand({ interactive: options.interactive === true, live: options.live === true });
   });
 
 program
@@ -143,7 +140,7 @@ Examples:
   $ CODEX_BIN=$(which codex) codex-rx doctor`,
   )
   .action(async (options: { codexBin?: string }) => {
-    process.exitCode = await doctorCommand(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
+    process.exitCode = await (await import('./doctor/doctor-command.js')).doctorCommand(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
   });
 
 program
@@ -161,7 +158,7 @@ Examples:
   $ codex-rx generate-protocol --out src/codex-protocol --codex-bin codex`,
   )
   .action(async (options: { out: string; codexBin?: string }) => {
-    process.exitCode = await generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
+    process.exitCode = await (await import('./generate-protocol/generate-protocol-command.js')).generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
   });
 
 program
@@ -196,7 +193,7 @@ With --scripted, a prompt starting with "fail:" makes its turn fail and one star
     if (options['tokenFile'] !== undefined && options['ws'] === undefined) throw new UsageError('--token-file needs --ws URL');
     const tokenFile = options['tokenFile'];
     const token = typeof tokenFile === 'string' ? readFileSync(tokenFile, 'utf8').trim() : undefined;
-    process.exitCode = await workerCommand({
+    process.exitCode = await (await import('./worker/worker-command.js')).workerCommand({
       redis: String(options['redis']),
       scripted: options['scripted'] === true,
       ...(token === undefined ? {} : { token }),
@@ -257,7 +254,7 @@ Ctrl-C stops it.`,
       const port = options['port'] === undefined ? undefined : Number(options['port']);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65_536)) throw new UsageError(`--port must be a port number, got ${String(options['port'])}`);
       const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
-      process.exitCode = await relayCommand({
+      process.exitCode = await (await import('./relay/relay-command.js')).relayCommand({
         web,
         ...stringOptions(options, 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey'),
         ...(port === undefined ? {} : { port }),

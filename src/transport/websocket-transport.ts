@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Observable } from 'rxjs';
-import WebSocket, { type ClientOptions, type RawData } from 'ws';
+import type { ClientOptions, RawData, WebSocket } from 'ws';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
@@ -79,6 +79,10 @@ const DEFAULTS = {
   closeTimeoutMs: 2_000,
 } as const;
 
+// The standard readyState values, so that reading a socket's state does not need `ws` loaded.
+const OPEN = 1;
+const CLOSED = 3;
+
 /**
  * A {@link Transport} over a WebSocket to `codex app-server --listen ws://…`: one JSON-RPC
  * message per text frame.
@@ -146,7 +150,7 @@ export class WebSocketTransport implements Transport {
         : // A socket path can hold characters (':', spaces) that a ws+unix URL cannot carry.
           { createConnection: () => netConnect({ path: socketPath }) }),
     };
-    const factory = options.webSocketFactory ?? ((url, opts) => new WebSocket(url, opts));
+    const factory = options.webSocketFactory ?? (await defaultWebSocketFactory());
     return whenOpen(factory(target.url, clientOptions), target.label, bearer !== undefined);
   }
 
@@ -170,11 +174,11 @@ export class WebSocketTransport implements Transport {
       this.socketError ??= error;
     });
     socket.on('close', (code: number, reason: Buffer) => this.finish(code, reason.toString('utf8')));
-    if (socket.readyState === WebSocket.CLOSED) this.finish(1006, '');
+    if (socket.readyState === CLOSED) this.finish(1006, '');
   }
 
   send(message: JsonRpcMessage): void {
-    if (this.ending.closeRequested || this.ending.ended || this.socket.readyState !== WebSocket.OPEN) {
+    if (this.ending.closeRequested || this.ending.ended || this.socket.readyState !== OPEN) {
       throw new TransportClosedError(`WebSocket to ${this.endpoint} is closed`);
     }
     this.socket.send(JSON.stringify(message));
@@ -182,7 +186,7 @@ export class WebSocketTransport implements Transport {
 
   close(): Promise<void> {
     return this.ending.close(async () => {
-      if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'client closed');
+      if (this.socket.readyState === OPEN) this.socket.close(1000, 'client closed');
       if (await this.ending.endsWithin(this.closeTimeoutMs)) return;
       this.socket.terminate();
       await this.ending.whenEnded;
@@ -194,6 +198,15 @@ export class WebSocketTransport implements Transport {
       () => new TransportClosedError(`WebSocket to ${this.endpoint} closed`, { closeCode: code, closeReason: reason, cause: this.socketError }),
     );
   }
+}
+
+/**
+ * `new WebSocket(url, options)` from `ws`, which is loaded on the first connect: a program that
+ * only talks to the server over stdio never pays for loading it.
+ */
+async function defaultWebSocketFactory(): Promise<WebSocketFactory> {
+  const { WebSocket } = await import('ws');
+  return (url, options) => new WebSocket(url, options);
 }
 
 /**
@@ -209,7 +222,7 @@ function whenOpen(socket: WebSocket, label: string, sentBearer: boolean): Promis
       cleanup();
       // Keep a listener so late socket errors after the rejection are not unhandled.
       socket.on('error', () => undefined);
-      if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+      if (socket.readyState !== CLOSED) socket.terminate();
       reject(error);
     };
     const onOpen = (): void => {

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { Turn } from '../../src/protocol/generated/codecs.js';
-import { AppServerHarness } from '../../src/testing/app-server-harness.js';
+import type { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import { deltas } from '../../src/testing/script/deltas.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
-import { eventually, recordNotifications, startEndpoint, text, type Endpoint, type EndpointKind } from './endpoints.js';
+import { eventually, recordNotifications, serversPerTest, text, type Endpoint, type EndpointKind } from './endpoints.js';
 
 /** A turn's items as `type:text`, enough to tell which parts of the turn are there. */
 function itemsOf(turn: Turn): string[] {
@@ -21,15 +21,12 @@ describe('server facts: a connection that goes away', function () {
 
   for (const kind of ['ws', 'unix'] as EndpointKind[]) {
     describe(`over ${kind}`, () => {
+      const servers = serversPerTest();
       let harness: AppServerHarness;
       let endpoint: Endpoint;
       beforeEach(async () => {
-        harness = await AppServerHarness.create();
-        endpoint = await startEndpoint(kind, harness);
-      });
-      afterEach(async () => {
-        await endpoint.stop();
-        await harness.dispose();
+        harness = servers.harness;
+        endpoint = await servers.start(kind);
       });
 
       /** Starts a turn on a new thread from its own connection, held by the model after the first delta, then closes that connection. */
@@ -94,22 +91,10 @@ describe('server facts: a connection that goes away', function () {
   }
 
   describe('a server that stops mid-turn, restarted on the same CODEX_HOME', () => {
+    const servers = serversPerTest();
     let harness: AppServerHarness;
-    let endpoints: Endpoint[];
-    beforeEach(async () => {
-      harness = await AppServerHarness.create();
-      endpoints = [];
-    });
-    afterEach(async () => {
-      for (const endpoint of endpoints) await endpoint.stop();
-      await harness.dispose();
-    });
-
-    async function start(): Promise<Endpoint> {
-      const endpoint = await startEndpoint('ws', harness);
-      endpoints.push(endpoint);
-      return endpoint;
-    }
+    beforeEach(() => (harness = servers.harness));
+    const start = (): Promise<Endpoint> => servers.start('ws');
 
     /** A turn held by the model after its first delta, on a new thread of `endpoint`. */
     async function heldTurn(endpoint: Endpoint) {

@@ -1,7 +1,7 @@
 import { Codex } from '../../src/client/codex.js';
 import { RpcConnection } from '../../src/connection/rpc-connection.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
-import type { AppServerHarness } from '../../src/testing/app-server-harness.js';
+import { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { UnixSocketTransport } from '../../src/transport/unix-socket-transport.js';
 import { WebSocketTransport } from '../../src/transport/websocket-transport.js';
@@ -72,4 +72,36 @@ export async function eventually<T>(what: string, check: () => T | undefined | P
 /** The `input` of `turn/start` for one text. */
 export function text(value: string): [{ type: 'text'; text: string; text_elements: [] }] {
   return [{ type: 'text', text: value, text_elements: [] }];
+}
+
+/** Servers on a fresh harness (scripted model, temp CODEX_HOME) for each test, all stopped after it. */
+export interface ServersPerTest {
+  /** The current test's harness. */
+  readonly harness: AppServerHarness;
+  /** Starts one more server on the harness's CODEX_HOME (another process, same home). */
+  start(kind?: EndpointKind): Promise<Endpoint>;
+}
+
+/** Registers the mocha hooks that give every test of the enclosing `describe` its own harness and servers. */
+export function serversPerTest(): ServersPerTest {
+  let harness: AppServerHarness | undefined;
+  let endpoints: Endpoint[] = [];
+  beforeEach(async () => {
+    harness = await AppServerHarness.create();
+    endpoints = [];
+  });
+  afterEach(async () => {
+    for (const endpoint of endpoints) await endpoint.stop();
+    await harness?.dispose();
+  });
+  return {
+    get harness() {
+      return harness!;
+    },
+    async start(kind = 'ws') {
+      const endpoint = await startEndpoint(kind, harness!, `app-server-${endpoints.length}.sock`);
+      endpoints.push(endpoint);
+      return endpoint;
+    },
+  };
 }

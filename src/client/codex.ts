@@ -194,7 +194,9 @@ export class Codex implements AsyncDisposable {
   async threadResume(threadId: string, options: ThreadOptions & { readonly params?: Partial<ThreadResumeParams> } = {}): Promise<Thread> {
     const method = 'thread/resume';
     const params: ThreadResumeParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
-    const { thread } = await this.request(method, params, requestOptions(options));
+    const { thread, initialTurnsPage } = await this.request(method, params, requestOptions(options));
+    const { router } = await this.start();
+    router.noteStoredTurns(thread.id, [...thread.turns, ...(initialTurnsPage?.data ?? [])]);
     return this.thread(thread.id);
   }
 

@@ -8,7 +8,7 @@ import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
 import { ThreadBusyError } from '../../src/turns/thread-busy-error.js';
 import type { TurnResult } from '../../src/turns/turn-result.js';
-import { eventually, serversPerTest, type Endpoint } from './endpoints.js';
+import { eventually, serversPerTest, text, type Endpoint } from './endpoints.js';
 
 /** The texts of a turn's user messages, in order. */
 function userTexts(result: TurnResult): string[] {
@@ -30,6 +30,17 @@ describe('server facts: two clients on one thread', function () {
   }
 
   describe('two connections to one server', () => {
+    it('a thread that has had no turn cannot be resumed from another connection yet: InvalidRequestError, "no rollout found"', async () => {
+      const endpoint = await start();
+      const ui = await endpoint.codex();
+      const service = await endpoint.codex();
+      const fresh = await ui.threadStart();
+      const error = await service.threadResume(fresh.id).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(InvalidRequestError);
+      expect(error).to.not.be.instanceOf(ThreadWriterConflictError);
+      expect((error as Error).message).to.contain('no rollout found');
+    });
+
     it('both resume the thread and take turns one after the other, each getting its own result', async () => {
       const endpoint = await start();
       const ui = await endpoint.codex();
@@ -46,14 +57,14 @@ describe('server facts: two clients on one thread', function () {
       await eventually('both clients to let go of every turn', () => ui.trackedTurns === 0 && service.trackedTurns === 0);
     });
 
-    for (const when of ['before', 'while'] as const) {
+    for (const when of ['before it started', 'while it ran'] as const) {
       it(`a turn started while the other client's turn runs (resumed ${when} it started) fails with ThreadBusyError; the server folds the input into the running turn`, async () => {
         const endpoint = await start();
         const ui = await endpoint.codex();
         const service = await endpoint.codex();
         const uiThread = await threadWithATurn(ui);
         const resume = () => service.threadResume(uiThread.id);
-        const serviceThread = when === 'before' ? await resume() : undefined;
+        const serviceThread = when === 'before it started' ? await resume() : undefined;
 
         const hold = gate('the ui turn streams');
         servers.harness.mock.enqueue(response(deltas(['ui ']), hold, deltas(['answer'])), response(assistantMessage('after the service input')));
@@ -95,6 +106,9 @@ describe('server facts: two clients on one thread', function () {
       expect(error).to.include({ code: -32600, method: 'thread/resume', threadId: thread.id });
       expect((error as Error).message).to.contain('already has an active writer').and.contain('another app-server process');
 
+      const started = await service.request('turn/start', { threadId: thread.id, input: text('hi') }).catch((e: unknown) => e);
+      expect(started).to.be.instanceOf(InvalidRequestError);
+      expect((started as Error).message).to.contain('thread not found');
       const read = await service.request('thread/read', { threadId: thread.id, includeTurns: false });
       expect(read.thread.id).to.equal(thread.id);
       const fork = await service.threadFork(thread.id);

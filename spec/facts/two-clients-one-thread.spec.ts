@@ -57,13 +57,13 @@ describe('server facts: two clients on one thread', function () {
       await eventually('both clients to let go of every turn', () => ui.trackedTurns === 0 && service.trackedTurns === 0);
     });
 
-    for (const when of ['before it started', 'while it ran'] as const) {
-      it(`a turn started while the other client's turn runs (resumed ${when} it started) fails with ThreadBusyError; the server folds the input into the running turn`, async () => {
+    for (const when of ['before it started', 'while it ran', 'while it ran, without its turns'] as const) {
+      it(`a turn started while the other client's turn runs (resumed ${when}) fails with ThreadBusyError; the server folds the input into the running turn`, async () => {
         const endpoint = await start();
         const ui = await endpoint.codex();
         const service = await endpoint.codex();
         const uiThread = await threadWithATurn(ui);
-        const resume = () => service.threadResume(uiThread.id);
+        const resume = () => service.threadResume(uiThread.id, when.endsWith('without its turns') ? { params: { excludeTurns: true } } : {});
         const serviceThread = when === 'before it started' ? await resume() : undefined;
 
         const hold = gate('the ui turn streams');

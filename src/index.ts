@@ -109,6 +109,7 @@ export {
 } from './jsonrpc/json-rpc-error.js';
 export { TransportClosedError, type TransportClosedDetails } from './errors/transport-closed-error.js';
 export { AuthenticationError } from './errors/authentication-error.js';
+export { ThreadWriterConflictError } from './errors/thread-writer-conflict-error.js';
 export { DecodeError } from './errors/decode-error.js';
 export { RequestTimeoutError } from './errors/request-timeout-error.js';
 export { ConnectionStateError } from './errors/connection-state-error.js';

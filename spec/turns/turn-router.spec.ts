@@ -388,4 +388,55 @@ describe('TurnRouter', () => {
     router.dispose();
     expect(source.observed).to.equal(false);
   });
+
+  describe('noteStoredTurns (a thread/resume answer)', () => {
+    /** u1 runs on t1, started before this client resumed: its turn/started is never seen. */
+    const resumed: Record<string, ServerNotification> = {
+      u: tokenUsageUpdated('u0', usage(5, 5)),
+      c: agentDelta('u1', 'm1', 'Hel'),
+      g: turnCompleted('u1'),
+    };
+
+    it('counts a running turn in liveTurnIds before any of its events, and forgets it on turn/completed', () => {
+      scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+        const source = hot('---c--g', resumed);
+        const router = new TurnRouter(source);
+        scheduler.schedule(() => router.noteStoredTurns('t1', [{ id: 'u0', status: 'completed' }, { id: 'u1', status: 'inProgress' }]), 1);
+        const live = hot('--x-x--x').pipe(map(() => [...router.liveTurnIds('t1')].join(',')));
+        expectObservable(live).toBe('--a-a--b', { a: 'u1', b: '' });
+        const sizes = hot('--x----x').pipe(map(() => router.size));
+        expectObservable(sizes).toBe('--1----0', { 1: 1, 0: 0 });
+        expectSubscriptions(source.subscriptions).toBe('^');
+      });
+    });
+
+    it('lets no event about the last ended turn hold it open, whether it came before or after the answer', () => {
+      for (const answerAt of [0, 3]) {
+        scheduler = marbleScheduler({ strictErrors: true });
+        scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+          const source = hot('-u----u', resumed);
+          const router = new TurnRouter(source);
+          scheduler.schedule(() => router.noteStoredTurns('t1', [{ id: 'u0', status: 'completed' }]), answerAt);
+          const sizes = hot('----x---x').pipe(map(() => router.size));
+          expectObservable(sizes).toBe('----0---0', { 0: 0 });
+          expectSubscriptions(source.subscriptions).toBe('^');
+        });
+      }
+    });
+
+    it('leaves a claimed turn and a turn it already saw end as they are', () => {
+      scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+        const source = hot('-c-g', resumed);
+        const router = new TurnRouter(source);
+        expectObservable(router.turn('u1')).toBe('-c-(g|)', resumed);
+        // Stored as interrupted by a stale read: the claim still ends with the turn's own turn/completed.
+        scheduler.schedule(() => router.noteStoredTurns('t1', [{ id: 'u1', status: 'interrupted' }]), 2);
+        // A stale answer that still lists it running does not open it again.
+        scheduler.schedule(() => router.noteStoredTurns('t1', [{ id: 'u1', status: 'inProgress' }]), 5);
+        const sizes = hot('------x').pipe(map(() => router.size));
+        expectObservable(sizes).toBe('------0', { 0: 0 });
+        expectSubscriptions(source.subscriptions).toBe('^');
+      });
+    });
+  });
 });

@@ -194,7 +194,14 @@ export class Codex implements AsyncDisposable {
   async threadResume(threadId: string, options: ThreadOptions & { readonly params?: Partial<ThreadResumeParams> } = {}): Promise<Thread> {
     const method = 'thread/resume';
     const params: ThreadResumeParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
-    const { thread } = await this.request(method, params, requestOptions(options));
+    const { thread, initialTurnsPage } = await this.request(method, params, requestOptions(options));
+    let turns = [...thread.turns, ...(initialTurnsPage?.data ?? [])];
+    // Without its turns (`excludeTurns`), an active thread still has one running: ask for it.
+    if (turns.length === 0 && thread.status.type === 'active') {
+      turns = (await this.request('thread/turns/list', { threadId: thread.id, limit: 1, itemsView: 'notLoaded' }, requestOptions(options))).data;
+    }
+    const { router } = await this.start();
+    router.noteStoredTurns(thread.id, turns);
     return this.thread(thread.id);
   }
 

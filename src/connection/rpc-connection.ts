@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import { BehaviorSubject, Observable, Subject, from, isObservable, mergeAll, take, type Subscription } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
-import { InvalidParamsError, MethodNotFoundError, jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
+import { InvalidParamsError, MethodNotFoundError } from '../jsonrpc/json-rpc-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
@@ -22,6 +22,7 @@ import { withDefaults } from '../internal/with-defaults.js';
 import { defaultServerRequestAnswer } from './default-server-request-answers.js';
 import { failSafeServerRequestAnswer } from './fail-safe-server-request-answer.js';
 import { overloadDelayMs } from './overload-delay-ms.js';
+import { serverErrorFrom } from './server-error-from.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
 import type {
@@ -474,7 +475,7 @@ export class RpcConnection {
       } else if (error.code === SERVER_BUSY && request.overloadRetries < this.config.maxOverloadRetries) {
         this.retryLater(request);
       } else {
-        this.fail(request, jsonRpcErrorFrom(error, request.method));
+        this.fail(request, serverErrorFrom(error, request.method));
       }
       return;
     }

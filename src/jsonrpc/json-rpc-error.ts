@@ -43,7 +43,7 @@ export class ParseError extends JsonRpcError {
  * error instanceof InvalidRequestError; // true
  */
 export class InvalidRequestError extends JsonRpcError {
-  override readonly name = 'InvalidRequestError';
+  override readonly name: string = 'InvalidRequestError';
 }
 /**
  * -32601: the server does not know the method; the runtime may be older or newer than the protocol in use.

@@ -188,6 +188,26 @@ export class TurnRouter {
     return ids;
   }
 
+  /**
+   * Tells the router the turns a thread has stored, as a `thread/resume` answer lists them. A
+   * running turn counts in `liveTurnIds` before any of its events arrives, so that a `turn/start`
+   * the server folds into it is not taken for a new turn. An ended turn is not held open by a late
+   * event about it (the server reports a resumed thread's last usage under its last turn's id).
+   */
+  noteStoredTurns(threadId: string, turns: readonly { readonly id: string; readonly status: string }[]): void {
+    if (this.failure !== undefined) return;
+    const lastEnded = turns.findLastIndex((turn) => turn.status !== 'inProgress');
+    turns.forEach((turn, index) => {
+      const channel = this.live.get(turn.id);
+      if (turn.status === 'inProgress') {
+        if (channel === undefined && !this.parked.has(turn.id) && !this.finished.has(turn.id)) this.channel(turn.id, threadId, false);
+      } else if (channel !== undefined ? !channel.claimed : index === lastEnded && !this.finished.has(turn.id)) {
+        // Nobody asked for it, and it will send no turn/completed: forget it without a drop diagnostic.
+        this.forget(turn.id, 'completed');
+      }
+    });
+  }
+
   /** Stops routing; live turns error with `error`. */
   dispose(error: unknown = new Error('the turn router was disposed')): void {
     this.subscription.unsubscribe();

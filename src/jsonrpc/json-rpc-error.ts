@@ -79,6 +79,8 @@ export class InternalRpcError extends JsonRpcError {
  * -32001: the server's request queue is full; retrying later is the right answer (see `retryOnOverload`).
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * // retryOnOverload resends on ServerBusyError, with backoff; other errors pass through.
  * const threads = await lastValueFrom(codex.request$('thread/list', {}).pipe(retryOnOverload()));
  */

@@ -24,8 +24,12 @@ const DEFAULTS: Required<Omit<ListeningAppServerOptions, 'codexBin'>> = { startT
  * A real `codex app-server` listening on a loopback WebSocket that requires a capability token.
  *
  * @example
+ * const harness = await AppServerHarness.create();
  * await using server: ListeningAppServer = await startListeningAppServer(harness);
  * const codex = await Codex.connect({ transport: { url: server.url, token: server.token } });
+ * // … then
+ * await codex.close();
+ * await harness.dispose();
  */
 export interface ListeningAppServer extends AsyncDisposable {
   /** `ws://127.0.0.1:PORT`, on a port the kernel picked. */

@@ -48,7 +48,7 @@ const CLOSE_TIMEOUT_MS = 2_000;
  * cookies of the page's origin, which the relay issues.
  *
  * @example
- * const transport = await BrowserWebSocketTransport.connect(`ws://${location.host}/codex`);
+ * const transport = await BrowserWebSocketTransport.connect('ws://127.0.0.1:8765/codex');
  * const codex = new Codex({ transport: () => transport });
  */
 export class BrowserWebSocketTransport implements Transport {

@@ -33,6 +33,13 @@ const MAX_COLUMN = 64;
  * not jump as text arrives.
  *
  * @example
+ * import { createLogUpdate } from 'log-update';
+ * import type { Observable } from 'rxjs';
+ * import { colorsFor } from '../shared/colors.js';
+ * import type { DemoState } from './demo-state.js';
+ *
+ * declare const state$: Observable<DemoState>;
+ * const colors = colorsFor(process.stdout);
  * const log = createLogUpdate(process.stdout);
  * state$.subscribe((state) => log(renderLiveView(state, { width: 160, height: 40, colors, interactive: false, model: 'scripted' })));
  */

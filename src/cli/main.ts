@@ -8,6 +8,7 @@ import { ExitCode } from './shared/exit-code.js';
 import { readPrompt } from './run/read-prompt.js';
 import { SCRIPT_ENV } from './shared/scripted-reply.js';
 import { UsageError } from './shared/usage-error.js';
+import { pickDefined } from '../internal/pick-defined.js';
 
 // Each command's module is imported when the command runs, so that `codex-rx run` does not load
 // the demo's terminal UI, the relay's WebSocket server or the fleet before sending anything.
@@ -94,7 +95,7 @@ ${EXIT_CODES}`,
     process.exitCode = await (await import('./run/run-command.js')).runCommand(await readPrompt(prompt), {
       json: options['json'] === true,
       scripted: options['scripted'] === true,
-      ...stringOptions(options, 'model', 'cwd', 'thread', 'ws', 'tokenFile'),
+      ...givenOptions(options, 'string', 'model', 'cwd', 'thread', 'ws', 'tokenFile'),
       ...(typeof options['sandbox'] === 'string' ? { sandbox: SANDBOX_CHOICES[options['sandbox']]! } : {}),
       ...(typeof options['approval'] === 'string' ? { approval: APPROVAL_CHOICES[options['approval']]! } : {}),
     });
@@ -140,7 +141,7 @@ Examples:
   $ CODEX_BIN=$(which codex) codex-rx doctor`,
   )
   .action(async (options: { codexBin?: string }) => {
-    process.exitCode = await (await import('./doctor/doctor-command.js')).doctorCommand(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
+    process.exitCode = await (await import('./doctor/doctor-command.js')).doctorCommand(pickDefined(options, ['codexBin']));
   });
 
 program
@@ -158,7 +159,7 @@ Examples:
   $ codex-rx generate-protocol --out src/codex-protocol --codex-bin codex`,
   )
   .action(async (options: { out: string; codexBin?: string }) => {
-    process.exitCode = await (await import('./generate-protocol/generate-protocol-command.js')).generateProtocolCommand({ out: options.out, ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }) });
+    process.exitCode = await (await import('./generate-protocol/generate-protocol-command.js')).generateProtocolCommand({ out: options.out, ...pickDefined(options, ['codexBin']) });
   });
 
 program
@@ -198,8 +199,8 @@ With --scripted, a prompt starting with "fail:" makes its turn fail and one star
       scripted: options['scripted'] === true,
       ...(token === undefined ? {} : { token }),
       ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
-      ...stringOptions(options, 'queue', 'id', 'ws'),
-      ...numberOptions(options, 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
+      ...givenOptions(options, 'string', 'queue', 'id', 'ws'),
+      ...givenOptions(options, 'number', 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
     });
   });
 
@@ -215,13 +216,15 @@ function nonNegativeInteger(value: string): number {
   return number;
 }
 
-function numberOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, number>> {
-  const picked: Partial<Record<K, number>> = {};
-  for (const key of keys) {
-    const value = options[key];
-    if (typeof value === 'number') picked[key] = value;
-  }
-  return picked;
+/** The options of `keys` that were given, with their parsed type (an absent one stays absent). */
+function givenOptions<T extends 'string' | 'number', K extends string>(
+  options: Record<string, unknown>,
+  type: T,
+  ...keys: K[]
+): Partial<Record<K, T extends 'string' ? string : number>> {
+  const given: Partial<Record<K, unknown>> = {};
+  for (const key of keys) if (typeof options[key] === type) given[key] = options[key];
+  return given as Partial<Record<K, T extends 'string' ? string : number>>;
 }
 
 for (const [name, web] of [['relay', false], ['web', true]] as const) {
@@ -256,7 +259,7 @@ Ctrl-C stops it.`,
       const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
       process.exitCode = await (await import('./relay/relay-command.js')).relayCommand({
         web,
-        ...stringOptions(options, 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey'),
+        ...givenOptions(options, 'string', 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey'),
         ...(port === undefined ? {} : { port }),
         ...(list('allowOrigin') === undefined ? {} : { allowOrigins: list('allowOrigin')! }),
         ...(list('allowHost') === undefined ? {} : { allowHosts: list('allowHost')! }),
@@ -267,14 +270,6 @@ Ctrl-C stops it.`,
     });
 }
 
-function stringOptions<K extends string>(options: Record<string, unknown>, ...keys: K[]): Partial<Record<K, string>> {
-  const picked: Partial<Record<K, string>> = {};
-  for (const key of keys) {
-    const value = options[key];
-    if (typeof value === 'string') picked[key] = value;
-  }
-  return picked;
-}
 
 // A reader that closes stdout early (`| head`) is noticed by the commands, which stop (see
 // interruptSignals); writes already under way then fail with EPIPE, which must not crash the CLI.

@@ -7,6 +7,8 @@ import type { TurnRouterConfig } from '../turns/turn-router-config.js';
  * A running app-server to connect to instead of launching one.
  *
  * @example
+ * import { readFile } from 'node:fs/promises';
+ *
  * const codex = await Codex.connect({
  *   transport: { url: 'ws://127.0.0.1:4500', token: () => readFile('/run/codex/token', 'utf8').then((t) => t.trim()) },
  * });

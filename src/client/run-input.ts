@@ -17,6 +17,8 @@ export interface TextInput {
  * image and inline it.
  *
  * @example
+ * import { readFile } from 'node:fs/promises';
+ *
  * const png = await readFile('diagram.png');
  * await thread.run([inputs.text('Explain this diagram'), inputs.image(`data:image/png;base64,${png.toString('base64')}`)]);
  */
@@ -105,7 +107,7 @@ export const inputs = {
  * is not one of the input types.
  *
  * @example
- * toUserInput('hello'); // [{ type: 'text', text: 'hello', text_elements: [] }]
+ * toUserInput('hello', 'turn/start'); // [{ type: 'text', text: 'hello', text_elements: [] }]
  */
 export function toUserInput(input: RunInput, method: string): UserInput[] {
   if (input === '') throw invalid(method, 'the input is an empty string');

@@ -22,6 +22,7 @@ export const Sandbox = {
  * One of the `Sandbox` presets.
  *
  * @example
+ * const reviewOnly = process.argv.includes('--review');
  * const sandbox: Sandbox = reviewOnly ? Sandbox.readOnly : Sandbox.workspaceWrite;
  * await thread.run('Fix the failing test', { sandbox });
  */

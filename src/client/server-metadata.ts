@@ -42,7 +42,7 @@ export class MissingServerMetadataError extends Error {
  * throws `MissingServerMetadataError` when the response has no version.
  *
  * @example
- * serverMetadata({ userAgent: 'codex_rx/1.2.3' } as InitializeResponse);
+ * serverMetadata({ userAgent: 'codex_rx/1.2.3' } as protocol.InitializeResponse);
  * // { serverVersion: '1.2.3', protocolVersion: '0.171.0', versionMismatch: true, … }
  */
 export function serverMetadata(response: InitializeResponse, protocolVersion: string = generatedFrom.version): ServerMetadata {

@@ -49,7 +49,15 @@ const LOCAL_WORK_ITEMS: ReadonlySet<string> = new Set([
  * verdict is the end (an interrupt's `turn/completed` must not pass for a normal end).
  *
  * @example
- * const watch = new StallWatch(router.turn(turnId), config);
+ * import { merge, takeWhile } from 'rxjs';
+ *
+ * const watch = new StallWatch(router.turn(turnId), {
+ *   connection,
+ *   threadId,
+ *   turnId,
+ *   stallTimeoutMs: 600_000,
+ *   interrupt: () => connection.request('turn/interrupt', { threadId, turnId }),
+ * });
  * const events$ = merge(router.turn(turnId).pipe(takeWhile(() => !watch.ending)), watch.verdict$).pipe(
  *   takeWhile((e) => e.method !== 'turn/completed', true),
  * );

@@ -5,6 +5,8 @@ import type { TurnQueue } from '../turns/turn-queue.js';
  * makes one and gives it to each of its `Thread` objects.
  *
  * @example
+ * import { TurnQueue } from '../turns/turn-queue.js';
+ *
  * const runtime: TurnRuntime = { queue: new TurnQueue(), requestTimeoutMs: 120_000, turnStallTimeoutMs: 600_000 };
  * const thread = new Thread(connection, router, threadId, runtime);
  */

@@ -44,7 +44,7 @@ export type ConnectionState = 'new' | 'initializing' | 'ready' | 'closed';
  * Something unusual read from the server that did not stop the connection.
  *
  * @example
- * codex.diagnostics$.subscribe({
+ * connection.diagnostics$.subscribe({
  *   next: (diagnostic: ConnectionDiagnostic) =>
  *     console.warn(diagnostic.kind, diagnostic.kind === 'decode-error' ? diagnostic.error.message : diagnostic.message),
  *   error: () => {},

@@ -23,6 +23,9 @@ export type ServerRequestResult<M extends ServerRequestMethod> = ServerRequestMa
  * An answer given now, later (Promise), or as the first value of an Observable.
  *
  * @example
+ * import { firstValueFrom, Subject } from 'rxjs';
+ *
+ * const userDecision$ = new Subject<{ decision: 'accept' | 'decline' }>(); // fed by the UI
  * codex.serverRequests$.subscribe({
  *   next: (request) => {
  *     // A value, a Promise or an Observable: the first value it gives is the answer.

@@ -23,6 +23,8 @@ export interface FleetConfig {
  * The defaults of `FleetConfig`.
  *
  * @example
- * const queue = config.queue ?? DEFAULT_FLEET_CONFIG.queue;
+ * function queueOf(config: FleetConfig): string {
+ *   return config.queue ?? DEFAULT_FLEET_CONFIG.queue;
+ * }
  */
 export const DEFAULT_FLEET_CONFIG = { queue: 'turns', prefix: 'codex-rx' } as const;

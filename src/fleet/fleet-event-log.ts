@@ -26,6 +26,13 @@ interface WithAppendCommand {
  * (the connection pipelines them, in order), only the final one is.
  *
  * @example
+ * import { loadFleetDependencies } from './load-fleet-dependencies.js';
+ * import { openRedis } from './open-redis.js';
+ * import { FleetKeys } from './fleet-keys.js';
+ *
+ * const config = { redis: 'redis://127.0.0.1:6379' };
+ * const redis = openRedis(await loadFleetDependencies(), config, 'codex-rx example');
+ * const keys = new FleetKeys(config);
  * const log = await FleetEventLog.begin(redis, keys.events(jobId), keys.attempts(jobId));
  * log.append({ kind: 'attempt', seq: log.nextSeq(), attempt: log.attempt, workerId: 'a' });
  */

@@ -7,7 +7,8 @@ import type { TurnOptions } from '../client/turn-options.js';
  *
  * @example
  * const first: FleetJob = { input: 'Review the diff in /srv/repo', thread: { cwd: '/srv/repo' }, key: 'review-pr-42' };
- * const followUp: FleetJob = { input: 'Now fix what you found', thread: threadIdOfFirst };
+ * const firstResult = await (await producer.submit(first)).result();
+ * const followUp: FleetJob = { input: 'Now fix what you found', thread: firstResult.threadId };
  */
 export interface FleetJob {
   /** What to ask: a string or input items, as for `thread.run`. */

@@ -21,6 +21,8 @@ export interface FleetProducerConfig extends FleetConfig {
  * The defaults of `FleetProducerConfig` and of `FleetJob.attempts`.
  *
  * @example
- * const keptFor = config.retainSeconds ?? DEFAULT_FLEET_PRODUCER_CONFIG.retainSeconds;
+ * function keptFor(config: FleetProducerConfig): number {
+ *   return config.retainSeconds ?? DEFAULT_FLEET_PRODUCER_CONFIG.retainSeconds;
+ * }
  */
 export const DEFAULT_FLEET_PRODUCER_CONFIG = { sharedCodexHome: false, retainSeconds: 86_400, attempts: 3 } as const;

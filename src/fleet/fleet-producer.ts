@@ -19,6 +19,7 @@ import { isFinalFleetEvent } from './is-final-fleet-event.js';
 import { loadFleetDependencies, type FleetDependencies } from './load-fleet-dependencies.js';
 import { openRedis } from './open-redis.js';
 import { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
+import { pickDefined } from '../internal/pick-defined.js';
 
 /**
  * Puts turns on a fleet of workers and follows them: each job is a durable BullMQ job, its
@@ -69,14 +70,14 @@ export class FleetProducer implements AsyncDisposable {
     const data: FleetJobData = {
       input: job.input,
       thread: typeof thread === 'string' ? { id: thread } : { start: thread ?? {} },
-      ...(job.turn === undefined ? {} : { turn: job.turn }),
+      ...pickDefined(job, ['turn']),
       retainSeconds,
     };
     const queue = this.queues.get(typeof thread === 'string' ? await this.route(thread) : this.keys.queue);
     await queue.add('turn', data, {
       jobId: id,
       attempts: job.attempts ?? DEFAULT_FLEET_PRODUCER_CONFIG.attempts,
-      ...(job.priority === undefined ? {} : { priority: job.priority }),
+      ...pickDefined(job, ['priority']),
       removeOnComplete: { age: retainSeconds },
       removeOnFail: { age: retainSeconds },
     });

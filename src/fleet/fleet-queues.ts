@@ -6,6 +6,13 @@ import type { FleetDependencies } from './load-fleet-dependencies.js';
  * The BullMQ queues a producer or worker has opened, one per name, on its connection.
  *
  * @example
+ * import { loadFleetDependencies } from './load-fleet-dependencies.js';
+ * import { openRedis } from './open-redis.js';
+ * import type { FleetJobData } from './fleet-job-data.js';
+ *
+ * const dependencies = await loadFleetDependencies();
+ * const redis = openRedis(dependencies, { redis: 'redis://127.0.0.1:6379' }, 'codex-rx example');
+ * const data: FleetJobData = { input: 'hi', thread: { start: {} }, retainSeconds: 3600 };
  * const queues = new FleetQueues(dependencies, redis, 'codex-rx');
  * await queues.get('turns').add('turn', data);
  * await queues.close();

@@ -23,6 +23,12 @@ interface Position {
  * per job. A stream joining while the read is blocked wakes it with CLIENT UNBLOCK.
  *
  * @example
+ * import { loadFleetDependencies } from './load-fleet-dependencies.js';
+ * import { openRedis } from './open-redis.js';
+ *
+ * const dependencies = await loadFleetDependencies();
+ * const control = openRedis(dependencies, { redis: 'redis://127.0.0.1:6379' }, 'codex-rx example');
+ * const blocking = openRedis(dependencies, { redis: 'redis://127.0.0.1:6379' }, 'codex-rx example reader');
  * const reader = new FleetStreamReader(blocking, control);
  * reader.read$('codex-rx:turns:events:job-1').subscribe(console.log);
  */

@@ -8,6 +8,7 @@ import type { FleetEvent } from './fleet-event.js';
  * `attempt` entries to tell, or keep only `entry.attempt` of the result).
  *
  * @example
+ * const job = await producer.submit({ input: 'Say hello', thread: {} });
  * job.events$.pipe(fleetTurnEvents(), agentTextDeltas()).subscribe((text) => process.stdout.write(text));
  */
 export function fleetTurnEvents(): OperatorFunction<FleetEvent, TurnEvent> {

@@ -50,7 +50,9 @@ export interface FleetWorkerConfig extends FleetConfig {
  * The defaults of `FleetWorkerConfig`.
  *
  * @example
- * const grace = config.graceMs ?? DEFAULT_FLEET_WORKER_CONFIG.graceMs;
+ * function graceOf(config: FleetWorkerConfig): number {
+ *   return config.graceMs ?? DEFAULT_FLEET_WORKER_CONFIG.graceMs;
+ * }
  */
 export const DEFAULT_FLEET_WORKER_CONFIG = {
   concurrency: 4,

@@ -2,6 +2,9 @@
  * What one worker reports in its heartbeat.
  *
  * @example
+ * import { firstValueFrom } from 'rxjs';
+ *
+ * const metrics = await firstValueFrom(producer.metrics$());
  * const busy = metrics.workers.filter((worker: FleetWorkerMetrics) => worker.running === worker.concurrency);
  */
 export interface FleetWorkerMetrics {

@@ -12,6 +12,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
  * is not sent in clear text off this machine unless the config allows it.
  *
  * @example
+ * import { loadFleetDependencies } from './load-fleet-dependencies.js';
+ *
  * const redis = openRedis(await loadFleetDependencies(), { redis: 'redis://127.0.0.1:6379' }, 'codex-rx producer');
  */
 export function openRedis(dependencies: FleetDependencies, config: FleetConfig, name: string): Redis {

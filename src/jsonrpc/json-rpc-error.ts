@@ -32,9 +32,7 @@ export class JsonRpcError extends Error {
  * @example
  * jsonRpcErrorFrom({ code: -32700, message: 'Parse error' }) instanceof ParseError; // true
  */
-export class ParseError extends JsonRpcError {
-  override readonly name = 'ParseError';
-}
+export class ParseError extends JsonRpcError { override readonly name = 'ParseError'; }
 /**
  * -32600: the request was not valid (for example a turn id that is not the active turn).
  *
@@ -42,9 +40,7 @@ export class ParseError extends JsonRpcError {
  * const error = await codex.threadResume('no-such-thread').catch((e: unknown) => e);
  * error instanceof InvalidRequestError; // true
  */
-export class InvalidRequestError extends JsonRpcError {
-  override readonly name: string = 'InvalidRequestError';
-}
+export class InvalidRequestError extends JsonRpcError { override readonly name: string = 'InvalidRequestError'; }
 /**
  * -32601: the server does not know the method; the runtime may be older or newer than the protocol in use.
  *
@@ -52,9 +48,7 @@ export class InvalidRequestError extends JsonRpcError {
  * const error = await codex.request('thread/list', {}).catch((e: unknown) => e);
  * if (error instanceof MethodNotFoundError) console.error('this server predates the protocol in use');
  */
-export class MethodNotFoundError extends JsonRpcError {
-  override readonly name = 'MethodNotFoundError';
-}
+export class MethodNotFoundError extends JsonRpcError { override readonly name = 'MethodNotFoundError'; }
 /**
  * -32602: the params do not fit the method. Also raised before sending, when the generated codec rejects them.
  *
@@ -62,9 +56,7 @@ export class MethodNotFoundError extends JsonRpcError {
  * const error = await thread.run('').catch((e: unknown) => e);
  * error instanceof InvalidParamsError; // true, and nothing was sent
  */
-export class InvalidParamsError extends JsonRpcError {
-  override readonly name = 'InvalidParamsError';
-}
+export class InvalidParamsError extends JsonRpcError { override readonly name = 'InvalidParamsError'; }
 /**
  * -32603: the server failed while handling the request.
  *
@@ -72,19 +64,17 @@ export class InvalidParamsError extends JsonRpcError {
  * const error = await codex.threadList().catch((e: unknown) => e);
  * if (error instanceof InternalRpcError) console.error('the server failed:', error.message);
  */
-export class InternalRpcError extends JsonRpcError {
-  override readonly name = 'InternalRpcError';
-}
+export class InternalRpcError extends JsonRpcError { override readonly name = 'InternalRpcError'; }
 /**
  * -32001: the server's request queue is full; retrying later is the right answer (see `retryOnOverload`).
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * // retryOnOverload resends on ServerBusyError, with backoff; other errors pass through.
  * const threads = await lastValueFrom(codex.request$('thread/list', {}).pipe(retryOnOverload()));
  */
-export class ServerBusyError extends JsonRpcError {
-  override readonly name = 'ServerBusyError';
-}
+export class ServerBusyError extends JsonRpcError { override readonly name = 'ServerBusyError'; }
 
 const ERROR_CLASSES = new Map<number, typeof JsonRpcError>([
   [-32700, ParseError],

@@ -15,10 +15,13 @@ import type {
  * that ends first, declines (`request.decline()`): the fail-safe answer, never an approval.
  *
  * @example
+ * import { createInterface } from 'node:readline/promises';
+ *
+ * const terminal = createInterface({ input: process.stdin, output: process.stdout });
  * codex.serverRequests$
  *   .pipe(
  *     answerServerRequests('item/commandExecution/requestApproval', async (params) => ({
- *       decision: (await askUser(`Run ${params.command ?? 'a command'}?`)) ? 'accept' : 'decline',
+ *       decision: (await terminal.question(`Run ${params.command ?? 'a command'}? [y/N] `)) === 'y' ? 'accept' : 'decline',
  *     })),
  *     answerServerRequests('item/fileChange/requestApproval', () => ({ decision: 'decline' })),
  *   )

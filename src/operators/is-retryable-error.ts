@@ -10,7 +10,14 @@ import { TurnFailedError } from '../turns/turn-failed-error.js';
  * unknown method, a closed transport, a turn that failed for another reason) is not.
  *
  * @example
- * if (isRetryableError(error)) scheduleRetry();
+ * async function runWithOneRetry(prompt: string): Promise<TurnResult> {
+ *   try {
+ *     return await thread.run(prompt);
+ *   } catch (error) {
+ *     if (isRetryableError(error)) return await thread.run(prompt);
+ *     throw error;
+ *   }
+ * }
  */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof ServerBusyError) return true;

@@ -7,6 +7,8 @@ import { completedItems } from './completed-items.js';
  * The completed item of one `type`.
  *
  * @example
+ * import { map } from 'rxjs';
+ *
  * function show(command: ItemOfType<'commandExecution'>): string {
  *   return `${command.command} → exit ${command.exitCode}`;
  * }

@@ -5,7 +5,7 @@ import type { NotificationOf, ServerNotification, ServerNotificationMethod } fro
  * Keeps the notifications of the given methods, typed by them.
  *
  * @example
- * turn.events$.pipe(ofMethod('item/agentMessage/delta')).subscribe({ next: (n) => write(n.params.delta), error: console.error });
+ * turn.events$.pipe(ofMethod('item/agentMessage/delta')).subscribe({ next: (n) => process.stdout.write(n.params.delta), error: console.error });
  */
 export function ofMethod<M extends ServerNotificationMethod>(...methods: M[]): OperatorFunction<ServerNotification, NotificationOf<M>> {
   const wanted = new Set<string>(methods);

@@ -9,6 +9,8 @@ export { overloadDelayMs };
  * Options of `retryOnOverload`. Defaults (those of the Python SDK) are in `DEFAULT_RETRY_ON_OVERLOAD_CONFIG`.
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * const result = await lastValueFrom(thread.run$('Say hello').pipe(retryOnOverload({ maxAttempts: 5, initialDelayMs: 500 })));
  */
 export interface RetryOnOverloadConfig {
@@ -50,6 +52,8 @@ export const DEFAULT_RETRY_ON_OVERLOAD_CONFIG = {
  * `codex.request$(…)` or `thread.run$(…)`.
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * const threads = await lastValueFrom(codex.request$('thread/list', {}).pipe(retryOnOverload()));
  */
 export function retryOnOverload<T>(config: RetryOnOverloadConfig = {}): MonoTypeOperatorFunction<T> {

@@ -29,10 +29,14 @@ export const DEFAULT_TO_READABLE_OPTIONS = { highWaterMark: 16 } as const satisf
  * `null`, which ends an object stream.
  *
  * @example
+ * import { createWriteStream } from 'node:fs';
+ * import { Transform } from 'node:stream';
+ * import { pipeline } from 'node:stream/promises';
+ *
  * const turn = await thread.turn('Say hello');
  * await pipeline(
  *   toReadable(turn.events$),
- *   new Transform({ objectMode: true, transform: (event, _encoding, done) => done(null, `${JSON.stringify(event)}\n`) }),
+ *   new Transform({ objectMode: true, transform: (event: TurnEvent, _encoding, done) => done(null, `${JSON.stringify(event)}\n`) }),
  *   createWriteStream('events.jsonl'),
  * );
  */

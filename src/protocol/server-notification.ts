@@ -4,7 +4,7 @@ import type { ServerNotificationMap } from './generated/methods.js';
  * A method name the server sends notifications with, as of the pinned protocol.
  *
  * @example
- * const lifecycle: ServerNotificationMethod[] = ['turn/started', 'turn/completed'];
+ * const lifecycle = ['turn/started', 'turn/completed'] as const satisfies readonly ServerNotificationMethod[];
  * codex.notifications$.pipe(ofMethod(...lifecycle)).subscribe((n) => console.log(n.method, n.params.turn.id));
  */
 export type ServerNotificationMethod = keyof ServerNotificationMap;

@@ -5,7 +5,9 @@ import * as t from 'io-ts';
  * PathReporter it never prints the offending value, which may be an API key or a token.
  *
  * @example
- * const result = ThreadStartParams.decode(input);
+ * import { isLeft } from 'fp-ts/lib/Either.js';
+ *
+ * const result = protocol.ThreadStartParams.decode({ model: 5 });
  * if (isLeft(result)) console.log(validationReport(result.left));
  * // ['model: expected (string | null)']
  */

@@ -14,13 +14,17 @@ import type { Relay } from './relay.js';
  * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
  *
  * @example
- * const refused = error instanceof JsonRpcError && error.code === REFUSED_METHOD_CODE;
+ * const refused = await codex.request('thread/delete', { threadId }).then(
+ *   () => false,
+ *   (error: unknown) => error instanceof JsonRpcError && error.code === REFUSED_METHOD_CODE,
+ * );
  */
 export const REFUSED_METHOD_CODE = -32600;
 /**
  * Close code of a browser that did not read its frames fast enough.
  *
  * @example
+ * const socket = new WebSocket('ws://127.0.0.1:8765/codex');
  * socket.addEventListener('close', (event) => { if (event.code === SLOW_BROWSER_CLOSE_CODE) console.warn('too slow'); });
  */
 export const SLOW_BROWSER_CLOSE_CODE = 4008;
@@ -28,6 +32,7 @@ export const SLOW_BROWSER_CLOSE_CODE = 4008;
  * Close code when the app-server connection of a browser ends.
  *
  * @example
+ * const socket = new WebSocket('ws://127.0.0.1:8765/codex');
  * socket.addEventListener('close', (event) => { if (event.code === UPSTREAM_CLOSED_CLOSE_CODE) console.warn(event.reason); });
  */
 export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
@@ -47,6 +52,8 @@ const CLOSE_GRACE_MS = 1_000;
  * bounded. Other requests go to `page` when the session is valid (the web UI), else 401.
  *
  * @example
+ * import { createServer } from 'node:http';
+ *
  * const server = createServer();
  * const relay = createRelay(server, { upstream: () => new StdioTransport({ cwd: '/srv/project' }) });
  * server.listen(8765, '127.0.0.1', () => console.log(relay.loginUrl('http://127.0.0.1:8765')));

@@ -6,6 +6,8 @@
  * run it from the command line.
  *
  * @example
+ * import { createServer } from 'node:http';
+ *
  * const server = createServer();
  * const relay = createRelay(server, { page: await webPage() });
  * server.listen(8765, '127.0.0.1', () => console.log(`open ${relay.loginUrl('http://127.0.0.1:8765')}`));

@@ -5,7 +5,9 @@ import type { Transport } from '../transport/transport.js';
  * interrupts, models and the account. Config writes, logins, shell commands and the like are not here.
  *
  * @example
- * createRelay(server, { methods: [...CHAT_UI_METHODS, 'thread/delete'] });
+ * import { createServer } from 'node:http';
+ *
+ * createRelay(createServer(), { methods: [...CHAT_UI_METHODS, 'thread/delete'] });
  */
 export const CHAT_UI_METHODS: readonly string[] = [
   'initialize',
@@ -65,7 +67,9 @@ export interface RelayOptions {
  * The defaults of {@link RelayOptions}.
  *
  * @example
- * createRelay(server, { maxConnections: DEFAULT_RELAY_OPTIONS.maxConnections * 2 });
+ * import { createServer } from 'node:http';
+ *
+ * createRelay(createServer(), { maxConnections: DEFAULT_RELAY_OPTIONS.maxConnections * 2 });
  */
 export const DEFAULT_RELAY_OPTIONS = {
   path: '/codex',

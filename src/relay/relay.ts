@@ -2,7 +2,9 @@
  * A relay attached to an HTTP server: see `createRelay`.
  *
  * @example
- * const relay = createRelay(server);
+ * import { createServer } from 'node:http';
+ *
+ * const relay = createRelay(createServer());
  * console.log(`open ${relay.loginUrl('http://127.0.0.1:8765')}`);
  * await relay.close();
  */

@@ -50,9 +50,11 @@ const DEFAULT_MODEL = 'mock-model';
  * model metadata and sends a `warning` notification when a thread starts its first turn.
  *
  * @example
+ * import { spawn } from 'node:child_process';
+ *
  * const harness = await AppServerHarness.create();
  * harness.mock.enqueue(response(deltas(['Hel', 'lo'])));
- * const child = spawn(codexBinary, ['app-server', '--listen', 'stdio://'], {
+ * const child = spawn(resolveCodexBinary(), ['app-server', '--listen', 'stdio://'], {
  *   cwd: harness.workspace,
  *   env: { ...process.env, ...harness.env },
  * });

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveCodexBinary } from '../transport/codex-binary.js';
 import type { AppServerHarness } from './app-server-harness.js';
+import { pickDefined } from '../internal/pick-defined.js';
 
 /**
  * Options of `startListeningAppServer`.
@@ -24,8 +25,12 @@ const DEFAULTS: Required<Omit<ListeningAppServerOptions, 'codexBin'>> = { startT
  * A real `codex app-server` listening on a loopback WebSocket that requires a capability token.
  *
  * @example
+ * const harness = await AppServerHarness.create();
  * await using server: ListeningAppServer = await startListeningAppServer(harness);
  * const codex = await Codex.connect({ transport: { url: server.url, token: server.token } });
+ * // … then
+ * await codex.close();
+ * await harness.dispose();
  */
 export interface ListeningAppServer extends AsyncDisposable {
   /** `ws://127.0.0.1:PORT`, on a port the kernel picked. */
@@ -60,7 +65,7 @@ export async function startListeningAppServer(
   const token = randomBytes(24).toString('base64url');
   const tokenFile = join(harness.codexHome, 'ws-token');
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
-  const binary = resolveCodexBinary(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
+  const binary = resolveCodexBinary(pickDefined(options, ['codexBin']));
   const child = spawn(
     binary,
     ['app-server', '--listen', 'ws://127.0.0.1:0', '--ws-auth', 'capability-token', '--ws-token-file', tokenFile],

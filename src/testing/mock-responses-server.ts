@@ -157,7 +157,7 @@ export class MockResponsesServer {
    *
    * @example
    * // Requests carry the thread id in a `thread-id` header.
-   * mock.enqueueMatching((request) => request.headers['thread-id'] === threadA, response(assistantMessage('A')));
+   * mock.enqueueMatching((request) => request.headers['thread-id'] === thread.id, response(assistantMessage('A')));
    */
   enqueueMatching(matches: RequestMatcher, ...scripts: ResponseScript[]): void {
     for (const script of scripts) this.queue.push({ script, matches });

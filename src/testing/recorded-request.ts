@@ -8,7 +8,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * `function_call_output` items).
  *
  * @example
+ * import { expect } from 'chai';
+ *
  * const [request] = await mock.waitForRequests(1);
+ * if (request === undefined) throw new Error('no request');
  * expect(request.body).to.include({ model: 'mock-model', stream: true });
  * expect(request.userTexts()).to.include('hi');
  */

@@ -4,6 +4,7 @@ import type { CodexConfig } from '../client/codex-config.js';
 import { AppServerHarness, type AppServerHarnessOptions } from './app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from './listening-app-server.js';
 import type { MockResponsesServer } from './mock-responses-server.js';
+import { pickDefined } from '../internal/pick-defined.js';
 
 /**
  * A `Codex` bound to a real app-server that talks to a scripted model.
@@ -82,7 +83,7 @@ export async function startScriptedCodex(options: ScriptedCodexOptions = {}): Pr
     })());
   try {
     if (options.transport === 'websocket') {
-      server = await startListeningAppServer(harness, options.codex?.codexBin === undefined ? {} : { codexBin: options.codex.codexBin });
+      server = await startListeningAppServer(harness, pickDefined(options.codex ?? {}, ['codexBin']));
       codex = new Codex({ ...options.codex, transport: { url: server.url, token: server.token } });
     } else {
       codex = new Codex({

@@ -48,7 +48,7 @@ const CLOSE_TIMEOUT_MS = 2_000;
  * cookies of the page's origin, which the relay issues.
  *
  * @example
- * const transport = await BrowserWebSocketTransport.connect(`ws://${location.host}/codex`);
+ * const transport = await BrowserWebSocketTransport.connect('ws://127.0.0.1:8765/codex');
  * const codex = new Codex({ transport: () => transport });
  */
 export class BrowserWebSocketTransport implements Transport {
@@ -59,7 +59,7 @@ export class BrowserWebSocketTransport implements Transport {
   private readonly diagnostics = new Subject<TransportDiagnostic>();
   private ended = false;
   private closeRequested = false;
-  private readonly ended$: Promise<void>;
+  private readonly socketClosed: Promise<void>;
 
   /** Opens a socket to `url` and resolves once it is open; rejects with `TransportClosedError` when it cannot. */
   static connect(url: string, options: BrowserWebSocketTransportOptions = {}): Promise<BrowserWebSocketTransport> {
@@ -90,7 +90,7 @@ export class BrowserWebSocketTransport implements Transport {
     this.frames$ = this.frames.observable;
     this.diagnostics$ = this.diagnostics.asObservable();
     let settle!: () => void;
-    this.ended$ = new Promise<void>((resolve) => (settle = resolve));
+    this.socketClosed = new Promise<void>((resolve) => (settle = resolve));
     const sink = { message: (message: JsonRpcMessage) => this.frames.next(message), diagnostic: (diagnostic: TransportDiagnostic) => this.diagnostics.next(diagnostic) };
     socket.addEventListener('message', (event) => {
       if (typeof event.data === 'string') decodeFrame(event.data, sink);
@@ -114,7 +114,7 @@ export class BrowserWebSocketTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (this.closeRequested) return this.ended$;
+    if (this.closeRequested) return this.socketClosed;
     this.closeRequested = true;
     if (this.ended) return;
     this.socket.close(1000, 'client closed');
@@ -122,7 +122,7 @@ export class BrowserWebSocketTransport implements Transport {
     // handshake is given up on after a while, so close() always settles.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const givenUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
-    await Promise.race([this.ended$, givenUp]).finally(() => clearTimeout(timer));
+    await Promise.race([this.socketClosed, givenUp]).finally(() => clearTimeout(timer));
     this.finish(1006, 'closing handshake timed out');
   }
 

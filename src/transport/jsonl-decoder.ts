@@ -31,6 +31,9 @@ export interface JsonlDecoderSink {
  *
  * @example
  * ```ts
+ * import { spawn } from 'node:child_process';
+ *
+ * const child = spawn(resolveCodexBinary(), ['app-server']);
  * const decoder = new JsonlDecoder({
  *   message: (m) => console.log('message', m),
  *   diagnostic: (d) => console.warn(d.kind, d.raw),

@@ -11,6 +11,9 @@ const MAX_PARTIAL_LINE = 64 * 1024;
  * decoded as UTF-8 across chunk boundaries, colour codes and blank lines removed.
  *
  * @example
+ * import { spawn } from 'node:child_process';
+ *
+ * const child = spawn(resolveCodexBinary(), ['app-server']);
  * const tail = new StderrTail(50);
  * child.stderr.on('data', (chunk: Buffer) => tail.write(chunk));
  * child.on('close', () => tail.end());

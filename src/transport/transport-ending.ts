@@ -9,6 +9,9 @@ import type { TransportDiagnostic } from './transport-diagnostic.js';
  * completed after a close, errored when the peer went away on its own.
  *
  * @example
+ * import { WebSocket } from 'ws';
+ *
+ * const socket = new WebSocket('ws://127.0.0.1:4500');
  * const ending = new TransportEnding();
  * socket.on('message', (text) => ending.frames.next(JSON.parse(String(text))));
  * socket.on('close', () => ending.finish(() => new TransportClosedError('socket closed')));

@@ -16,7 +16,9 @@ import { TransportEnding } from './transport-ending.js';
  *
  * @example
  * ```ts
- * const token: WebSocketToken = () => readFile(tokenFile, 'utf8');
+ * import { readFile } from 'node:fs/promises';
+ *
+ * const token: WebSocketToken = () => readFile('/run/codex/token', 'utf8');
  * ```
  */
 export type WebSocketToken = string | (() => string | Promise<string>);
@@ -26,6 +28,8 @@ export type WebSocketToken = string | (() => string | Promise<string>);
  *
  * @example
  * ```ts
+ * import { WebSocket } from 'ws';
+ *
  * const webSocketFactory: WebSocketFactory = (url, options) => new WebSocket(url, { ...options, handshakeTimeout: 1_000 });
  * ```
  */
@@ -35,6 +39,8 @@ export type WebSocketFactory = (url: string, options: ClientOptions) => WebSocke
  * How {@link WebSocketTransport.connect} opens the socket.
  *
  * @example
+ * import { readFile } from 'node:fs/promises';
+ *
  * const transport = await WebSocketTransport.connect('ws://127.0.0.1:4500', {
  *   token: () => readFile('/run/codex/token', 'utf8').then((text) => text.trim()),
  *   handshakeTimeoutMs: 5_000,
@@ -93,6 +99,8 @@ const CLOSED = 3;
  *
  * @example
  * ```ts
+ * import { readFile } from 'node:fs/promises';
+ *
  * const transport = await WebSocketTransport.connect('ws://127.0.0.1:4500', {
  *   token: () => readFile('/run/codex/token', 'utf8').then((t) => t.trim()),
  * });

@@ -11,6 +11,8 @@ import type { ServerNotification } from '../protocol/server-notification.js';
  * Options of `toTurnResult`.
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * // A failed turn as a result with status 'failed', rather than a TurnFailedError.
  * const result = await lastValueFrom(turn.events$.pipe(toTurnResult({ rejectFailed: false })));
  */
@@ -40,6 +42,8 @@ interface Accumulated {
  * `ServerNotification` (a `TurnEvent` is one) and skips those that carry nothing for the result.
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * const result = await lastValueFrom(turn.events$.pipe(toTurnResult()));
  * console.log(result.finalResponse);
  */

@@ -23,7 +23,7 @@ interface Lane {
  * const queue = new TurnQueue();
  * const lease = queue.lease$(threadId).subscribe(() => {
  *   // the thread's earlier turns have ended: start this one, and release when it ends
- *   void startTurn().finally(() => lease.unsubscribe());
+ *   void thread.run('Next step').finally(() => lease.unsubscribe());
  * });
  */
 export class TurnQueue {

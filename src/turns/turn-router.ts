@@ -61,7 +61,7 @@ const NOTHING: readonly TurnEvent[] = [];
  * const router = new TurnRouter(connection.notifications$);
  * const release = router.expectTurnStart(threadId);
  * try {
- *   const { turn } = await connection.request('turn/start', { threadId, input });
+ *   const { turn } = await connection.request('turn/start', { threadId, input: toUserInput('Say hello', 'turn/start') });
  *   router.turn(turn.id).subscribe((event) => console.log(event.method));
  * } finally {
  *   release(); // after the claim: releasing first would drop a turn that already finished

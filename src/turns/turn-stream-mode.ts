@@ -10,6 +10,8 @@
  * a later subscriber sees the turn's first event, then the events from its subscription on.
  *
  * @example
+ * import { lastValueFrom } from 'rxjs';
+ *
  * const events$ = router.turn(turnId, 'claim');
  * const result = await lastValueFrom(events$.pipe(toTurnResult()));
  */

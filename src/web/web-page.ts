@@ -22,7 +22,9 @@ body { font: 14px system-ui, sans-serif; margin: 0; background: #f6f7f9; color: 
  * install without it.
  *
  * @example
- * const relay = createRelay(server, { page: await webPage() });
+ * import { createServer } from 'node:http';
+ *
+ * const relay = createRelay(createServer(), { page: await webPage() });
  */
 export async function webPage(): Promise<(request: IncomingMessage, response: ServerResponse) => void> {
   const source = ['./app.ts', './app.js'].map((name) => fileURLToPath(new URL(name, import.meta.url))).find((path) => existsSync(path));

@@ -9,7 +9,9 @@ import type { InterruptSignal } from '../shared/interrupt-signals.js';
  * the epoch), stamped where it enters the stream so the reducer stays pure.
  *
  * @example
- * const event: DemoEvent = { type: 'turn', lane: 0, event: notification, at: Date.now() };
+ * turn.events$.subscribe((event) => {
+ *   const demoEvent: DemoEvent = { type: 'turn', lane: 0, event, at: Date.now() };
+ * });
  */
 export type DemoEvent =
   /** The lane's thread and turn have started. */

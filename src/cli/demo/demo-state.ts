@@ -79,7 +79,13 @@ export interface DemoState {
  * a view may keep the previous state to compare (the plain view prints what changed).
  *
  * @example
- * const state$ = events$.pipe(scan(reduceDemoState, initialDemoState(tasks, Date.now())));
+ * import { scan, type Observable } from 'rxjs';
+ * import { initialDemoState } from './initial-demo-state.js';
+ * import { demoTasks } from './demo-script.js';
+ * import type { DemoEvent } from './demo-event.js';
+ *
+ * declare const demoEvents$: Observable<DemoEvent>;
+ * const state$ = demoEvents$.pipe(scan(reduceDemoState, initialDemoState(demoTasks(), Date.now())));
  */
 export function reduceDemoState(state: DemoState, event: DemoEvent): DemoState {
   const next: DemoState = { ...state, now: Math.max(state.now, event.at) };

@@ -33,6 +33,13 @@ const MAX_COLUMN = 64;
  * not jump as text arrives.
  *
  * @example
+ * import { createLogUpdate } from 'log-update';
+ * import type { Observable } from 'rxjs';
+ * import { colorsFor } from '../shared/colors.js';
+ * import type { DemoState } from './demo-state.js';
+ *
+ * declare const state$: Observable<DemoState>;
+ * const colors = colorsFor(process.stdout);
  * const log = createLogUpdate(process.stdout);
  * state$.subscribe((state) => log(renderLiveView(state, { width: 160, height: 40, colors, interactive: false, model: 'scripted' })));
  */
@@ -92,41 +99,28 @@ function promptLines(prompt: string, width: number, c: Colors): string[] {
   return lines.map((line) => fit(width, [line, c.dim]));
 }
 
+/** How each status shows: its icon, its label and their colour (a running lane's icon spins). */
+const STATUS_VIEW: Record<LaneStatus, { readonly icon: string; readonly label: string; readonly color: 'dim' | 'cyan' | 'yellow' | 'green' | 'red' }> = {
+  starting: { icon: '·', label: 'starting the thread…', color: 'dim' },
+  running: { icon: SPINNER[0]!, label: 'thinking…', color: 'cyan' },
+  awaitingApproval: { icon: '?', label: 'waiting for approval', color: 'yellow' },
+  completed: { icon: '✓', label: 'completed', color: 'green' },
+  failed: { icon: '✗', label: 'failed', color: 'red' },
+  interrupted: { icon: '■', label: 'interrupted', color: 'yellow' },
+};
+
 function statusIcon(status: LaneStatus, now: number, c: Colors): Segment {
-  switch (status) {
-    case 'starting':
-      return ['·', c.dim];
-    case 'running':
-      return [SPINNER[Math.floor(now / 80) % SPINNER.length]!, c.cyan];
-    case 'awaitingApproval':
-      return ['?', c.yellow];
-    case 'completed':
-      return ['✓', c.green];
-    case 'failed':
-      return ['✗', c.red];
-    case 'interrupted':
-      return ['■', c.yellow];
-  }
+  const { icon, color } = STATUS_VIEW[status];
+  return [status === 'running' ? SPINNER[Math.floor(now / 80) % SPINNER.length]! : icon, c[color]];
 }
 
 function statusLine(lane: LaneState, c: Colors): Segment {
-  switch (lane.status) {
-    case 'starting':
-      return ['starting the thread…', c.dim];
-    case 'running': {
-      if (lane.activity !== null) return [lane.activity, c.cyan];
-      const streaming = lane.messages.some((message) => !message.done);
-      return [streaming ? 'streaming' : 'thinking…', c.cyan];
-    }
-    case 'awaitingApproval':
-      return ['waiting for approval', c.yellow];
-    case 'completed':
-      return ['completed', c.green];
-    case 'interrupted':
-      return ['interrupted', c.yellow];
-    case 'failed':
-      return [`failed: ${lane.error ?? 'unknown error'}`, c.red];
+  const { label, color } = STATUS_VIEW[lane.status];
+  if (lane.status === 'running') {
+    const streaming = lane.messages.some((message) => !message.done);
+    return [lane.activity ?? (streaming ? 'streaming' : label), c[color]];
   }
+  return [lane.status === 'failed' ? `${label}: ${lane.error ?? 'unknown error'}` : label, c[color]];
 }
 
 /** The streamed text, last lines first to go: commentary dimmed, a cursor while it streams. */

@@ -15,6 +15,12 @@ const TEXT_WIDTH = 76;
  * different stories.
  *
  * @example
+ * import { concatMap, pairwise, type Observable } from 'rxjs';
+ * import { colorsFor } from '../shared/colors.js';
+ * import type { DemoState } from './demo-state.js';
+ *
+ * declare const state$: Observable<DemoState>;
+ * const colors = colorsFor(process.stdout);
  * state$.pipe(pairwise(), concatMap(([before, after]) => plainViewLines(before, after, colors)))
  *   .subscribe((line) => console.log(line));
  */

@@ -9,6 +9,11 @@ import { formatDuration } from '../shared/format-duration.js';
  * result. The final response takes whatever width the other columns leave.
  *
  * @example
+ * import { colorsFor } from '../shared/colors.js';
+ * import type { DemoState } from './demo-state.js';
+ *
+ * declare const state: DemoState;
+ * const colors = colorsFor(process.stdout);
  * process.stdout.write(`${summaryTable(state.lanes, { width: 120, colors })}\n`);
  */
 export function summaryTable(lanes: readonly LaneState[], options: { readonly width: number; readonly colors: Colors }): string {

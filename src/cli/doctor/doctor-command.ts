@@ -4,6 +4,7 @@ import { generatedFrom } from '../../protocol/generated/generated-from.js';
 import { resolveCodexBinary } from '../../transport/codex-binary.js';
 import { errorLine } from '../shared/error-line.js';
 import { ExitCode } from '../shared/exit-code.js';
+import { pickDefined } from '../../internal/pick-defined.js';
 
 /**
  * Options of {@link doctorCommand}.
@@ -39,7 +40,7 @@ export async function doctorCommand(options: DoctorOptions = {}): Promise<number
   write(`protocol: generated from ${generatedFrom.runtime}`);
   let binary: string;
   try {
-    binary = resolveCodexBinary({ ...(options.codexBin === undefined ? {} : { codexBin: options.codexBin }), env });
+    binary = resolveCodexBinary({ ...pickDefined(options, ['codexBin']), env });
   } catch (error) {
     // The whole message: it lists every candidate tried and why each was rejected.
     write(`binary:   none usable, from ${source}:`);

@@ -5,6 +5,7 @@ import { readSchemaBundle } from '../../protocol/generator/schema-bundle.js';
 import { resolveCodexBinary } from '../../transport/codex-binary.js';
 import { errorLine } from '../shared/error-line.js';
 import { ExitCode } from '../shared/exit-code.js';
+import { pickDefined } from '../../internal/pick-defined.js';
 
 /**
  * Options of {@link generateProtocolCommand}.
@@ -31,7 +32,7 @@ export interface GenerateProtocolOptions {
 export async function generateProtocolCommand(options: GenerateProtocolOptions): Promise<number> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   try {
-    const binary = resolveCodexBinary(options.codexBin === undefined ? {} : { codexBin: options.codexBin });
+    const binary = resolveCodexBinary(pickDefined(options, ['codexBin']));
     const { bundle, runtimeVersion } = readSchemaBundle(binary);
     const generator = new ProtocolGenerator(bundle, runtimeVersion);
     const files = generator.generate();

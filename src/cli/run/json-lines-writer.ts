@@ -7,6 +7,8 @@ import type { TurnEvent } from '../../turns/turn-event.js';
  *
  * @example
  * // codex-rx run --json "…" | jq -r 'select(.method == "item/agentMessage/delta") | .params.delta'
+ * import { lastValueFrom, tap } from 'rxjs';
+ *
  * await lastValueFrom(turn.events$.pipe(tap(jsonLinesWriter(process.stdout)), toTurnResult()));
  */
 export function jsonLinesWriter(stdout: NodeJS.WritableStream): Partial<TapObserver<TurnEvent>> {

@@ -8,6 +8,8 @@ import { displayCommand } from '../shared/display-command.js';
  * holds nothing but the answer and can be piped on. For `tap`.
  *
  * @example
+ * import { lastValueFrom, tap } from 'rxjs';
+ *
  * await lastValueFrom(turn.events$.pipe(tap(textWriter(process.stdout, process.stderr)), toTurnResult()));
  */
 export function textWriter(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Partial<TapObserver<TurnEvent>> {

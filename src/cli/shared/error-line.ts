@@ -4,7 +4,11 @@
  * CLI failure should read as one clear sentence; the rest is noise in a terminal or a CI log.
  *
  * @example
- * process.stderr.write(`codex-rx: ${errorLine(error)}\n`); // codex-rx: TurnFailedError: model unavailable
+ * try {
+ *   await thread.run('Say hello');
+ * } catch (error) {
+ *   process.stderr.write(`codex-rx: ${errorLine(error)}\n`); // codex-rx: TurnFailedError: model unavailable
+ * }
  */
 export function errorLine(error: unknown): string {
   if (error instanceof Error) {

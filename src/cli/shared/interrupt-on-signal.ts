@@ -6,7 +6,10 @@ import type { TurnHandle } from '../../client/turn-handle.js';
  * the turn's events, it lets the turn end with its own (interrupted) result.
  *
  * @example
- * const result = await lastValueFrom(merge(turn.events$, interruptOnSignal(turn, signals$)).pipe(toTurnResult()));
+ * import { lastValueFrom, merge } from 'rxjs';
+ * import { interruptSignals } from './interrupt-signals.js';
+ *
+ * const result = await lastValueFrom(merge(turn.events$, interruptOnSignal(turn, interruptSignals())).pipe(toTurnResult()));
  */
 export function interruptOnSignal(turn: Pick<TurnHandle, 'interrupt'>, signals$: Observable<unknown>): Observable<never> {
   return signals$.pipe(

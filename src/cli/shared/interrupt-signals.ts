@@ -14,6 +14,8 @@ export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
  * server, then exit). Unsubscribing gives the default behaviour back.
  *
  * @example
+ * import { ReplaySubject, take } from 'rxjs';
+ *
  * const signals$ = new ReplaySubject<InterruptSignal>();
  * const watch = interruptSignals().subscribe(signals$);
  * signals$.pipe(take(1)).subscribe(() => void turn.interrupt());
@@ -36,7 +38,7 @@ export function interruptSignals(): Observable<InterruptSignal> {
  * for a process the signal killed (130 for SIGINT, 141 for SIGPIPE, 143 for SIGTERM).
  *
  * @example
- * return signalExitCode('SIGINT'); // 130
+ * process.exitCode = signalExitCode('SIGINT'); // 130
  */
 export function signalExitCode(signal: InterruptSignal): ExitCode {
   switch (signal) {

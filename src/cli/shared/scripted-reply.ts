@@ -21,7 +21,7 @@ const WORD_DELAY_MS = 25;
  * `CODEX_RX_SCRIPT` (see `SCRIPT_ENV`). Streamed word by word, so the output visibly streams.
  *
  * @example
- * session.mock.enqueue(scriptedReply('Say hello'));
+ * mock.enqueue(scriptedReply('Say hello'));
  */
 export function scriptedReply(prompt: string, mode: string | undefined = process.env[SCRIPT_ENV]): ResponseScript {
   const stream = (text: string) => deltas(words(text), { delayMs: WORD_DELAY_MS, phase: 'final_answer' });

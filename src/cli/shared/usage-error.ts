@@ -4,7 +4,9 @@
  * `ExitCode.usage` before starting anything.
  *
  * @example
- * if (options.tokenFile && !options.ws) throw new UsageError('--token-file needs --ws');
+ * function checkTokenFile(options: { tokenFile?: string; ws?: string }): void {
+ *   if (options.tokenFile && !options.ws) throw new UsageError('--token-file needs --ws');
+ * }
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -7,6 +7,7 @@ import { ExitCode } from '../shared/exit-code.js';
 import { interruptSignals, signalExitCode } from '../shared/interrupt-signals.js';
 import { UsageError } from '../shared/usage-error.js';
 import { workerScriptedReply } from './worker-scripted-reply.js';
+import { pickDefined } from '../../internal/pick-defined.js';
 
 /**
  * Options of `codex-rx worker`, as parsed from the command line.
@@ -84,7 +85,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
 function codexConfig(options: WorkerCommandOptions): CodexConfig {
   const decision = options.approvals;
   return {
-    ...(options.ws === undefined ? {} : { transport: { url: options.ws, ...(options.token === undefined ? {} : { token: options.token }) } }),
+    ...(options.ws === undefined ? {} : { transport: { url: options.ws, ...pickDefined(options, ['token']) } }),
     ...(decision === undefined
       ? {}
       : {

@@ -14,6 +14,7 @@ export const SCRIPTED_WORD_DELAY_MS = 10;
  * streams them and holds the turn open until it is interrupted.
  *
  * @example
+ * const prompt = 'Summarise the README';
  * mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, workerScriptedReply(prompt));
  */
 export function workerScriptedReply(prompt: string, wordDelayMs = SCRIPTED_WORD_DELAY_MS): ResponseScript {

@@ -21,156 +21,145 @@ export type RefResolver = (ref: string) => string;
  * emitter.codec({ type: ['string', 'null'] }); // 't.union([t.string, t.null])'
  */
 export class CodecEmitter {
+  private readonly codecs: Notation = {
+    unknown: 't.unknown',
+    never: 't.never',
+    scalar: (type) => (type === 'null' ? 't.null' : `t.${type}`),
+    array: (item) => (item === undefined ? 't.UnknownArray' : `t.array(${item})`),
+    record: (value) => (value === undefined ? 't.UnknownRecord' : `t.record(t.string, ${value})`),
+    object: (members) => {
+      const member = ({ doc, name, value }: Member): string => `${doc}${JSON.stringify(name)}: ${value}`;
+      const mandatory = members.filter((m) => m.required).map(member);
+      const optional = members.filter((m) => !m.required).map(member);
+      const parts: string[] = [];
+      if (mandatory.length > 0) parts.push(`t.type({\n${indent(mandatory.join(',\n'))}\n})`);
+      if (optional.length > 0) parts.push(`t.partial({\n${indent(optional.join(',\n'))}\n})`);
+      return this.codecs.intersection(parts);
+    },
+    literal: (value) => (value === null ? 't.null' : `t.literal(${JSON.stringify(value)})`),
+    enum: (values) => {
+      const strings = values.filter((v): v is string => typeof v === 'string');
+      const codecs: string[] = [];
+      // t.keyof checks membership with one own-property lookup, cheaper than a union of literals.
+      if (strings.length === 1) codecs.push(this.codecs.literal(strings[0]!));
+      else if (strings.length > 1) codecs.push(`t.keyof({ ${strings.map((v) => `${JSON.stringify(v)}: null`).join(', ')} })`);
+      for (const value of values) if (typeof value !== 'string') codecs.push(this.codecs.literal(value));
+      return this.codecs.union(codecs);
+    },
+    union: (codecs) => {
+      const unique = [...new Set(codecs)];
+      if (unique.length === 0) return 't.never';
+      return unique.length === 1 ? unique[0]! : `t.union([${unique.join(', ')}])`;
+    },
+    intersection: (codecs) => (codecs.length === 1 ? codecs[0]! : `t.intersection([${codecs.join(', ')}])`),
+  };
+
+  private readonly types: Notation = {
+    unknown: 'unknown',
+    never: 'never',
+    scalar: (type) => type,
+    array: (item) => `Array<${item ?? 'unknown'}>`,
+    record: (value) => `Record<string, ${value ?? 'unknown'}>`,
+    object: (members) =>
+      `{\n${indent(members.map(({ doc, name, required, value }) => `${doc}${JSON.stringify(name)}${required ? '' : '?'}: ${value};`).join('\n'))}\n}`,
+    literal: (value) => JSON.stringify(value),
+    enum: (values) => this.types.union(values.map((v) => JSON.stringify(v))),
+    union: (types) => join(' | ', types),
+    intersection: (types) => join(' & ', types),
+  };
+
   constructor(private readonly resolveRef: RefResolver) {}
 
   codec(schema: JsonSchema): string {
-    if (typeof schema === 'boolean') return schema ? 't.unknown' : 't.never';
-    // A node may combine its own shape with allOf/anyOf/oneOf (for example a tagged object whose
-    // other members are one of two alternatives): the value must satisfy all of them.
-    const parts: string[] = [];
-    if (hasOwnShape(schema)) parts.push(this.ownCodec(schema));
-    if (schema.$ref !== undefined) parts.push(this.resolveRef(schema.$ref));
-    if (schema.allOf !== undefined) parts.push(...schema.allOf.map((s) => this.codec(s)));
-    const alternatives = schema.oneOf ?? schema.anyOf;
-    if (alternatives !== undefined) parts.push(this.union(alternatives.map((s) => this.codec(s))));
-    if (parts.length === 0) return 't.unknown';
-    return this.combine('t.intersection', parts);
-  }
-
-  private ownCodec(schema: JsonSchemaObject): string {
-    if (schema.enum !== undefined) return this.enumCodec(schema.enum);
-    if (schema.const !== undefined) return this.literal(schema.const);
-    if (Array.isArray(schema.type)) {
-      const types = schema.type as readonly JsonSchemaTypeName[];
-      return this.union(types.map((type) => this.codecOfType(type, schema)));
-    }
-    if (schema.type !== undefined) return this.codecOfType(schema.type as JsonSchemaTypeName, schema);
-    return this.codecOfType('object', schema);
+    return this.emit(schema, this.codecs);
   }
 
   type(schema: JsonSchema): string {
-    if (typeof schema === 'boolean') return schema ? 'unknown' : 'never';
-    const parts: string[] = [];
-    if (hasOwnShape(schema)) parts.push(this.ownType(schema));
-    if (schema.$ref !== undefined) parts.push(this.resolveRef(schema.$ref));
-    if (schema.allOf !== undefined) parts.push(...schema.allOf.map((s) => this.type(s)));
-    const alternatives = schema.oneOf ?? schema.anyOf;
-    if (alternatives !== undefined) parts.push(this.join(' | ', alternatives.map((s) => this.type(s))));
-    if (parts.length === 0) return 'unknown';
-    return this.join(' & ', parts);
+    return this.emit(schema, this.types);
   }
 
-  private ownType(schema: JsonSchemaObject): string {
-    if (schema.enum !== undefined) return this.join(' | ', schema.enum.map((v) => JSON.stringify(v)));
-    if (schema.const !== undefined) return JSON.stringify(schema.const);
+  private emit(schema: JsonSchema, notation: Notation): string {
+    if (typeof schema === 'boolean') return schema ? notation.unknown : notation.never;
+    // A node may combine its own shape with allOf/anyOf/oneOf (for example a tagged object whose
+    // other members are one of two alternatives): the value must satisfy all of them.
+    const parts: string[] = [];
+    if (hasOwnShape(schema)) parts.push(this.ownShape(schema, notation));
+    if (schema.$ref !== undefined) parts.push(this.resolveRef(schema.$ref));
+    if (schema.allOf !== undefined) parts.push(...schema.allOf.map((s) => this.emit(s, notation)));
+    const alternatives = schema.oneOf ?? schema.anyOf;
+    if (alternatives !== undefined) parts.push(notation.union(alternatives.map((s) => this.emit(s, notation))));
+    if (parts.length === 0) return notation.unknown;
+    return notation.intersection(parts);
+  }
+
+  private ownShape(schema: JsonSchemaObject, notation: Notation): string {
+    if (schema.enum !== undefined) return notation.enum(schema.enum);
+    if (schema.const !== undefined) return notation.literal(schema.const);
     if (Array.isArray(schema.type)) {
       const types = schema.type as readonly JsonSchemaTypeName[];
-      return this.join(' | ', types.map((type) => this.typeOfType(type, schema)));
+      return notation.union(types.map((type) => this.ofType(type, schema, notation)));
     }
-    if (schema.type !== undefined) return this.typeOfType(schema.type as JsonSchemaTypeName, schema);
-    return this.typeOfType('object', schema);
+    return this.ofType((schema.type as JsonSchemaTypeName | undefined) ?? 'object', schema, notation);
   }
 
-  private codecOfType(type: JsonSchemaTypeName, schema: JsonSchemaObject): string {
+  private ofType(type: JsonSchemaTypeName, schema: JsonSchemaObject, notation: Notation): string {
     switch (type) {
       case 'string':
-        return 't.string';
+      case 'boolean':
+      case 'null':
+        return notation.scalar(type);
       case 'integer':
       case 'number':
-        return 't.number';
-      case 'boolean':
-        return 't.boolean';
-      case 'null':
-        return 't.null';
+        return notation.scalar('number');
       case 'array':
-        return schema.items === undefined ? 't.UnknownArray' : `t.array(${this.codec(schema.items)})`;
+        return notation.array(schema.items === undefined ? undefined : this.emit(schema.items, notation));
       case 'object':
-        return this.objectCodec(schema);
+        return this.object(schema, notation);
     }
   }
 
-  private typeOfType(type: JsonSchemaTypeName, schema: JsonSchemaObject): string {
-    switch (type) {
-      case 'string':
-        return 'string';
-      case 'integer':
-      case 'number':
-        return 'number';
-      case 'boolean':
-        return 'boolean';
-      case 'null':
-        return 'null';
-      case 'array':
-        return schema.items === undefined ? 'Array<unknown>' : `Array<${this.type(schema.items)}>`;
-      case 'object':
-        return this.objectType(schema);
-    }
-  }
-
-  private objectCodec(schema: JsonSchemaObject): string {
+  private object(schema: JsonSchemaObject, notation: Notation): string {
     const properties = Object.entries(schema.properties ?? {});
     if (properties.length === 0) {
       const extra = schema.additionalProperties;
-      if (extra !== undefined && typeof extra !== 'boolean') return `t.record(t.string, ${this.codec(extra)})`;
-      return 't.UnknownRecord';
+      return notation.record(extra !== undefined && typeof extra !== 'boolean' ? this.emit(extra, notation) : undefined);
     }
     const required = new Set(schema.required ?? []);
-    const member = ([name, value]: [string, JsonSchema]): string =>
-      `${docComment(value)}${JSON.stringify(name)}: ${this.codec(value)}`;
-    const mandatory = properties.filter(([name]) => required.has(name)).map(member);
-    const optional = properties.filter(([name]) => !required.has(name)).map(member);
-    const parts: string[] = [];
-    if (mandatory.length > 0) parts.push(`t.type({\n${indent(mandatory.join(',\n'))}\n})`);
-    if (optional.length > 0) parts.push(`t.partial({\n${indent(optional.join(',\n'))}\n})`);
-    return this.combine('t.intersection', parts);
-  }
-
-  private objectType(schema: JsonSchemaObject): string {
-    const properties = Object.entries(schema.properties ?? {});
-    if (properties.length === 0) {
-      const extra = schema.additionalProperties;
-      if (extra !== undefined && typeof extra !== 'boolean') return `Record<string, ${this.type(extra)}>`;
-      return 'Record<string, unknown>';
-    }
-    const required = new Set(schema.required ?? []);
-    const members = properties.map(
-      ([name, value]) => `${docComment(value)}${JSON.stringify(name)}${required.has(name) ? '' : '?'}: ${this.type(value)};`,
+    return notation.object(
+      properties.map(([name, value]) => ({ name, doc: docComment(value), required: required.has(name), value: this.emit(value, notation) })),
     );
-    return `{\n${indent(members.join('\n'))}\n}`;
   }
+}
 
-  private enumCodec(values: readonly (string | number | boolean | null)[]): string {
-    const strings = values.filter((v): v is string => typeof v === 'string');
-    const others = values.filter((v) => typeof v !== 'string');
-    const codecs: string[] = [];
-    // t.keyof checks membership with one own-property lookup, cheaper than a union of literals.
-    if (strings.length === 1) codecs.push(this.literal(strings[0]!));
-    else if (strings.length > 1) codecs.push(`t.keyof({ ${strings.map((s) => `${JSON.stringify(s)}: null`).join(', ')} })`);
-    for (const value of others) codecs.push(value === null ? 't.null' : this.literal(value));
-    return this.union(codecs);
-  }
+/** A member of an object schema, its value already spelled in the notation at hand. */
+interface Member {
+  readonly name: string;
+  readonly doc: string;
+  readonly required: boolean;
+  readonly value: string;
+}
 
-  private literal(value: string | number | boolean | null): string {
-    return value === null ? 't.null' : `t.literal(${JSON.stringify(value)})`;
-  }
+/** How one output, io-ts codecs or TypeScript types, spells each kind of schema node. */
+interface Notation {
+  readonly unknown: string;
+  readonly never: string;
+  scalar(type: 'string' | 'number' | 'boolean' | 'null'): string;
+  /** `undefined`: an array of anything. */
+  array(item: string | undefined): string;
+  /** `undefined`: a record of anything. */
+  record(value: string | undefined): string;
+  object(members: readonly Member[]): string;
+  literal(value: string | number | boolean | null): string;
+  enum(values: readonly (string | number | boolean | null)[]): string;
+  union(parts: readonly string[]): string;
+  intersection(parts: readonly string[]): string;
+}
 
-  private union(codecs: readonly string[]): string {
-    const unique = [...new Set(codecs)];
-    if (unique.length === 0) return 't.never';
-    if (unique.length === 1) return unique[0]!;
-    return `t.union([${unique.join(', ')}])`;
-  }
-
-  private combine(combinator: string, codecs: readonly string[]): string {
-    if (codecs.length === 1) return codecs[0]!;
-    return `${combinator}([${codecs.join(', ')}])`;
-  }
-
-  private join(separator: string, types: readonly string[]): string {
-    const unique = [...new Set(types)];
-    if (unique.length === 0) return 'never';
-    return unique.length === 1 ? unique[0]! : `(${unique.join(separator)})`;
-  }
+/** Types joined by `separator`, once each and parenthesised when more than one. */
+function join(separator: string, types: readonly string[]): string {
+  const unique = [...new Set(types)];
+  if (unique.length === 0) return 'never';
+  return unique.length === 1 ? unique[0]! : `(${unique.join(separator)})`;
 }
 
 /** Whether a node constrains the value by itself, beside any $ref or combinator. */

@@ -5,8 +5,13 @@ import type { JsonSchema, JsonSchemaObject } from './json-schema.js';
  * What the generator writes: file name (relative to the output folder) → contents.
  *
  * @example
+ * import { writeFileSync } from 'node:fs';
+ * import { join } from 'node:path';
+ * import { readSchemaBundle } from './schema-bundle.js';
+ *
+ * const { bundle } = readSchemaBundle(resolveCodexBinary());
  * const files: GeneratedFiles = new ProtocolGenerator(bundle, 'codex-cli 0.171.0').generate();
- * for (const [name, contents] of files) writeFileSync(join(outDir, name), contents);
+ * for (const [name, contents] of files) writeFileSync(join('src/protocol/generated', name), contents);
  */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
@@ -64,6 +69,8 @@ const NON_REFINING_COMBINATORS = new Set([
  * (`codex_app_server_protocol.schemas.json`, which nests the v2 definitions under `v2`).
  *
  * @example
+ * import { readSchemaBundle } from './schema-bundle.js';
+ *
  * const { bundle, runtimeVersion } = readSchemaBundle(resolveCodexBinary());
  * const generator = new ProtocolGenerator(bundle, runtimeVersion);
  * const files = generator.generate();

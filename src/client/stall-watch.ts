@@ -45,6 +45,8 @@ export class StallWatch {
   readonly verdict$: Observable<TurnEvent>;
   private readonly verdict = new ReplaySubject<TurnEvent>(1);
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the turn last made progress (`performance.now()`). */
+  private lastProgressAt = 0;
   private lastRetryError: TurnError | null = null;
   private decided = false;
   private stalled = false;
@@ -58,7 +60,7 @@ export class StallWatch {
     this.watch = events$.subscribe({
       next: (event) => {
         if (event.method === 'error' && event.params.willRetry) this.lastRetryError = event.params.error;
-        else this.arm();
+        else this.lastProgressAt = performance.now();
       },
       // Once found stalled, the check decides: the end of an interrupted turn is not a normal end.
       error: () => this.stalled || this.decide(() => this.verdict.complete()),
@@ -74,12 +76,26 @@ export class StallWatch {
     return this.stalled;
   }
 
+  // Progress only moves a timestamp: a timer per event would allocate one per frame, and at many
+  // turns in flight each would live long enough to be promoted. The one timer, when it fires,
+  // waits again for what is left since the last progress.
   private arm(): void {
     if (this.decided) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check(), this.config.stallTimeoutMs);
+    this.lastProgressAt = performance.now();
+    this.wait(this.config.stallTimeoutMs);
+  }
+
+  private wait(ms: number): void {
+    this.timer = setTimeout(() => this.expire(), ms);
     // A watch must not keep the process alive on its own.
     (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private expire(): void {
+    if (this.decided) return;
+    const left = this.lastProgressAt + this.config.stallTimeoutMs - performance.now();
+    if (left > 0) this.wait(left);
+    else void this.check();
   }
 
   private async check(): Promise<void> {

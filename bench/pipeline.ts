@@ -84,18 +84,19 @@ async function rawPass(stream: ReplayStream): Promise<PassRate> {
 }
 
 /**
- * The whole client: one `Codex` over a memory transport, one `thread.run` per turn issued before
- * the clock starts (their `turn/start` requests are pending, as they would be on a real
- * connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
+ * The whole client: one `Codex` over a memory transport, one `thread.run` per turn (each on its
+ * own thread, so that every `turn/start` is sent at once) issued before the clock starts (their
+ * `turn/start` requests are pending, as they would be on a real connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
  * every `run()` has resolved with its `TurnResult`.
  */
-export async function clientPass(stream: ReplayStream, concurrency: number, validate: boolean, window?: TimedWindow): Promise<PassRate> {
+export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow): Promise<PassRate> {
   const transport = new MemoryTransport();
-  const codex = new Codex({ transport: () => transport, validateNotifications: validate, validateResults: validate });
+  // Every turn/start goes on the wire before the clock starts: the stream answers them all.
+  const codex = new Codex({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
   await codex.ready();
   const threads = await Promise.all(stream.threadIds.map((id) => codex.thread(id)));
   const results: Promise<TurnResult>[] = [];
-  for (let i = 0; i < stream.turnIds.length; i += 1) results.push(threads[i % concurrency]!.run('go'));
+  for (let i = 0; i < stream.turnIds.length; i += 1) results.push(threads[i]!.run('go'));
   const starts = transport.requests.get('turn/start') ?? [];
   if (starts.length !== stream.turnIds.length || starts[0] !== 2) throw new Error('turn/start requests were not sent in order with ids from 2');
   await nextTick();
@@ -137,7 +138,7 @@ export async function runPipelineBench(options: PipelineOptions = {}): Promise<s
       // No forced GC between passes: a full collection also shrinks the young generation, and the
       // pass after it would pay for regrowing it. Garbage left by one pass is V8's to collect as usual.
       await nextTick();
-      const rate = variant === 'raw' ? await rawPass(stream) : await clientPass(stream, n, variant === 'on');
+      const rate = variant === 'raw' ? await rawPass(stream) : await clientPass(stream, variant === 'on');
       if (round === 0) continue;
       for (const [clock, value] of [['wall', rate.wall], ['cpu', rate.cpu]] as const) {
         const list = samples.get(key(n, variant, clock)) ?? [];
@@ -177,7 +178,7 @@ export async function runPipelineBench(options: PipelineOptions = {}): Promise<s
     `### Frame pipeline throughput`,
     '',
     `The frames of one real turn (\`bench/fixtures/turn-50-deltas.jsonl\`) cloned into ${integer(turns)} turns of ${recorded.lines.length} frames ` +
-      `(${integer(first.frames)} frames, ${(first.bytes / 1_048_576).toFixed(1)} MiB per pass), with N turns in flight: the stream is groups of N turns on N threads, ` +
+      `(${integer(first.frames)} frames, ${(first.bytes / 1_048_576).toFixed(1)} MiB per pass), with N turns in flight: the stream is groups of N turns, each turn on its own thread, ` +
       `interleaved line by line. Fed in 64 KiB chunks (one event-loop turn each, as a pipe delivers them) through an in-memory transport into the whole client: ` +
       `JSONL split → \`JSON.parse\` → codec check → \`TurnRouter\` → one \`thread.run()\` per turn (\`toTurnResult\`), issued before the clock starts; ` +
       `the clock stops when every \`run()\` has resolved. The raw limit is the same bytes through line splitting and \`JSON.parse\` only. ` +

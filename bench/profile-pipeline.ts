@@ -29,11 +29,11 @@ await post('Profiler.setSamplingInterval', { interval: 250 });
 
 // Warm up without the profiler; then each timed window is recorded as its own profile, and the
 // profiles are merged into one file.
-for (let pass = 0; pass < 3; pass += 1) await clientPass(stream, concurrency, validation === 'on');
+for (let pass = 0; pass < 3; pass += 1) await clientPass(stream, validation === 'on');
 const profiles: any[] = [];
 for (let pass = 0; pass < passes; pass += 1) {
   let stopped: Promise<any> | undefined;
-  const rate = await clientPass(stream, concurrency, validation === 'on', {
+  const rate = await clientPass(stream, validation === 'on', {
     start: () => void post('Profiler.start'),
     stop: () => void (stopped = post('Profiler.stop')),
   });

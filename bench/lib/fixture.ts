@@ -57,7 +57,7 @@ export interface ReplayStream {
   readonly chunks: readonly Buffer[];
   readonly frames: number;
   readonly bytes: number;
-  /** The thread of turn i is `threadIds[i % concurrency]`. */
+  /** The thread of turn i is `threadIds[i]`: every turn has its own, since a client runs the turns of one thread one after another. */
   readonly threadIds: readonly string[];
   readonly turnIds: readonly string[];
 }
@@ -68,16 +68,18 @@ export const PIPE_CHUNK_BYTES = 65_536;
 /**
  * Clones the recorded turn `turns` times with fresh thread ids, turn ids and request ids, and lays
  * the clones out so that `concurrency` turns interleave (line i of every turn of a group, then
- * line i+1 …). Turns of one group run on different threads; turn i runs on thread i % concurrency.
+ * line i+1 …). Every turn runs on a thread of its own (turn i on `threadIds[i]`), so that all of
+ * them can be started before the stream plays: a client starts a thread's next turn only after
+ * the previous one ended.
  */
 export function buildReplayStream(recorded: RecordedTurn, layout: StreamLayout): ReplayStream {
   const { turns, concurrency, firstRequestId } = layout;
   if (turns % concurrency !== 0) throw new Error(`turns (${turns}) must be a multiple of concurrency (${concurrency})`);
-  const threadIds = Array.from({ length: concurrency }, (_, i) => syntheticUuid(1, i));
+  const threadIds = Array.from({ length: turns }, (_, i) => syntheticUuid(1, i));
   const turnIds = Array.from({ length: turns }, (_, i) => syntheticUuid(2, i));
   const responsePrefix = `{"id":${recorded.requestId},`;
   const clone = (line: string, turn: number): string => {
-    let text = line.split(recorded.threadId).join(threadIds[turn % concurrency]!).split(recorded.turnId).join(turnIds[turn]!);
+    let text = line.split(recorded.threadId).join(threadIds[turn]!).split(recorded.turnId).join(turnIds[turn]!);
     if (text.startsWith(responsePrefix)) text = `{"id":${firstRequestId + turn},${text.slice(responsePrefix.length)}`;
     return text;
   };

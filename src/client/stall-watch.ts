@@ -67,7 +67,10 @@ export class StallWatch {
   readonly verdict$: Observable<TurnEvent>;
   private readonly verdict = new ReplaySubject<TurnEvent>(1);
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the turn last made progress (`performance.now()`). */
+  private lastProgressAt = 0;
   private lastRetryError: TurnError | null = null;
+  /** The open items of local work (see `LOCAL_WORK_ITEMS`), by id. */
   private readonly localWork = new Set<string>();
   private decided = false;
   private stalled = false;
@@ -84,9 +87,9 @@ export class StallWatch {
           this.lastRetryError = event.params.error;
           return;
         }
+        this.lastProgressAt = performance.now();
         if (event.method === 'item/started' && LOCAL_WORK_ITEMS.has(event.params.item.type)) this.localWork.add(event.params.item.id);
-        else if (event.method === 'item/completed') this.localWork.delete(event.params.item.id);
-        this.arm();
+        else if (event.method === 'item/completed' && this.localWork.size > 0) this.localWork.delete(event.params.item.id);
       },
       // Once found stalled, the check decides: the end of an interrupted turn is not a normal end.
       error: () => this.stalled || this.decide(() => this.verdict.complete()),
@@ -102,12 +105,26 @@ export class StallWatch {
     return this.stalled;
   }
 
+  // Progress only moves a timestamp: a timer per event would allocate one per frame, and at many
+  // turns in flight each would live long enough to be promoted. The one timer, when it fires,
+  // waits again for what is left since the last progress.
   private arm(): void {
     if (this.decided) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check(), this.config.stallTimeoutMs);
+    this.lastProgressAt = performance.now();
+    this.wait(this.config.stallTimeoutMs);
+  }
+
+  private wait(ms: number): void {
+    this.timer = setTimeout(() => this.expire(), ms);
     // A watch must not keep the process alive on its own.
     (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private expire(): void {
+    if (this.decided) return;
+    const left = this.lastProgressAt + this.config.stallTimeoutMs - performance.now();
+    if (left > 0) this.wait(left);
+    else void this.check();
   }
 
   private async check(): Promise<void> {

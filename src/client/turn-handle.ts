@@ -1,4 +1,4 @@
-import { catchError, defer, ReplaySubject, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, takeWhile, timer, type Observable } from 'rxjs';
+import { catchError, defer, Observable, ReplaySubject, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, timer } from 'rxjs';
 import { StallWatch } from './stall-watch.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
@@ -73,21 +73,42 @@ export class TurnHandle {
       const config = { connection, threadId, turnId: id, stallTimeoutMs, interrupt: () => this.interrupt() };
       // The consumer's subscription comes first and the watch's second: a claimed stream replays
       // the whole turn to its first subscriber only, and the watch needs no more than live events.
-      this.events$ = defer(() => {
+      // One Observable rather than an operator chain: each event of every turn in flight crosses it.
+      this.events$ = new Observable<TurnEvent>((subscriber) => {
         let stall: StallWatch | undefined;
-        return merge(
-          events$.pipe(takeWhile(() => stall?.ending !== true)),
-          defer(() => {
-            if (watch === undefined) {
-              watch = new StallWatch(events$, config);
-              // A verdict ends the turn for this client even when the server never reports its end.
-              watch.verdict$.subscribe({ next: () => this.stallEnded.next(), error: () => this.stallEnded.next() });
-            }
-            stall = watch;
-            return watch.verdict$;
+        // The turn's events and the verdict; the stream completes when both have, or at `turn/completed`.
+        let open = 2;
+        const deliver = (event: TurnEvent) => {
+          subscriber.next(event);
+          if (event.method === 'turn/completed') subscriber.complete();
+        };
+        const ended = {
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            open -= 1;
+            if (open === 0) subscriber.complete();
+          },
+        };
+        subscriber.add(
+          events$.subscribe({
+            ...ended,
+            // Once the watch has found the turn stalled, its verdict is the end: an interrupt's own
+            // `turn/completed` must not pass for a normal end.
+            next: (event) => {
+              if (stall?.ending !== true) deliver(event);
+            },
           }),
         );
-      }).pipe(takeWhile((event) => event.method !== 'turn/completed', true));
+        // A turn that had ended already replayed to its end during that subscribe.
+        if (subscriber.closed) return;
+        if (watch === undefined) {
+          watch = new StallWatch(events$, config);
+          // A verdict ends the turn for this client even when the server never reports its end.
+          watch.verdict$.subscribe({ next: () => this.stallEnded.next(), error: () => this.stallEnded.next() });
+        }
+        stall = watch;
+        subscriber.add(watch.verdict$.subscribe({ ...ended, next: deliver }));
+      });
     } else {
       this.events$ = events$;
     }

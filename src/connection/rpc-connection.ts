@@ -25,6 +25,7 @@ import { overloadDelayMs } from './overload-delay-ms.js';
 import { serverErrorFrom } from './server-error-from.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
+import { HotStream } from '../internal/hot-stream.js';
 import type {
   Answer,
   IncomingServerRequest,
@@ -139,7 +140,8 @@ export class RpcConnection {
   private readonly onWire = new Map<RequestId, OutgoingRequest>();
   private readonly admissions = new Subject<Observable<never>>();
   private readonly openServerRequests = new Map<RequestId, OpenServerRequest>();
-  private readonly notificationsSubject = new Subject<ServerNotification>();
+  // Every notification crosses it: a HotStream, not a Subject (see HotStream).
+  private readonly notificationsSubject = new HotStream<ServerNotification>();
   private readonly untypedSubject = new Subject<UntypedNotification>();
   private readonly untypedMethodsSeen = new Set<string>();
   private readonly serverRequestsSubject = new Subject<IncomingServerRequest>();
@@ -152,7 +154,7 @@ export class RpcConnection {
   private closing: Promise<void> | undefined;
 
   /** Every notification whose method the protocol knows, decoded, in arrival order. Hot. */
-  readonly notifications$: Observable<ServerNotification> = this.notificationsSubject.asObservable();
+  readonly notifications$: Observable<ServerNotification> = this.notificationsSubject.observable;
   /** Notifications of methods the pinned protocol does not know. Hot. */
   readonly untypedNotifications$: Observable<UntypedNotification> = this.untypedSubject.asObservable();
   /**

@@ -1,4 +1,5 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
+import { HotStream } from '../internal/hot-stream.js';
 
 /**
  * A hot stream that holds what it receives until its first subscriber arrives, then hands all of
@@ -6,7 +7,7 @@ import { Observable, Subject } from 'rxjs';
  * connection subscribes; this is how nothing read in between is lost.
  */
 export class HeldFrameStream<T> {
-  private readonly subject = new Subject<T>();
+  private readonly subject = new HotStream<T>();
   // What arrived before the first subscriber, and how the stream ended meanwhile;
   // undefined once the first subscriber has taken them.
   private held: T[] | undefined = [];
@@ -15,7 +16,7 @@ export class HeldFrameStream<T> {
 
   /** The stream: hot, shared, with the held values replayed to the first subscriber only. */
   readonly observable: Observable<T> = new Observable<T>((subscriber) => {
-    const subscription = this.subject.subscribe(subscriber);
+    const subscription = this.subject.observable.subscribe(subscriber);
     this.release();
     return subscription;
   });

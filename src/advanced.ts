@@ -20,12 +20,14 @@
 // Connection
 export { RpcConnection, type ConnectionState } from './connection/rpc-connection.js';
 export { DEFAULT_RPC_CONNECTION_CONFIG } from './connection/rpc-connection-config.js';
+export { isSafeToResend } from './connection/is-safe-to-resend.js';
 
 // Turns
 export { TurnRouter } from './turns/turn-router.js';
 export { DEFAULT_TURN_ROUTER_CONFIG } from './turns/turn-router-config.js';
 export type { TurnStreamMode } from './turns/turn-stream-mode.js';
 export { turnIdOf } from './turns/turn-event.js';
+export { TurnReconciler, type ReconciledTurn } from './turns/turn-reconciler.js';
 
 // Operators
 export { overloadDelayMs, DEFAULT_RETRY_ON_OVERLOAD_CONFIG } from './operators/retry-on-overload.js';
@@ -34,6 +36,11 @@ export { overloadDelayMs, DEFAULT_RETRY_ON_OVERLOAD_CONFIG } from './operators/r
 export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';
 export { decodeFrame } from './transport/decode-frame.js';
 export type { WebSocketTarget } from './transport/websocket-transport.js';
+export {
+  ReconnectingTransport,
+  type ReconnectHandshake,
+  type ReconnectingTransportOptions,
+} from './transport/reconnecting-transport.js';
 
 // JSON-RPC
 export { jsonRpcErrorFrom } from './jsonrpc/json-rpc-error.js';

@@ -60,6 +60,10 @@ export { failSafeServerRequestAnswer } from './connection/fail-safe-server-reque
 export type { TurnRouterConfig } from './turns/turn-router-config.js';
 export type { TurnDiagnostic } from './turns/turn-diagnostic.js';
 export type { CodexDiagnostic } from './client/codex-diagnostic.js';
+export type { ConnectionStatus } from './transport/connection-status.js';
+export { DEFAULT_RECONNECT_CONFIG, type ReconnectConfig } from './transport/reconnect-config.js';
+export type { ReconnectDiagnostic } from './transport/reconnect-diagnostic.js';
+export { isReconstructed } from './turns/is-reconstructed.js';
 export { toTurnResult, type ToTurnResultConfig } from './turns/to-turn-result.js';
 export { retryOnOverload, type RetryOnOverloadConfig } from './operators/retry-on-overload.js';
 export { isRetryableError } from './operators/is-retryable-error.js';
@@ -112,6 +116,7 @@ export { AuthenticationError } from './errors/authentication-error.js';
 export { DecodeError } from './errors/decode-error.js';
 export { RequestTimeoutError } from './errors/request-timeout-error.js';
 export { ConnectionStateError } from './errors/connection-state-error.js';
+export { ConnectionLostError } from './errors/connection-lost-error.js';
 export { CodexBinaryNotFoundError, type CodexBinaryAttempt } from './errors/codex-binary-not-found-error.js';
 export { TurnFailedError } from './turns/turn-failed-error.js';
 export { IncompleteTurnError } from './turns/incomplete-turn-error.js';

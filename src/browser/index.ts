@@ -106,6 +106,11 @@ export { AuthenticationError } from '../errors/authentication-error.js';
 export { DecodeError } from '../errors/decode-error.js';
 export { RequestTimeoutError } from '../errors/request-timeout-error.js';
 export { ConnectionStateError } from '../errors/connection-state-error.js';
+export { ConnectionLostError } from '../errors/connection-lost-error.js';
+export type { ConnectionStatus } from '../transport/connection-status.js';
+export { DEFAULT_RECONNECT_CONFIG, type ReconnectConfig } from '../transport/reconnect-config.js';
+export type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
+export { isReconstructed } from '../turns/is-reconstructed.js';
 export { TurnFailedError } from '../turns/turn-failed-error.js';
 export { IncompleteTurnError } from '../turns/incomplete-turn-error.js';
 

@@ -1,4 +1,4 @@
-import { concat, defer, from, merge, Observable, of, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, from, merge, Observable, of, Subject, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -10,8 +10,15 @@ import type {
   ThreadListResponse,
   ThreadResumeParams,
   ThreadSearchParams,
+  ThreadResumeResponse,
   ThreadStartParams,
+  InitializeParams,
 } from '../protocol/generated/codecs.js';
+import { JsonRpcError } from '../jsonrpc/json-rpc-error.js';
+import type { ConnectionStatus } from '../transport/connection-status.js';
+import { ReconnectingTransport, type ReconnectHandshake } from '../transport/reconnecting-transport.js';
+import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
+import { TurnReconciler } from '../turns/turn-reconciler.js';
 import type { RequestId } from '../jsonrpc/json-rpc-message.js';
 import type { ThreadSearchEvent } from './thread-search-event.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
@@ -81,6 +88,10 @@ interface Session {
   readonly router: TurnRouter;
   readonly turns: TurnRuntime;
   readonly metadata: ServerMetadata;
+  /** With `reconnect`: keeps turns exactly-once across drops. */
+  readonly reconciler: TurnReconciler | undefined;
+  /** With `reconnect`: drops, reconnections, resumed threads and reconciled turns. */
+  readonly reconnectDiagnostics$: Observable<ReconnectDiagnostic>;
 }
 
 /**
@@ -106,6 +117,10 @@ export class Codex implements AsyncDisposable {
   private session: Session | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private readonly status = new BehaviorSubject<ConnectionStatus>({ state: 'connecting' });
+  /** The threads this client has a handle on: resumed after a reconnection. */
+  private readonly openThreads = new Set<string>();
+  private readonly reconnectDiagnostics = new Subject<ReconnectDiagnostic>();
 
   /** Every notification of the connection, decoded. Hot; subscribing starts a lazy client. */
   readonly notifications$: Observable<ServerNotification> = this.fromSession((s) => s.connection.notifications$);
@@ -121,9 +136,19 @@ export class Codex implements AsyncDisposable {
    * protocol's, every subscriber first gets that `version-mismatch` diagnostic.
    */
   readonly diagnostics$: Observable<CodexDiagnostic> = this.fromSession((s) => {
-    const live$ = merge(s.connection.diagnostics$, s.router.diagnostics$);
+    const live$ = merge(s.connection.diagnostics$, s.router.diagnostics$, s.reconnectDiagnostics$);
     return s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), live$) : live$;
   });
+
+  /**
+   * Where the connection is: `connecting`, `ready`, `reconnecting` (attempt and delay, with the
+   * `reconnect` option) and finally `closed` with the reason. The current state on subscribe, then
+   * each change; completes once closed. Subscribing does not start a lazy client.
+   *
+   * @example
+   * codex.connectionState$.subscribe((status) => banner.show(status.state === 'reconnecting' ? `Reconnecting (${status.attempt})…` : ''));
+   */
+  readonly connectionState$: Observable<ConnectionStatus> = this.status.asObservable();
 
   constructor(private readonly config: CodexConfig = {}) {}
 
@@ -269,6 +294,7 @@ export class Codex implements AsyncDisposable {
   /** A handle on a thread by id, without a request (the id is not checked). */
   async thread(threadId: string): Promise<Thread> {
     const { connection, router, turns } = await this.start();
+    this.openThreads.add(threadId);
     return new Thread(connection, router, threadId, turns);
   }
 
@@ -323,6 +349,8 @@ export class Codex implements AsyncDisposable {
         // Closing the connection ends the notifications, which fails the running turns with a TransportClosedError.
         await session.connection.close();
         session.router.dispose();
+        session.reconciler?.dispose();
+        this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
     }
     return this.closing;
@@ -339,19 +367,24 @@ export class Codex implements AsyncDisposable {
   }
 
   private async initialize(): Promise<Session> {
-    const transport = await this.openTransport();
+    const reconnecting = await this.openReconnecting().catch((error: unknown) => {
+      this.setStatus({ state: 'closed', reason: errorMessage(error) });
+      throw error;
+    });
+    const transport = reconnecting ?? (await this.openTransport().catch((error: unknown) => {
+      this.setStatus({ state: 'closed', reason: errorMessage(error) });
+      throw error;
+    }));
     const connection = new RpcConnection(transport, this.config);
-    const router = new TurnRouter(connection.notifications$, this.config);
+    const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$);
+    const router = new TurnRouter(reconciler?.notifications$ ?? connection.notifications$, this.config);
+    connection.notifications$.subscribe({
+      error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
+      complete: () => this.setStatus({ state: 'closed', reason: 'closed by the client' }),
+    });
     try {
-      const clientInfo = this.config.clientInfo ?? CLIENT_INFO;
       const response = await connection.initialize(
-        {
-          clientInfo: { ...clientInfo, title: clientInfo.title ?? null },
-          capabilities: {
-            experimentalApi: this.config.experimentalApi ?? true,
-            ...(this.config.optOutNotificationMethods === undefined ? {} : { optOutNotificationMethods: [...this.config.optOutNotificationMethods] }),
-          },
-        },
+        this.initializeParams(),
         this.config.initializeTimeoutMs === undefined ? {} : { timeoutMs: this.config.initializeTimeoutMs },
       );
       const metadata = serverMetadata(response);
@@ -363,15 +396,83 @@ export class Codex implements AsyncDisposable {
         requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs,
         turnStallTimeoutMs: this.config.turnStallTimeoutMs ?? DEFAULT_TURN_STALL_TIMEOUT_MS,
       };
-      const session = { connection, router, turns, metadata };
+      const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnectDiagnostics : merge(reconnecting.reconnectDiagnostics$, this.reconnectDiagnostics);
+      const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };
       this.session = session;
+      this.setStatus({ state: 'ready' });
+      reconnecting?.status$.subscribe((status) => this.setStatus(status));
       if (this.closed) await this.close();
       return session;
     } catch (error) {
+      this.setStatus({ state: 'closed', reason: errorMessage(error) });
       router.dispose(error);
+      reconciler?.dispose();
       await connection.close();
       throw error;
     }
+  }
+
+  private initializeParams(): InitializeParams {
+    const clientInfo = this.config.clientInfo ?? CLIENT_INFO;
+    return {
+      clientInfo: { ...clientInfo, title: clientInfo.title ?? null },
+      capabilities: {
+        experimentalApi: this.config.experimentalApi ?? true,
+        ...(this.config.optOutNotificationMethods === undefined ? {} : { optOutNotificationMethods: [...this.config.optOutNotificationMethods] }),
+      },
+    };
+  }
+
+  /** With the `reconnect` option: the transport that reopens itself after a drop; else undefined. */
+  private async openReconnecting(): Promise<ReconnectingTransport | undefined> {
+    const policy = this.config.reconnect;
+    if (policy === undefined || policy === false) return undefined;
+    return ReconnectingTransport.connect({
+      open: () => this.openTransport(),
+      reconnect: policy === true ? {} : policy,
+      handshake: (channel) => this.resumeAfterDrop(channel),
+    });
+  }
+
+  /**
+   * The handshake of a new connection after a drop: initialize, resume every open thread, and
+   * bring each running turn in line with what the server stored. A thread the server cannot
+   * resume is reported and forgotten (its running turns end as lost); a drop fails the attempt.
+   */
+  private async resumeAfterDrop(channel: ReconnectHandshake): Promise<void> {
+    await channel.request('initialize', this.initializeParams());
+    channel.notify('initialized');
+    const session = this.session;
+    if (session?.reconciler === undefined) return;
+    const { reconciler, router } = session;
+    await Promise.all(
+      [...this.openThreads].map(async (threadId) => {
+        let turns: ThreadResumeResponse['thread']['turns'] = [];
+        try {
+          const response = (await channel.request('thread/resume', { threadId })) as ThreadResumeResponse;
+          turns = response.thread.turns;
+        } catch (error) {
+          if (!(error instanceof JsonRpcError)) throw error;
+          this.openThreads.delete(threadId);
+          const message = `thread ${threadId} could not be resumed after the reconnection: ${error.message}`;
+          this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
+        }
+        // A turn asked for before its first event does not know its thread yet: the stored turns name it.
+        const running = new Set(router.liveTurnIds(threadId));
+        for (const turn of turns) if (router.isLive(turn.id)) running.add(turn.id);
+        for (const outcome of reconciler.reconcile(threadId, turns, running)) {
+          const { turnId, reconstructedItems, completed } = outcome;
+          const message = `turn ${turnId}: ${reconstructedItems} item(s) rebuilt from the stored turn${completed ? ', and its end' : ''}`;
+          this.reconnectDiagnostics.next({ kind: 'turn-reconciled', threadId, turnId, reconstructedItems, completed, message });
+        }
+      }),
+    );
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status.getValue().state === 'closed') return;
+    this.status.next(status);
+    if (status.state === 'closed') this.status.complete();
   }
 
   private async openTransport(): Promise<Transport> {
@@ -393,6 +494,10 @@ export class Codex implements AsyncDisposable {
 function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
   const { serverVersion, protocolVersion } = metadata;
   return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function requestOptions(options: RequestOptions): RequestOptions {

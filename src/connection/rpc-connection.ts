@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { BehaviorSubject, Observable, Subject, from, isObservable, mergeAll, take, type Subscription } from 'rxjs';
+import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
 import { InvalidParamsError, MethodNotFoundError, jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
@@ -22,6 +23,7 @@ import type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { defaultServerRequestAnswer } from './default-server-request-answers.js';
 import { failSafeServerRequestAnswer } from './fail-safe-server-request-answer.js';
+import { isSafeToResend } from './is-safe-to-resend.js';
 import { overloadDelayMs } from './overload-delay-ms.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
@@ -193,6 +195,7 @@ export class RpcConnection {
       }),
       transport.diagnostics$.subscribe((diagnostic) => this.diagnosticsSubject.next(diagnostic)),
     );
+    if (transport.connectionLost$ !== undefined) this.subscriptions.push(transport.connectionLost$.subscribe((cause) => this.onConnectionLost(cause)));
   }
 
   get state(): ConnectionState {
@@ -386,6 +389,25 @@ export class RpcConnection {
     request.releaseSlot = undefined;
     release?.();
     return true;
+  }
+
+  /**
+   * The transport dropped and is reconnecting: answers to what was on the wire will never come.
+   * Reads are written again (the transport holds them until it is back); everything else fails
+   * with `ConnectionLostError`. Server requests waiting for the app are withdrawn: an answer could
+   * not reach the connection that asked (the server asks again if it still needs one).
+   */
+  private onConnectionLost(cause: Error): void {
+    for (const id of [...this.openServerRequests.keys()]) this.closeServerRequest(id);
+    for (const request of [...this.onWire.values()]) {
+      if (request.id !== undefined && isSafeToResend(request.method)) {
+        this.onWire.delete(request.id);
+        request.id = undefined;
+        this.transmit(request);
+      } else {
+        this.fail(request, new ConnectionLostError(request.method, cause));
+      }
+    }
   }
 
   private fail(request: OutgoingRequest, error: unknown): void {

@@ -19,7 +19,7 @@ async function withinOrExplain<T>(promise: Promise<T>, fixture: ReconnectFixture
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const states = JSON.stringify(fixture.states);
-      const diagnostics = fixture.diagnostics.map((d) => `${d.kind}: ${d.message}`).join('\n  ');
+      const diagnostics = fixture.diagnostics.map((d) => `${d.kind}: ${'message' in d ? d.message : d.error.message}`).join('\n  ');
       reject(new Error(`no end within ${ms} ms; states ${states}; diagnostics:\n  ${diagnostics}`));
     }, ms);
   });

@@ -84,3 +84,21 @@ export async function until(what: string, check: () => boolean, timeoutMs = 10_0
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** A bound that only detects a hang, and then says where the client was. */
+export async function withinOrExplain<T>(promise: Promise<T>, fixture: ReconnectFixture, ms = 20_000, more: () => Promise<string> = async () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const states = JSON.stringify(fixture.states);
+      const diagnostics = fixture.diagnostics.map((d) => `${d.kind}: ${'message' in d ? d.message : d.error.message}`).join('\n  ');
+      void more().then((extra) => reject(new Error(`no end within ${ms} ms; states ${states}; ${extra}; diagnostics:\n  ${diagnostics}`)));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+

@@ -5,29 +5,12 @@ import type { TurnEvent } from '../../src/turns/turn-event.js';
 import { deltas } from '../../src/testing/script/deltas.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
-import { startReconnectFixture, until, type ReconnectFixture } from './reconnect-fixture.js';
+import { startReconnectFixture, until, withinOrExplain, type ReconnectFixture } from './reconnect-fixture.js';
 
 const CHUNKS = Array.from({ length: 12 }, (_, i) => `c${i} `);
 
 function completedItemIds(events: readonly TurnEvent[]): string[] {
   return events.flatMap((event) => (event.method === 'item/completed' ? [event.params.item.id] : []));
-}
-
-/** A bound that only detects a hang, and then says where the client was. */
-async function withinOrExplain<T>(promise: Promise<T>, fixture: ReconnectFixture, ms = 20_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const states = JSON.stringify(fixture.states);
-      const diagnostics = fixture.diagnostics.map((d) => `${d.kind}: ${'message' in d ? d.message : d.error.message}`).join('\n  ');
-      reject(new Error(`no end within ${ms} ms; states ${states}; diagnostics:\n  ${diagnostics}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([promise, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('reconnect: a client that survives drops, against the real app-server', function () {

@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, from, merge, Observable, of, Subject, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, exhaustMap, from, interval, merge, Observable, of, Subject, switchMap, takeWhile, type Subscription } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -12,6 +12,7 @@ import type {
   ThreadSearchParams,
   ThreadResumeResponse,
   ThreadStartParams,
+  Turn,
   InitializeParams,
 } from '../protocol/generated/codecs.js';
 import { JsonRpcError } from '../jsonrpc/json-rpc-error.js';
@@ -81,6 +82,15 @@ export interface ThreadStartOptions extends ThreadOptions {
   readonly params?: Partial<ThreadStartParams>;
 }
 
+/** How often the turns that crossed a reconnection are read again from the server, until they end. */
+const CROSSED_TURN_CHECK_MS = 1_000;
+/** How many of a thread's latest turns such a check reads: the running ones are among the last. */
+const CROSSED_TURNS_PAGE = 5;
+
+/** How often a refused `thread/resume` is tried during one reconnection, and the pause between tries. */
+const RESUME_ATTEMPTS = 3;
+const RESUME_RETRY_DELAY_MS = 100;
+
 const CLIENT_INFO = { name: 'codex_rx', title: 'codex-rx', version: '0.1.0' } as const;
 
 interface Session {
@@ -121,6 +131,8 @@ export class Codex implements AsyncDisposable {
   /** The threads this client has a handle on: resumed after a reconnection. */
   private readonly openThreads = new Set<string>();
   private readonly reconnectDiagnostics = new Subject<ReconnectDiagnostic>();
+  /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
+  private crossedTurnsCheck: Subscription | undefined;
 
   /** Every notification of the connection, decoded. Hot; subscribing starts a lazy client. */
   readonly notifications$: Observable<ServerNotification> = this.fromSession((s) => s.connection.notifications$);
@@ -350,6 +362,7 @@ export class Codex implements AsyncDisposable {
         await session.connection.close();
         session.router.dispose();
         session.reconciler?.dispose();
+        this.crossedTurnsCheck?.unsubscribe();
         this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
     }
@@ -447,10 +460,12 @@ export class Codex implements AsyncDisposable {
     const { reconciler, router } = session;
     await Promise.all(
       [...this.openThreads].map(async (threadId) => {
-        let turns: ThreadResumeResponse['thread']['turns'] = [];
+        let turns: readonly Turn[] = [];
+        let active = false;
         try {
-          const response = (await channel.request('thread/resume', { threadId })) as ThreadResumeResponse;
-          turns = response.thread.turns;
+          const { thread } = await resumeThread(channel, threadId);
+          turns = thread.turns;
+          active = thread.status.type === 'active';
         } catch (error) {
           if (!(error instanceof JsonRpcError)) throw error;
           this.openThreads.delete(threadId);
@@ -460,13 +475,48 @@ export class Codex implements AsyncDisposable {
         // A turn asked for before its first event does not know its thread yet: the stored turns name it.
         const running = new Set(router.liveTurnIds(threadId));
         for (const turn of turns) if (router.isLive(turn.id)) running.add(turn.id);
-        for (const outcome of reconciler.reconcile(threadId, turns, running)) {
-          const { turnId, reconstructedItems, completed } = outcome;
-          const message = `turn ${turnId}: ${reconstructedItems} item(s) rebuilt from the stored turn${completed ? ', and its end' : ''}`;
-          this.reconnectDiagnostics.next({ kind: 'turn-reconciled', threadId, turnId, reconstructedItems, completed, message });
-        }
+        this.reconcile(reconciler, threadId, turns, running, active);
       }),
     );
+    this.checkCrossedTurns(session);
+  }
+
+  private reconcile(reconciler: TurnReconciler, threadId: string, turns: readonly Turn[], running: ReadonlySet<string>, active: boolean): void {
+    for (const { turnId, reconstructedItems, completed, status } of reconciler.reconcile(threadId, turns, running, active)) {
+      const message = `turn ${turnId}: ${reconstructedItems} item(s) rebuilt from the stored turn${completed ? `, and its end (${status})` : ''}`;
+      this.reconnectDiagnostics.next({ kind: 'turn-reconciled', threadId, turnId, reconstructedItems, completed, status, message });
+    }
+  }
+
+  /**
+   * The state a resume reports can lag behind what the server sent while no connection listened:
+   * an item, or the end of the turn, may be in neither. So the turns that crossed a reconnection
+   * are read again from the server every `CROSSED_TURN_CHECK_MS` until they have ended.
+   */
+  private checkCrossedTurns(session: Session): void {
+    const { reconciler, router, connection } = session;
+    if (reconciler === undefined || (this.crossedTurnsCheck !== undefined && !this.crossedTurnsCheck.closed)) return;
+    const check = async (): Promise<void> => {
+      const byThread = new Map<string, Set<string>>();
+      for (const [turnId, threadId] of reconciler.crossedTurns) {
+        if (!router.isLive(turnId)) continue;
+        const turns = byThread.get(threadId) ?? new Set<string>();
+        byThread.set(threadId, turns.add(turnId));
+      }
+      await Promise.all(
+        [...byThread].map(async ([threadId, running]) => {
+          const { thread } = await connection.request('thread/read', { threadId, includeTurns: false });
+          const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: CROSSED_TURNS_PAGE, itemsView: 'full' });
+          this.reconcile(reconciler, threadId, page.data, running, thread.status.type === 'active');
+        }),
+      ).catch(() => undefined);
+    };
+    this.crossedTurnsCheck = interval(CROSSED_TURN_CHECK_MS)
+      .pipe(
+        takeWhile(() => [...reconciler.crossedTurns.keys()].some((turnId) => router.isLive(turnId))),
+        exhaustMap(() => from(check())),
+      )
+      .subscribe({ error: () => undefined });
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -494,6 +544,21 @@ export class Codex implements AsyncDisposable {
 function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
   const { serverVersion, protocolVersion } = metadata;
   return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
+}
+
+/**
+ * `thread/resume` on a new connection, tried again a few times: a server still busy with the
+ * thread (loading it for the connection that dropped) may refuse it for a moment.
+ */
+async function resumeThread(channel: ReconnectHandshake, threadId: string): Promise<ThreadResumeResponse> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await channel.request('thread/resume', { threadId })) as ThreadResumeResponse;
+    } catch (error) {
+      if (!(error instanceof JsonRpcError) || attempt >= RESUME_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_DELAY_MS * attempt));
+    }
+  }
 }
 
 function errorMessage(error: unknown): string {

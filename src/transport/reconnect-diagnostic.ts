@@ -20,5 +20,7 @@ export type ReconnectDiagnostic =
       readonly turnId: string;
       readonly reconstructedItems: number;
       readonly completed: boolean;
+      /** The turn's status in the stored state (`inProgress` while it runs on). */
+      readonly status: string;
       readonly message: string;
     };

@@ -11,7 +11,7 @@ type ItemStage = 'started' | 'completed';
  * What `reconcile` rebuilt for one turn.
  *
  * @example
- * const outcome: ReconciledTurn = { turnId, reconstructedItems: 1, completed: true };
+ * const outcome: ReconciledTurn = { turnId, reconstructedItems: 1, completed: true, status: 'completed' };
  */
 export interface ReconciledTurn {
   readonly turnId: string;
@@ -19,6 +19,8 @@ export interface ReconciledTurn {
   readonly reconstructedItems: number;
   /** The turn ended meanwhile (or the server no longer knows it): a reconstructed `turn/completed` ended it. */
   readonly completed: boolean;
+  /** The turn's status in the stored state. */
+  readonly status: Turn['status'];
 }
 
 /**
@@ -37,6 +39,10 @@ export interface ReconciledTurn {
  */
 export class TurnReconciler {
   private readonly items = new Map<string, Map<string, ItemStage>>();
+  /** Turns that were running across a reconnection, by id, with their thread: checked until they end. */
+  private readonly crossed = new Map<string, string>();
+  /** How many reads in a row showed a crossed turn as interrupted. */
+  private readonly interruptedReads = new Map<string, number>();
   private readonly injected = new Subject<ServerNotification>();
 
   /** The notifications, repeats dropped and reconstructed events added. Hot. */
@@ -47,6 +53,7 @@ export class TurnReconciler {
       const injected = this.injected.subscribe((notification) => subscriber.next(notification));
       const live = notifications$.subscribe({
         next: (notification) => {
+          if (notification.method === 'turn/completed') this.completeMissedItems(notification, (missed) => subscriber.next(missed));
           if (this.isNew(notification)) subscriber.next(notification);
         },
         error: (error: unknown) => subscriber.error(error),
@@ -63,8 +70,11 @@ export class TurnReconciler {
    * Brings the client's running turns of a thread in line with the turns the server stored
    * (`thread/resume` or `thread/read` with turns): missed items are emitted, ended turns end. A
    * running turn the server no longer knows (a restarted server that lost it) ends as `failed`.
+   * A stored `interrupted` is taken as the end only when the thread is not active and a second
+   * read shows it too: just after a turn ends (or while it still runs), the server can show it as
+   * interrupted before its real end reaches the stored history.
    */
-  reconcile(threadId: string, stored: readonly Turn[], running: ReadonlySet<string>): ReconciledTurn[] {
+  reconcile(threadId: string, stored: readonly Turn[], running: ReadonlySet<string>, threadActive = false): ReconciledTurn[] {
     const byId = new Map(stored.map((turn) => [turn.id, turn]));
     const outcomes: ReconciledTurn[] = [];
     for (const turnId of running) {
@@ -86,20 +96,57 @@ export class TurnReconciler {
           params: { threadId, turnId, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() },
         });
       }
-      const completed = turn.status !== 'inProgress';
+      const completed = turn.status === 'interrupted' ? this.interruptedAgain(turnId, threadActive) : turn.status !== 'inProgress';
+      if (!completed) this.crossed.set(turnId, threadId);
       if (completed) {
         this.items.delete(turnId);
+        this.crossed.delete(turnId);
+        this.interruptedReads.delete(turnId);
         this.inject({ method: 'turn/completed', params: { threadId, turn } });
       }
-      if (reconstructedItems > 0 || completed) outcomes.push({ turnId, reconstructedItems, completed });
+      if (reconstructedItems > 0 || completed) outcomes.push({ turnId, reconstructedItems, completed, status: turn.status });
     }
     return outcomes;
+  }
+
+  /**
+   * The turns still running that crossed a reconnection, by id, with their thread. The state the
+   * server reports at a resume can lag behind what it sent before it (an item or the end of a turn
+   * sent while no connection listened may be missing from it), so these are worth checking again
+   * with `reconcile` until they end.
+   */
+  get crossedTurns(): ReadonlyMap<string, string> {
+    return this.crossed;
   }
 
   /** Ends the reconstructed events (the live ones end with their source). */
   dispose(): void {
     this.injected.complete();
     this.items.clear();
+    this.crossed.clear();
+    this.interruptedReads.clear();
+  }
+
+  private interruptedAgain(turnId: string, threadActive: boolean): boolean {
+    const reads = threadActive ? 0 : (this.interruptedReads.get(turnId) ?? 0) + 1;
+    this.interruptedReads.set(turnId, reads);
+    return reads >= 2;
+  }
+
+  /**
+   * Before the live end of a turn that crossed a reconnection: the items its completion lists that
+   * were never seen completed (sent during the gap, after the state read at the resume).
+   */
+  private completeMissedItems(notification: Extract<ServerNotification, { method: 'turn/completed' }>, emit: (missed: ServerNotification) => void): void {
+    const { threadId, turn } = notification.params;
+    this.interruptedReads.delete(turn.id);
+    if (!this.crossed.delete(turn.id) || !Array.isArray(turn.items)) return;
+    const seen = this.itemsOf(turn.id);
+    for (const item of turn.items) {
+      if (seen.get(item.id) === 'completed') continue;
+      seen.set(item.id, 'completed');
+      emit(markReconstructed({ method: 'item/completed', params: { threadId, turnId: turn.id, item, completedAtMs: Date.now() } }));
+    }
   }
 
   private inject(notification: ServerNotification): void {

@@ -80,6 +80,8 @@ describe('reconnect: a client that survives drops, against the real app-server',
     const done = await withinOrExplain(turn.run(), fixture);
     expect(done.status).to.equal('completed');
     expect(done.finalResponse).to.equal('After the gap');
+    // Sent during the gap, and again by the server on resume: the turn's usage is not lost.
+    expect(done.usage).to.not.equal(null);
     const ids = done.items.map((item) => item.id);
     expect(new Set(ids).size).to.equal(ids.length);
     expect(ids).to.include.members(['msg_before', 'msg_after']);

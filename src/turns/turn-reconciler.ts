@@ -84,25 +84,16 @@ export class TurnReconciler {
         status: 'failed',
         error: { message: 'the turn was lost: the app-server no longer knows it after the reconnection (was it restarted?)' },
       };
-      const seen = this.itemsOf(turnId);
-      let reconstructedItems = 0;
-      for (const item of turn.items) {
-        if (seen.get(item.id) === 'completed') continue;
-        seen.set(item.id, 'completed');
-        reconstructedItems += 1;
-        const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;
-        this.inject({
-          method: 'item/completed',
-          params: { threadId, turnId, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() },
-        });
-      }
+      const missed = this.missedItems(threadId, turn);
+      for (const event of missed) this.injected.next(event);
+      const reconstructedItems = missed.length;
       const completed = turn.status === 'interrupted' ? this.interruptedAgain(turnId, threadActive) : turn.status !== 'inProgress';
       if (!completed) this.crossed.set(turnId, threadId);
       if (completed) {
         this.items.delete(turnId);
         this.crossed.delete(turnId);
         this.interruptedReads.delete(turnId);
-        this.inject({ method: 'turn/completed', params: { threadId, turn } });
+        this.injected.next(markReconstructed({ method: 'turn/completed', params: { threadId, turn } }));
       }
       if (reconstructedItems > 0 || completed) outcomes.push({ turnId, reconstructedItems, completed, status: turn.status });
     }
@@ -141,16 +132,21 @@ export class TurnReconciler {
     const { threadId, turn } = notification.params;
     this.interruptedReads.delete(turn.id);
     if (!this.crossed.delete(turn.id) || !Array.isArray(turn.items)) return;
+    for (const event of this.missedItems(threadId, turn)) emit(event);
+  }
+
+  /** Reconstructed `item/completed` events for the items of `turn` not seen completed, now counted as seen. */
+  private missedItems(threadId: string, turn: Turn): ServerNotification[] {
     const seen = this.itemsOf(turn.id);
+    const missed: ServerNotification[] = [];
     for (const item of turn.items) {
       if (seen.get(item.id) === 'completed') continue;
       seen.set(item.id, 'completed');
-      emit(markReconstructed({ method: 'item/completed', params: { threadId, turnId: turn.id, item, completedAtMs: Date.now() } }));
+      const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;
+      const params = { threadId, turnId: turn.id, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() };
+      missed.push(markReconstructed({ method: 'item/completed', params }));
     }
-  }
-
-  private inject(notification: ServerNotification): void {
-    this.injected.next(markReconstructed(notification));
+    return missed;
   }
 
   /** Per frame: false for a repeat of what this turn has already shown. */

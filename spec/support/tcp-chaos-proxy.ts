@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A loopback TCP proxy between a client and a server that a spec can break on purpose: cut every
+ * A loopback TCP (or unix socket) proxy between a client and a server that a spec can break on purpose: cut every
  * connection at once, refuse new ones for a while (a network gap), stall traffic without closing,
  * or point it at another port (a server restarted behind the same address).
  */
@@ -14,21 +14,30 @@ export class TcpChaosProxy {
 
   private constructor(
     private readonly server: Server,
-    private targetPort: number,
+    private target: number | string,
+    /** The TCP port listened on (0 for a unix socket proxy). */
     readonly port: number,
   ) {}
 
   /** Starts a proxy on 127.0.0.1 (a port the kernel picks) forwarding to `127.0.0.1:targetPort`. */
   static async start(targetPort: number): Promise<TcpChaosProxy> {
+    return TcpChaosProxy.listen(targetPort, (server, done) => server.listen(0, '127.0.0.1', done));
+  }
+
+  /** Starts a proxy listening on the unix socket `listenPath`, forwarding to the unix socket `targetPath`. */
+  static async startUnix(targetPath: string, listenPath: string): Promise<TcpChaosProxy> {
+    return TcpChaosProxy.listen(targetPath, (server, done) => server.listen(listenPath, done));
+  }
+
+  private static async listen(target: number | string, listen: (server: Server, done: () => void) => void): Promise<TcpChaosProxy> {
     let proxy: TcpChaosProxy | undefined;
     const server = createServer((client) => proxy?.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      listen(server, resolve);
     });
     const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address');
-    proxy = new TcpChaosProxy(server, targetPort, address.port);
+    proxy = new TcpChaosProxy(server, target, address !== null && typeof address === 'object' ? address.port : 0);
     return proxy;
   }
 
@@ -72,7 +81,7 @@ export class TcpChaosProxy {
 
   /** Forwards new connections to another port (a server restarted elsewhere). */
   retarget(port: number): void {
-    this.targetPort = port;
+    this.target = port;
   }
 
   /** Cuts everything and stops listening. */
@@ -87,7 +96,7 @@ export class TcpChaosProxy {
       client.destroy();
       return;
     }
-    const upstream = connect({ host: '127.0.0.1', port: this.targetPort });
+    const upstream = typeof this.target === 'number' ? connect({ host: '127.0.0.1', port: this.target }) : connect({ path: this.target });
     const pair = { client, upstream };
     this.pairs.add(pair);
     const drop = (): void => {

@@ -11,7 +11,7 @@ import { deltas } from '../../src/testing/script/deltas.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
-import { startReconnectFixture, until, type ReconnectFixture } from './reconnect-fixture.js';
+import { startReconnectFixture, until, withinOrExplain, type ReconnectFixture } from './reconnect-fixture.js';
 
 describe('reconnect: restarts, requests in flight, approvals, and giving up', function () {
   this.timeout(60_000);
@@ -39,6 +39,20 @@ describe('reconnect: restarts, requests in flight, approvals, and giving up', fu
     const texts = mock.requests.at(-1)!.userTexts();
     expect(texts.some((text) => text.includes('first question'))).to.equal(true);
     expect(texts.some((text) => text.includes('second question'))).to.equal(true);
+    expect(codex.trackedTurns).to.equal(0);
+  });
+
+  it('a thread without a turn yet (no stored history to resume) works after a drop: resumed once its first turn starts', async () => {
+    fixture = await startReconnectFixture();
+    const { codex, mock, proxy, harness } = fixture;
+    const thread = await codex.threadStart({ cwd: harness.workspace });
+    proxy.cutAll();
+    await until('ready again', () => fixture!.states.filter((s) => s.state === 'ready').length >= 2);
+    expect(fixture.diagnostics.map((d) => d.kind)).to.include('thread-resume-failed');
+    mock.enqueue(response(deltas(['Still ', 'here'], { id: 'msg_here', delayMs: 20 })));
+    const result = await withinOrExplain(thread.run('hello again'), fixture);
+    expect(result.finalResponse).to.equal('Still here');
+    expect(result.items.filter((item) => item.id === 'msg_here')).to.have.length(1);
     expect(codex.trackedTurns).to.equal(0);
   });
 

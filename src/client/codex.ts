@@ -15,7 +15,7 @@ import type {
   Turn,
   InitializeParams,
 } from '../protocol/generated/codecs.js';
-import { JsonRpcError } from '../jsonrpc/json-rpc-error.js';
+import { InvalidRequestError, JsonRpcError } from '../jsonrpc/json-rpc-error.js';
 import type { ConnectionStatus } from '../transport/connection-status.js';
 import { ReconnectingTransport, type ReconnectHandshake } from '../transport/reconnecting-transport.js';
 import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
@@ -131,6 +131,8 @@ export class Codex implements AsyncDisposable {
   /** The threads this client has a handle on: resumed after a reconnection. */
   private readonly openThreads = new Set<string>();
   private readonly reconnectDiagnostics = new Subject<ReconnectDiagnostic>();
+  /** Open threads the last reconnection could not resume: resumed after their next `turn/start`. */
+  private readonly unresumed = new Set<string>();
   /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
   private crossedTurnsCheck: Subscription | undefined;
 
@@ -408,6 +410,7 @@ export class Codex implements AsyncDisposable {
         queue: new TurnQueue(),
         requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs,
         turnStallTimeoutMs: this.config.turnStallTimeoutMs ?? DEFAULT_TURN_STALL_TIMEOUT_MS,
+        ...(reconciler === undefined ? {} : { afterTurnStart: (threadId: string, turnId: string) => this.resumeAfterTurnStart(threadId, turnId) }),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnectDiagnostics : merge(reconnecting.reconnectDiagnostics$, this.reconnectDiagnostics);
       const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };
@@ -463,12 +466,13 @@ export class Codex implements AsyncDisposable {
         let turns: readonly Turn[] = [];
         let active = false;
         try {
-          const { thread } = await resumeThread(channel, threadId);
+          const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, false);
+          this.unresumed.delete(threadId);
           turns = thread.turns;
           active = thread.status.type === 'active';
         } catch (error) {
           if (!(error instanceof JsonRpcError)) throw error;
-          this.openThreads.delete(threadId);
+          this.unresumed.add(threadId);
           const message = `thread ${threadId} could not be resumed after the reconnection: ${error.message}`;
           this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
         }
@@ -479,6 +483,25 @@ export class Codex implements AsyncDisposable {
       }),
     );
     this.checkCrossedTurns(session);
+  }
+
+  /**
+   * A thread that could not be resumed after a drop (it had no turn, so no stored history) is
+   * resumed once its next turn has started, so that the turn's events reach this connection;
+   * what the turn did before that is rebuilt like any turn that crossed a reconnection.
+   */
+  private async resumeAfterTurnStart(threadId: string, turnId: string): Promise<void> {
+    const session = this.session;
+    if (!this.unresumed.has(threadId) || session?.reconciler === undefined) return;
+    try {
+      const { thread } = await resumeThread((method, params) => session.connection.requestUntyped(method, params), threadId, true);
+      this.unresumed.delete(threadId);
+      this.reconcile(session.reconciler, threadId, thread.turns, new Set([turnId]), thread.status.type === 'active');
+      this.checkCrossedTurns(session);
+    } catch (error) {
+      const message = `thread ${threadId} could not be resumed after its turn started: ${errorMessage(error)}`;
+      this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
+    }
   }
 
   private reconcile(reconciler: TurnReconciler, threadId: string, turns: readonly Turn[], running: ReadonlySet<string>, active: boolean): void {
@@ -547,15 +570,22 @@ function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnost
 }
 
 /**
- * `thread/resume` on a new connection, tried again a few times: a server still busy with the
- * thread (loading it for the connection that dropped) may refuse it for a moment.
+ * `thread/resume`, tried again a few times: a server still busy with the thread (loading it for
+ * the connection that dropped) may refuse it for a moment, and a thread whose first turn has just
+ * started may not have its stored history yet (refused as an invalid request, which is tried
+ * again only when `retryInvalid`).
  */
-async function resumeThread(channel: ReconnectHandshake, threadId: string): Promise<ThreadResumeResponse> {
+async function resumeThread(
+  call: (method: string, params: unknown) => Promise<unknown>,
+  threadId: string,
+  retryInvalid: boolean,
+): Promise<ThreadResumeResponse> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return (await channel.request('thread/resume', { threadId })) as ThreadResumeResponse;
+      return (await call('thread/resume', { threadId })) as ThreadResumeResponse;
     } catch (error) {
-      if (!(error instanceof JsonRpcError) || attempt >= RESUME_ATTEMPTS) throw error;
+      const retry = error instanceof JsonRpcError && (retryInvalid || !(error instanceof InvalidRequestError));
+      if (!retry || attempt >= RESUME_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_DELAY_MS * attempt));
     }
   }

@@ -5,7 +5,7 @@
  * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *
@@ -25,8 +25,9 @@ import { progress } from './lib/format.js';
 import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
 import { runPipelineBench } from './pipeline.js';
+import { runReconnectBench } from './reconnect.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -84,6 +85,9 @@ if (selected.has('fleet')) {
 if (selected.has('concurrent')) {
   const limits = limitsFromEnv();
   console.log(`${await runConcurrentBench(limits === undefined ? {} : { limits })}\n`);
+}
+if (selected.has('reconnect')) {
+  console.log(`${await runReconnectBench()}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

@@ -19,6 +19,15 @@
 
 export * from './client/portable-plumbing.js';
 
+// Reconnecting
+export { isSafeToResend } from './connection/is-safe-to-resend.js';
+export { TurnReconciler, type ReconciledTurn } from './turns/turn-reconciler.js';
+export {
+  ReconnectingTransport,
+  type ReconnectHandshake,
+  type ReconnectingTransportOptions,
+} from './transport/reconnecting-transport.js';
+
 // Node only
 export { JsonlDecoder, type JsonlDecoderSink } from './transport/jsonl-decoder.js';
 export type { WebSocketTarget } from './transport/websocket-transport.js';

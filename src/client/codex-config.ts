@@ -1,3 +1,4 @@
+import type { ReconnectConfig } from '../transport/reconnect-config.js';
 import type { Transport } from '../transport/transport.js';
 import type { WebSocketToken } from '../transport/websocket-transport.js';
 import type { RpcConnectionConfig } from '../connection/rpc-connection-config.js';
@@ -70,6 +71,16 @@ export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig {
    * Each turn may set its own (`TurnOptions.stallTimeoutMs`).
    */
   readonly turnStallTimeoutMs?: number;
+  /**
+   * Reconnect after an unexpected close instead of failing everything: `true` for
+   * `DEFAULT_RECONNECT_CONFIG`, or the policy. After a drop the client reconnects with jittered
+   * backoff, initializes again, resumes the threads it has open and finishes every running turn
+   * (live, or from the server's stored state); see `Codex.connectionState$`. Off by default: a
+   * client that reconnects changes what callers see at a drop (`ConnectionLostError` for calls on
+   * the wire, reconstructed events), so it is asked for. Meant for remote servers (`ws://`,
+   * `unix://`); with a launched server it relaunches the process.
+   */
+  readonly reconnect?: boolean | ReconnectConfig;
 }
 
 /**

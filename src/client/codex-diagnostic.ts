@@ -1,11 +1,13 @@
 import type { ConnectionDiagnostic } from '../connection/rpc-connection.js';
+import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
 import type { TurnDiagnostic } from '../turns/turn-diagnostic.js';
 
 /**
  * What `Codex.diagnostics$` reports: the connection's findings (garbage, decode failures, stray
- * responses, version drift …) and the router's (turns dropped unclaimed).
+ * responses, version drift …), the router's (turns dropped unclaimed), and with `reconnect` the
+ * drops, reconnections and reconciled turns.
  *
  * @example
  * codex.diagnostics$.subscribe((diagnostic: CodexDiagnostic) => console.warn(diagnostic.kind));
  */
-export type CodexDiagnostic = ConnectionDiagnostic | TurnDiagnostic;
+export type CodexDiagnostic = ConnectionDiagnostic | TurnDiagnostic | ReconnectDiagnostic;

@@ -86,6 +86,7 @@ export {
 export { TransportClosedError, type TransportClosedDetails } from '../errors/transport-closed-error.js';
 export { AuthenticationError } from '../errors/authentication-error.js';
 export { ThreadWriterConflictError } from '../errors/thread-writer-conflict-error.js';
+export { ConnectionLostError } from '../errors/connection-lost-error.js';
 export { DecodeError } from '../errors/decode-error.js';
 export { RequestTimeoutError } from '../errors/request-timeout-error.js';
 export { ConnectionStateError } from '../errors/connection-state-error.js';
@@ -117,3 +118,9 @@ export type { ClientRequestMethod, ParamsOf, ResultOf } from '../protocol/client
 export type { NotificationOf, ServerNotification, ServerNotificationMethod } from '../protocol/server-notification.js';
 export type { UntypedNotification } from '../protocol/untyped-notification.js';
 export { generatedFrom } from '../protocol/generated/generated-from.js';
+
+// Reconnecting
+export type { ConnectionStatus } from '../transport/connection-status.js';
+export { DEFAULT_RECONNECT_CONFIG, type ReconnectConfig } from '../transport/reconnect-config.js';
+export type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
+export { isReconstructed } from '../turns/is-reconstructed.js';

@@ -154,6 +154,7 @@ export class Thread {
       const { turn } = await this.connection.request('turn/start', params);
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       const events$ = this.router.turn(turn.id, mode);
+      await this.runtime.afterTurnStart?.(this.id, turn.id);
       const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs };
       return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$));
     } finally {

@@ -17,4 +17,10 @@ export interface TurnRuntime {
   readonly requestTimeoutMs: number;
   /** How long a turn may go without progress before it is reconciled and ended, in ms (0: never). */
   readonly turnStallTimeoutMs: number;
+  /**
+   * Runs once a `turn/start` is answered, before the turn's handle is handed out: a reconnecting
+   * client resumes here a thread it could not resume after a drop (one that had no turn yet, so no
+   * stored history), so that the new turn's events reach it.
+   */
+  readonly afterTurnStart?: (threadId: string, turnId: string) => Promise<void>;
 }

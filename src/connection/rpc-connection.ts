@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import { BehaviorSubject, Observable, Subject, from, isObservable, mergeAll, take, type Subscription } from 'rxjs';
+import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
 import { InvalidParamsError, MethodNotFoundError } from '../jsonrpc/json-rpc-error.js';
@@ -21,6 +22,7 @@ import type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { defaultServerRequestAnswer } from './default-server-request-answers.js';
 import { failSafeServerRequestAnswer } from './fail-safe-server-request-answer.js';
+import { isSafeToResend } from './is-safe-to-resend.js';
 import { overloadDelayMs } from './overload-delay-ms.js';
 import { serverErrorFrom } from './server-error-from.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
@@ -195,6 +197,7 @@ export class RpcConnection {
       }),
       transport.diagnostics$.subscribe((diagnostic) => this.diagnosticsSubject.next(diagnostic)),
     );
+    if (transport.connectionLost$ !== undefined) this.subscriptions.push(transport.connectionLost$.subscribe((cause) => this.onConnectionLost(cause)));
   }
 
   get state(): ConnectionState {
@@ -389,6 +392,25 @@ export class RpcConnection {
     request.releaseSlot = undefined;
     release?.();
     return true;
+  }
+
+  /**
+   * The transport dropped and is reconnecting: answers to what was on the wire will never come.
+   * Reads are written again (the transport holds them until it is back); everything else fails
+   * with `ConnectionLostError`. Server requests waiting for the app are withdrawn: an answer could
+   * not reach the connection that asked (the server asks again if it still needs one).
+   */
+  private onConnectionLost(cause: Error): void {
+    for (const id of [...this.openServerRequests.keys()]) this.closeServerRequest(id);
+    for (const request of [...this.onWire.values()]) {
+      if (request.id !== undefined && isSafeToResend(request.method)) {
+        this.onWire.delete(request.id);
+        request.id = undefined;
+        this.transmit(request);
+      } else {
+        this.fail(request, new ConnectionLostError(request.method, cause));
+      }
+    }
   }
 
   private fail(request: OutgoingRequest, error: unknown): void {

@@ -19,6 +19,11 @@ export interface Transport {
   readonly frames$: Observable<JsonRpcMessage>;
   /** Input that could not be read as a message (a non-JSON line, a JSON value that is not an object). */
   readonly diagnostics$: Observable<TransportDiagnostic>;
+  /**
+   * Each drop of a transport that reconnects on its own (`ReconnectingTransport`), as it happens:
+   * what was on the wire got no answer and will get none. Absent on transports that end instead.
+   */
+  readonly connectionLost$?: Observable<Error>;
   /** Writes one message. Throws `TransportClosedError` once the transport is closed. */
   send(message: JsonRpcMessage): void;
   /** Closes the channel and releases what it holds (a child process is reaped). Idempotent. */

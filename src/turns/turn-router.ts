@@ -208,6 +208,11 @@ export class TurnRouter {
     });
   }
 
+  /** Whether a turn has not completed yet for the router (asked for, or with events). */
+  isLive(turnId: string): boolean {
+    return this.live.has(turnId);
+  }
+
   /** Stops routing; live turns error with `error`. */
   dispose(error: unknown = new Error('the turn router was disposed')): void {
     this.subscription.unsubscribe();

@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { Subject } from 'rxjs';
+import type { ServerNotification } from '../../src/protocol/server-notification.js';
+import type { Turn } from '../../src/protocol/generated/codecs.js';
+import { isReconstructed } from '../../src/turns/is-reconstructed.js';
+import { TurnReconciler } from '../../src/turns/turn-reconciler.js';
+
+const threadId = 'thr_1';
+const turnId = 'turn_1';
+const message = (id: string, text: string) => ({ type: 'agentMessage', id, text }) as unknown as Turn['items'][number];
+const n = (method: string, params: Record<string, unknown>) => ({ method, params }) as unknown as ServerNotification;
+const completed = (id: string, text = id) => n('item/completed', { threadId, turnId, item: message(id, text), completedAtMs: 1 });
+const started = (id: string) => n('item/started', { threadId, turnId, item: message(id, '') });
+const delta = (id: string, text: string) => n('item/agentMessage/delta', { threadId, turnId, itemId: id, delta: text });
+const turn = (status: Turn['status'], items: Turn['items']): Turn => ({ id: turnId, items, status });
+
+function describeEvent(event: ServerNotification): string {
+  const params = event.params as { itemId?: string; item?: { id: string }; turn?: { status: string } };
+  const what = params.itemId ?? params.item?.id ?? params.turn?.status ?? '';
+  return `${event.method} ${what}${isReconstructed(event) ? ' (reconstructed)' : ''}`;
+}
+
+describe('TurnReconciler: exactly-once turn events across reconnections', () => {
+  let source: Subject<ServerNotification>;
+  let reconciler: TurnReconciler;
+  let seen: string[];
+
+  beforeEach(() => {
+    source = new Subject();
+    reconciler = new TurnReconciler(source);
+    seen = [];
+    reconciler.notifications$.subscribe({ next: (event) => seen.push(describeEvent(event)), error: () => undefined });
+  });
+
+  it('drops a repeated item/completed, and starts and deltas of an item already completed', () => {
+    for (const event of [started('a'), delta('a', 'x'), completed('a'), completed('a'), started('a'), delta('a', 'y'), started('b'), started('b')]) source.next(event);
+    expect(seen).to.deep.equal(['item/started a', 'item/agentMessage/delta a', 'item/completed a', 'item/started b']);
+  });
+
+  it('emits the stored items not seen completed, then the stored end, marked reconstructed', () => {
+    source.next(completed('a'));
+    // (What arrives for the turn after its end is dropped by the TurnRouter, which remembers finished turns.)
+    const outcome = reconciler.reconcile(threadId, [turn('completed', [message('a', 'A'), message('b', 'B')])], new Set([turnId]));
+    expect(outcome).to.deep.equal([{ turnId, reconstructedItems: 1, completed: true, status: 'completed' }]);
+    expect(seen).to.deep.equal(['item/completed a', 'item/completed b (reconstructed)', 'turn/completed completed (reconstructed)']);
+  });
+
+  it('a turn still running gets its missed items now and those missing at its live end before that end', () => {
+    reconciler.reconcile(threadId, [turn('inProgress', [message('a', 'A')])], new Set([turnId]));
+    expect(reconciler.crossedTurns.get(turnId)).to.equal(threadId);
+    source.next(n('turn/completed', { threadId, turn: turn('completed', [message('a', 'A'), message('c', 'C')]) }));
+    expect(seen).to.deep.equal(['item/completed a (reconstructed)', 'item/completed c (reconstructed)', 'turn/completed completed']);
+    expect(reconciler.crossedTurns.size).to.equal(0);
+  });
+
+  it('a stored interrupted ends the turn only on an idle thread and in a second read; a turn the server lost ends as failed', () => {
+    expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]), true)).to.deep.equal([]);
+    expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]))).to.deep.equal([]);
+    expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]))).to.deep.equal([
+      { turnId, reconstructedItems: 0, completed: true, status: 'interrupted' },
+    ]);
+    expect(reconciler.reconcile(threadId, [], new Set(['turn_lost']))).to.deep.equal([
+      { turnId: 'turn_lost', reconstructedItems: 0, completed: true, status: 'failed' },
+    ]);
+  });
+
+  it('unsubscribing releases the source; the source ending ends the stream', () => {
+    expect(source.observed).to.equal(true);
+    const other = new Subject<ServerNotification>();
+    const subscription = new TurnReconciler(other).notifications$.subscribe({ error: () => undefined });
+    expect(other.observed).to.equal(true);
+    subscription.unsubscribe();
+    expect(other.observed).to.equal(false);
+    let ended = false;
+    reconciler.notifications$.subscribe({ complete: () => (ended = true), error: () => undefined });
+    source.complete();
+    expect(ended).to.equal(true);
+  });
+});

@@ -108,10 +108,10 @@ describe('server requests answered later, against the real app-server', function
     const { codex, mock } = scripted;
     subscriptions.push(codex.serverRequests$.subscribe({ next: () => {}, error: () => {} }));
     const { thread, input, options } = await touchTurn('slow-answer.txt', codex, mock);
-    const running = thread.run(input, { ...options, stallTimeoutMs: 200 });
+    const running = thread.run(input, { ...options, stallTimeoutMs: 1_000 });
     const [waiting] = await firstValueFrom(codex.pendingServerRequests$.pipe(filter((list) => list.length === 1)));
     // Each stall check in this time asks the server, which says the thread waits on an approval.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
     expect(waiting!.answered).to.equal(false);
     (waiting as IncomingServerRequestOf<'item/commandExecution/requestApproval'>).respond({ decision: 'accept' });
     const result = await running;

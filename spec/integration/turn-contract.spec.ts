@@ -127,9 +127,9 @@ describe('turn contract against the real app-server', function () {
   describe('a quiet turn is not always stalled', () => {
     it('a command that runs silently for four stall timeouts is not a stall: the turn completes', async () => {
       scripted = await startScriptedCodex({ harness: { config: { approval_policy: 'never' } } });
-      scripted.mock.enqueue(response(execCommand('sleep 4', { callId: 'call_sleep' })), response(assistantMessage('Slept.')));
+      scripted.mock.enqueue(response(execCommand('sleep 8', { callId: 'call_sleep' })), response(assistantMessage('Slept.')));
       const thread = await scripted.codex.threadStart();
-      const result = await thread.run('Sleep four seconds', { stallTimeoutMs: 1_000 });
+      const result = await thread.run('Sleep eight seconds', { stallTimeoutMs: 2_000 });
       expect(result.status).to.equal('completed');
       expect(result.finalResponse).to.equal('Slept.');
       const command = result.items.find((item) => item.type === 'commandExecution');

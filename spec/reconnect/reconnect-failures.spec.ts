@@ -163,6 +163,9 @@ describe('reconnect: restarts, requests in flight, approvals, and giving up', fu
     }
     expect(fixture.states.at(-1)).to.deep.include({ state: 'closed' });
     expect(fixture.states.filter((s) => s.state === 'reconnecting')).to.have.length(3);
+    // Each failed attempt is reported, the last one too.
+    const failed = fixture.diagnostics.flatMap((d) => (d.kind === 'reconnect-attempt-failed' ? [d.attempt] : []));
+    expect(failed).to.deep.equal([1, 2, 3]);
     const after = await codex.threadList({}).catch((error: unknown) => error);
     expect(after).to.be.instanceOf(TransportClosedError);
     expect(codex.trackedTurns).to.equal(0);

@@ -1,4 +1,4 @@
-import { defer, from, of, retry, Subject, Subscription, switchMap, throwError, timer, type Observable } from 'rxjs';
+import { defer, from, of, retry, Subject, Subscription, switchMap, tap, throwError, timer, type Observable } from 'rxjs';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
@@ -217,20 +217,24 @@ export class ReconnectingTransport implements Transport {
       attempt += 1;
       const delayMs = this.delayBefore(attempt);
       this.statusSubject.next({ state: 'reconnecting', attempt, delayMs });
-      return timer(delayMs).pipe(switchMap(() => from(this.tryConnect())));
-    })
-      .pipe(
-        retry({
-          count: Math.max(0, maxAttempts - 1),
-          delay: (error: unknown) => {
+      return timer(delayMs).pipe(
+        switchMap(() => from(this.tryConnect())),
+        // Every failed attempt is reported, the last one included.
+        tap({
+          error: (error: unknown) =>
             this.reconnectDiagnosticsSubject.next({
               kind: 'reconnect-attempt-failed',
               attempt,
               message: `reconnection attempt ${attempt} failed: ${asError(error).message}`,
               error,
-            });
-            return error instanceof AuthenticationError ? throwError(() => error) : of(0);
-          },
+            }),
+        }),
+      );
+    })
+      .pipe(
+        retry({
+          count: Math.max(0, maxAttempts - 1),
+          delay: (error: unknown) => (error instanceof AuthenticationError ? throwError(() => error) : of(0)),
         }),
       )
       .subscribe({

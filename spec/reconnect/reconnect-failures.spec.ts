@@ -11,6 +11,11 @@ import { deltas } from '../../src/testing/script/deltas.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
+import { Codex } from '../../src/client/codex.js';
+import '../../src/client/node-transport.js';
+import { AppServerHarness } from '../../src/testing/app-server-harness.js';
+import { startListeningAppServer } from '../../src/testing/listening-app-server.js';
+import { TcpChaosProxy } from '../support/tcp-chaos-proxy.js';
 import { startReconnectFixture, until, withinOrExplain, type ReconnectFixture } from './reconnect-fixture.js';
 
 describe('reconnect: restarts, requests in flight, approvals, and giving up', function () {
@@ -128,6 +133,46 @@ describe('reconnect: restarts, requests in flight, approvals, and giving up', fu
     const done = await result;
     expect(done.status).to.equal('completed');
     expect(existsSync(join(harness.workspace, 'approved.txt'))).to.equal(true);
+  });
+
+  it('a token function refused while reconnecting is read again on the next attempt; a fixed token refused gives up at once', async () => {
+    let refusals = 0;
+    fixture = await startReconnectFixture({ token: (serverToken) => (refusals-- > 0 ? 'not-the-token' : serverToken) });
+    const { codex, mock, proxy, harness } = fixture;
+    const thread = await codex.threadStart({ cwd: harness.workspace });
+    refusals = 2;
+    proxy.cutAll();
+    await until('ready again', () => fixture!.states.filter((s) => s.state === 'ready').length >= 2);
+    const refused = fixture.diagnostics.filter((d) => d.kind === 'reconnect-attempt-failed' && /401/.test(d.message));
+    expect(refused).to.have.length(2);
+    mock.enqueue(response(assistantMessage('still here')));
+    expect((await thread.run('are you there?')).finalResponse).to.equal('still here');
+    await fixture.dispose();
+
+    // The same with a fixed token that the restarted server no longer takes.
+    fixture = undefined;
+    const harness2 = await AppServerHarness.create();
+    const first = await startListeningAppServer(harness2);
+    const proxy2 = await TcpChaosProxy.start(Number(new URL(first.url).port));
+    const fixed = await Codex.connect({ transport: { url: proxy2.url, token: first.token }, reconnect: { maxAttempts: 200, initialDelayMs: 20, maxDelayMs: 100, jitter: 0 } });
+    const failures: string[] = [];
+    fixed.diagnostics$.subscribe({ next: (d) => d.kind === 'reconnect-attempt-failed' && failures.push(d.message), error: () => undefined });
+    try {
+      await first.stop();
+      const second = await startListeningAppServer(harness2);
+      proxy2.retarget(Number(new URL(second.url).port));
+      const outcome = await fixed.threadList({}).catch((error: unknown) => error);
+      expect(outcome).to.be.instanceOf(TransportClosedError);
+      expect(String((outcome as TransportClosedError).message)).to.match(/gave up reconnecting .*401/);
+      // Refused once is enough: the first attempt that reached the new server was the last.
+      expect(failures.filter((message) => /401/.test(message))).to.have.length(1);
+      expect(failures.at(-1)).to.match(/401/);
+      await second.stop();
+    } finally {
+      await fixed.close();
+      await proxy2.close();
+      await harness2.dispose();
+    }
   });
 
   it('policy exhausted: every call, turn and stream fails with TransportClosedError; no socket is left', async () => {

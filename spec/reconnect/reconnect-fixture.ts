@@ -28,7 +28,14 @@ export interface ReconnectFixture {
 /** A short policy, so that specs of many drops take seconds. */
 export const FAST_RECONNECT: ReconnectConfig = { maxAttempts: 30, initialDelayMs: 20, maxDelayMs: 400, jitter: 0.2 };
 
-export async function startReconnectFixture(options: { readonly reconnect?: ReconnectConfig; readonly codex?: CodexConfig } = {}): Promise<ReconnectFixture> {
+export async function startReconnectFixture(
+  options: {
+    readonly reconnect?: ReconnectConfig;
+    readonly codex?: CodexConfig;
+    /** The token the client sends, given the server's own; default that one. */
+    readonly token?: (serverToken: string) => string;
+  } = {},
+): Promise<ReconnectFixture> {
   const harness = await AppServerHarness.create();
   let server = await startListeningAppServer(harness);
   const proxy = await TcpChaosProxy.start(portOf(server.url));
@@ -45,7 +52,7 @@ export async function startReconnectFixture(options: { readonly reconnect?: Reco
     codex = new Codex({
       ...options.codex,
       // A function: a restarted server has a new token.
-      transport: { url: proxy.url, token: () => server.token },
+      transport: { url: proxy.url, token: () => options.token?.(server.token) ?? server.token },
       reconnect: options.reconnect ?? FAST_RECONNECT,
     });
     codex.connectionState$.subscribe((state) => states.push(state));

@@ -457,6 +457,8 @@ export class Codex implements AsyncDisposable {
       open: () => this.openTransport(),
       reconnect: policy === true ? {} : policy,
       handshake: (channel) => this.resumeAfterDrop(channel),
+      // A token read per connection may be new after the server restarted; a fixed one cannot be.
+      tokenMayChange: typeof this.config.transport === 'function' || typeof this.config.transport?.token === 'function',
     });
   }
 

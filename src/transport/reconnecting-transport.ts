@@ -54,6 +54,12 @@ export interface ReconnectingTransportOptions {
   readonly handshakeTimeoutMs?: number;
   /** The random source of the jitter, in [0, 1). */
   readonly random?: () => number;
+  /**
+   * Whether a refused token (`AuthenticationError`) is worth another attempt: true when `open`
+   * reads the token anew each time (a token file a restarted server rewrites). Default false: a
+   * fixed token refused once is refused again, and the retries end at once.
+   */
+  readonly tokenMayChange?: boolean;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 30_000;
@@ -69,8 +75,8 @@ interface HandshakeCall {
  * connection gets the handshake first; messages the client sends meanwhile wait and go out after
  * it. `connectionLost$` tells the connection above of each drop at once, so it can fail or resend
  * what was on the wire; `frames$` goes on across connections and errors with a
- * `TransportClosedError` only when the policy gives up (an `AuthenticationError` ends it at once:
- * trying again cannot help).
+ * `TransportClosedError` only when the policy gives up (an `AuthenticationError` ends it at once,
+ * unless `tokenMayChange`: trying the same token again cannot help).
  *
  * @example
  * const [url, token] = ['ws://127.0.0.1:4500', process.env['CODEX_APP_SERVER_TOKEN']!];
@@ -234,7 +240,7 @@ export class ReconnectingTransport implements Transport {
       .pipe(
         retry({
           count: Math.max(0, maxAttempts - 1),
-          delay: (error: unknown) => (error instanceof AuthenticationError ? throwError(() => error) : of(0)),
+          delay: (error: unknown) => (error instanceof AuthenticationError && this.options.tokenMayChange !== true ? throwError(() => error) : of(0)),
         }),
       )
       .subscribe({

@@ -9,7 +9,7 @@ import type { ReconnectDiagnostic } from '../../src/transport/reconnect-diagnost
 import { agentTextDeltas } from '../../src/operators/agent-text-deltas.js';
 import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTurnServer } from '../support/fake-turn-server.js';
-import { UnhandledErrorWatch, settle } from '../support/no-unhandled-errors.js';
+import { expectNoUnhandledErrors, settle } from '../support/no-unhandled-errors.js';
 
 /** Two running turns on two threads of a fake server whose frames the spec releases. */
 async function twoHeldTurns(config: { strictDecoding?: boolean } = {}) {
@@ -32,13 +32,7 @@ function texts(turn: TurnHandle): Promise<string[]> {
 }
 
 describe('bad input from the server: nothing crashes, other turns are not disturbed', () => {
-  const watch = new UnhandledErrorWatch();
-  beforeEach(() => watch.start());
-  afterEach(async () => {
-    await settle();
-    watch.stop();
-    expect(watch.errors, 'unhandled rejections or uncaught exceptions').to.deep.equal([]);
-  });
+  expectNoUnhandledErrors();
 
   it('ignores stray and duplicate responses, unknown turns and unknown methods, and reports them', async () => {
     const { server, codex, diagnostics, turnA, turnB } = await twoHeldTurns();

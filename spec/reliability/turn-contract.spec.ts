@@ -7,7 +7,7 @@ import { TurnStalledError } from '../../src/turns/turn-stalled-error.js';
 import { RequestTimeoutError } from '../../src/errors/request-timeout-error.js';
 import { turnFrames } from '../support/fake-turn-server.js';
 import { FakeTurnServer } from '../support/fake-turn-server.js';
-import { UnhandledErrorWatch, settle } from '../support/no-unhandled-errors.js';
+import { expectNoUnhandledErrors, settle } from '../support/no-unhandled-errors.js';
 
 /** A client of a fake server whose turns the spec plays. */
 async function heldTurnServer() {
@@ -19,13 +19,7 @@ async function heldTurnServer() {
 }
 
 describe('turn contract: odd input from the caller or the server ends in a result or a typed error', () => {
-  const watch = new UnhandledErrorWatch();
-  beforeEach(() => watch.start());
-  afterEach(async () => {
-    await settle();
-    watch.stop();
-    expect(watch.errors, 'unhandled rejections or uncaught exceptions').to.deep.equal([]);
-  });
+  expectNoUnhandledErrors();
 
   it('resolves run() when turn/completed carries a turn without items: with the items seen live, or none', async () => {
     const { server, codex } = await heldTurnServer();

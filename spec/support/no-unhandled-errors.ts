@@ -1,3 +1,5 @@
+import { expect } from 'chai';
+
 /**
  * Collects unhandled rejections and uncaught exceptions while a block of specs runs, so a spec can
  * assert that faults reached the caller as typed errors and nowhere else.
@@ -19,6 +21,20 @@ export class UnhandledErrorWatch {
     process.off('unhandledRejection', this.onRejection);
     process.off('uncaughtException', this.onException);
   }
+}
+
+/**
+ * Registers hooks on the enclosing `describe`: each spec runs under a watch, and fails if anything
+ * went unhandled during it (after the fault's timers have had time to run).
+ */
+export function expectNoUnhandledErrors(): void {
+  const watch = new UnhandledErrorWatch();
+  beforeEach(() => watch.start());
+  afterEach(async () => {
+    await settle();
+    watch.stop();
+    expect(watch.errors, 'unhandled rejections or uncaught exceptions').to.deep.equal([]);
+  });
 }
 
 /** Waits long enough for timers and microtasks scheduled by a fault to run. */

@@ -110,7 +110,7 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
   const workers: WorkerProcess[] = [];
   const orphans: number[] = [];
 
-  const startWorker = async (id: string, options: { queue?: string; graceMs?: number; concurrency?: number } = {}) => {
+  const startWorker = async (id: string, options: { queue?: string; graceMs?: number; concurrency?: number; scriptedWordMs?: number } = {}) => {
     const worker = await WorkerProcess.start({ redis: redisServer.url, queue: options.queue ?? queue, id, ...options });
     workers.push(worker);
     return worker;
@@ -259,31 +259,33 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
 
   it(`SIGKILL one worker while its jobs stream: all ${FAULT_JOBS} still complete, each result exactly once`, async () => {
     await startWorker('w4');
-    const w2 = workers.find((worker) => worker.id === 'w2')!;
+    // The worker to kill streams slowly (a turn lasts about 3 s), so a delta seen from it means
+    // a turn still running there, however late the producer reads its stream on a busy machine.
+    const victim = await startWorker('w5', { scriptedWordMs: 150 });
     const attemptWorker = new Map<string, string>();
     let killed = false;
-    // Killed once 30 jobs are done and w2 is streaming a turn (an attempt of its own has deltas).
-    const streamingOnW2 = new Set<string>();
+    // Killed once 30 jobs are done and the victim is streaming a turn (an attempt of its own has deltas).
+    const streamingOnVictim = new Set<string>();
     const outcomes = await runAll(producer, Array.from({ length: FAULT_JOBS }, (_, index) => promptOf(`k${index}`)), (jobId, entry, finished) => {
-      if (entry.kind === 'attempt' && entry.workerId !== 'w2') streamingOnW2.delete(jobId);
-      if (entry.kind === 'event' && entry.event.method === 'item/agentMessage/delta' && attemptWorker.get(jobId) === 'w2') streamingOnW2.add(jobId);
+      if (entry.kind === 'attempt' && entry.workerId !== victim.id) streamingOnVictim.delete(jobId);
+      if (entry.kind === 'event' && entry.event.method === 'item/agentMessage/delta' && attemptWorker.get(jobId) === victim.id) streamingOnVictim.add(jobId);
       if (entry.kind === 'attempt') attemptWorker.set(jobId, entry.workerId);
-      if (entry.kind === 'result') streamingOnW2.delete(jobId);
-      if (!killed && finished >= 30 && streamingOnW2.size > 0) {
+      if (entry.kind === 'result') streamingOnVictim.delete(jobId);
+      if (!killed && finished >= 30 && streamingOnVictim.size > 0) {
         killed = true;
-        orphans.push(...w2.kill());
+        orphans.push(...victim.kill());
       }
     });
     expect(killed).to.equal(true);
     for (const outcome of outcomes) await expectCompleteAndOnce(redis, queue, outcome);
     const restarted = outcomes.filter((outcome) => {
       const attempts = attemptsOf(outcome);
-      return attempts.length > 1 && attempts[0]!.workerId === 'w2' && attempts.at(-1)!.workerId !== 'w2';
+      return attempts.length > 1 && attempts[0]!.workerId === victim.id && attempts.at(-1)!.workerId !== victim.id;
     });
     const summary = outcomes.map((outcome) => attemptsOf(outcome).map((attempt) => attempt.workerId).join('>'));
     const counts = summary.reduce<Record<string, number>>((all, path) => ({ ...all, [path]: (all[path] ?? 0) + 1 }), {});
     expect(restarted, `jobs of the killed worker restarted elsewhere; attempts seen: ${JSON.stringify(counts)}`).to.not.be.empty;
-    workers.splice(workers.indexOf(w2), 1);
+    workers.splice(workers.indexOf(victim), 1);
   });
 
   it(`Redis restarted mid-run (appendonly on): all ${FAULT_JOBS} jobs complete`, async () => {

@@ -56,6 +56,8 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     await page.screenshot({ path: join(SHOTS, `${this.currentTest?.title.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
     await page.context().close();
     await fixture.close();
+    // The servers must have exited before their CODEX_HOME goes: one still exiting writes to it.
+    await Promise.all(upstreams.map((upstream) => upstream.close()));
     await harness.dispose();
   });
 

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Turn } from '../../src/protocol/generated/codecs.js';
 import type { AppServerHarness } from '../../src/testing/app-server-harness.js';
@@ -108,6 +110,13 @@ describe('server facts: a connection that goes away', function () {
       return { threadId: thread.id, turnId: turn.id, hold, seen };
     }
 
+    /** Whether the rollout file of `threadId` under `codexHome` holds `needle`. */
+    async function rolloutHas(codexHome: string, threadId: string, needle: string): Promise<boolean> {
+      const files = await readdir(join(codexHome, 'sessions'), { recursive: true }).catch(() => []);
+      const rollout = files.find((file) => file.endsWith('.jsonl') && file.includes(threadId));
+      return rollout !== undefined && (await readFile(join(codexHome, 'sessions', rollout), 'utf8')).includes(needle);
+    }
+
     function exited(endpoint: Endpoint): Promise<void> {
       const child = endpoint.server.child;
       return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('close', () => resolve()));
@@ -116,6 +125,9 @@ describe('server facts: a connection that goes away', function () {
     it('SIGKILL: the turn is stored interrupted with the items it had; thread/read shows it without a resume, and the resumed thread takes new turns', async () => {
       const before = await start();
       const { threadId, turnId, hold } = await heldTurn(before);
+      // The server writes what it streamed to its rollout file a moment after sending it: killed
+      // before that, the partial message is simply not there. The fact is about what was stored.
+      await eventually('the partial message in the rollout', () => rolloutHas(harness.codexHome, threadId, '"first "'));
       const gone = exited(before);
       before.server.child.kill('SIGKILL');
       await gone;

@@ -1,5 +1,7 @@
 import { Queue } from 'bullmq';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
@@ -109,9 +111,11 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
   let producer: FleetProducer;
   const workers: WorkerProcess[] = [];
   const orphans: number[] = [];
+  // The workers' temporary directories, removed at the end: killed workers leave theirs behind.
+  const workerTmp = mkdtempSync(join(tmpdir(), 'codex-rx-fleet-'));
 
   const startWorker = async (id: string, options: { queue?: string; graceMs?: number; concurrency?: number; scriptedWordMs?: number } = {}) => {
-    const worker = await WorkerProcess.start({ redis: redisServer.url, queue: options.queue ?? queue, id, ...options });
+    const worker = await WorkerProcess.start({ redis: redisServer.url, queue: options.queue ?? queue, id, tmpDir: workerTmp, ...options });
     workers.push(worker);
     return worker;
   };
@@ -133,6 +137,7 @@ describe('codex-rx/fleet: real redis-server, worker processes with real app-serv
     await producer?.close();
     redis?.disconnect();
     await redisServer?.dispose();
+    rmSync(workerTmp, { recursive: true, force: true });
   });
 
   it(`3 workers, ${JOBS} jobs of one ${DELTAS}-delta turn: every result correct and once, every stream complete and in order`, async () => {

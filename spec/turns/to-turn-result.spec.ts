@@ -322,6 +322,17 @@ describe('toTurnResult', () => {
     expect(caught).to.equal(failure);
   });
 
+  it('errors with what reading an event threw (a shape lenient decoding let through), and leaves the events', () => {
+    const broken = { method: 'thread/tokenUsage/updated', params: { threadId: 't1', turnId: 'u1', tokenUsage: null } } as unknown as ServerNotification;
+    let caught: unknown;
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const source = cold('-s-b-m-a|', { ...turn, b: broken });
+      source.pipe(toTurnResult()).subscribe({ error: (error: unknown) => (caught = error) });
+      expectSubscriptions(source.subscriptions).toBe('^--!');
+    });
+    expect(caught).to.be.instanceOf(TypeError);
+  });
+
   it('unsubscribes from the events when unsubscribed before the turn completes', () => {
     scheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('-s-d-m-o-x-k-a-l-c|', turn);

@@ -7,6 +7,8 @@ export { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-conf
 
 // Turns
 export { TurnRouter } from '../turns/turn-router.js';
+export { TurnStream } from '../turns/turn-stream.js';
+export type { TurnObserver } from '../turns/turn-observer.js';
 export { DEFAULT_TURN_ROUTER_CONFIG } from '../turns/turn-router-config.js';
 export type { TurnStreamMode } from '../turns/turn-stream-mode.js';
 export { turnIdOf } from '../turns/turn-event.js';

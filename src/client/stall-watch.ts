@@ -1,4 +1,4 @@
-import { ReplaySubject, type Observable, type Subscription } from 'rxjs';
+import { Observable, type Observer, type Subscription } from 'rxjs';
 import type { RpcConnection } from '../connection/rpc-connection.js';
 import type { TurnError } from '../protocol/generated/codecs.js';
 import type { TurnEvent } from '../turns/turn-event.js';
@@ -19,6 +19,9 @@ export interface StallWatchConfig {
   /** Stops the turn on the server. */
   readonly interrupt: () => Promise<unknown>;
 }
+
+/** How a watch ends: with the stored end of a turn whose events were lost, with none (the turn ended by itself), or with an error. */
+type Verdict = { readonly event?: TurnEvent } | { readonly error: unknown };
 
 /** How many of the thread's latest turns are asked for when looking for the stalled one (it is the latest, or nearly). */
 const STORED_TURNS_PAGE = 5;
@@ -64,8 +67,13 @@ const LOCAL_WORK_ITEMS: ReadonlySet<string> = new Set([
  */
 export class StallWatch {
   /** The end of a stalled turn; completes empty when the turn ends by itself. */
-  readonly verdict$: Observable<TurnEvent>;
-  private readonly verdict = new ReplaySubject<TurnEvent>(1);
+  get verdict$(): Observable<TurnEvent> {
+    return new Observable<TurnEvent>((subscriber) => this.onVerdict(subscriber));
+  }
+
+  /** Who waits for the verdict: plain observers, as every turn has a watch and most never get a verdict. */
+  private verdictObservers: Partial<Observer<TurnEvent>>[] = [];
+  private verdict: Verdict | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the turn last made progress (`performance.now()`). */
   private lastProgressAt = 0;
@@ -74,30 +82,40 @@ export class StallWatch {
   private readonly localWork = new Set<string>();
   private decided = false;
   private stalled = false;
-  private readonly watch: Subscription;
+  private readonly watch: Subscription | undefined;
 
+  /**
+   * Watches `events$`, or, without it, the events its one consumer hands to `note` and `end` (a
+   * turn's only reader feeds the watch itself rather than paying for a second subscription).
+   */
   constructor(
-    events$: Observable<TurnEvent>,
+    events$: Observable<TurnEvent> | undefined,
     private readonly config: StallWatchConfig,
   ) {
-    this.verdict$ = this.verdict.asObservable();
-    this.watch = events$.subscribe({
-      next: (event) => {
-        if (event.method === 'error' && event.params.willRetry) {
-          this.lastRetryError = event.params.error;
-          return;
-        }
-        this.lastProgressAt = performance.now();
-        if (event.method === 'item/started' && LOCAL_WORK_ITEMS.has(event.params.item.type)) this.localWork.add(event.params.item.id);
-        else if (event.method === 'item/completed' && this.localWork.size > 0) this.localWork.delete(event.params.item.id);
-      },
-      // Once found stalled, the check decides: the end of an interrupted turn is not a normal end.
-      error: () => this.stalled || this.decide(() => this.verdict.complete()),
-      complete: () => this.stalled || this.decide(() => this.verdict.complete()),
+    this.watch = events$?.subscribe({
+      next: (event) => this.note(event),
+      error: () => this.end(),
+      complete: () => this.end(),
     });
     // A turn that had ended already replays to its end during subscribe.
-    if (this.decided) this.watch.unsubscribe();
+    if (this.decided) this.watch?.unsubscribe();
     else this.arm();
+  }
+
+  /** One event of the turn. Every event but an error the server will retry is progress. */
+  note(event: TurnEvent): void {
+    if (event.method === 'error' && event.params.willRetry) {
+      this.lastRetryError = event.params.error;
+      return;
+    }
+    this.lastProgressAt = performance.now();
+    if (event.method === 'item/started' && LOCAL_WORK_ITEMS.has(event.params.item.type)) this.localWork.add(event.params.item.id);
+    else if (event.method === 'item/completed' && this.localWork.size > 0) this.localWork.delete(event.params.item.id);
+  }
+
+  /** The turn's events have ended (or failed): no verdict is needed, unless it was found stalled, when the check decides. */
+  end(): void {
+    if (!this.stalled) this.decide({});
   }
 
   /** Whether the turn was found stalled and is being ended by the verdict. */
@@ -144,24 +162,49 @@ export class StallWatch {
       const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: STORED_TURNS_PAGE, itemsView: 'full' });
       const stored = page.data.find((turn) => turn.id === turnId);
       if (stored !== undefined && stored.status !== 'inProgress') {
-        this.decide(() => {
-          this.verdict.next({ method: 'turn/completed', params: { threadId, turn: stored } });
-          this.verdict.complete();
-        });
+        this.decide({ event: { method: 'turn/completed', params: { threadId, turn: stored } } });
         return;
       }
       await this.config.interrupt();
     } catch {
       // A server that cannot be asked, or cannot interrupt, leaves the turn stalled all the same.
     }
-    this.decide(() => this.verdict.error(new TurnStalledError(threadId, turnId, stallTimeoutMs, this.lastRetryError)));
+    this.decide({ error: new TurnStalledError(threadId, turnId, stallTimeoutMs, this.lastRetryError) });
   }
 
-  private decide(end: () => void): void {
+  /**
+   * Tells `observer` the verdict: at once when it is known, else when it is. Returns the function
+   * that stops waiting. (`verdict$` is the same as an Observable.)
+   */
+  onVerdict(observer: Partial<Observer<TurnEvent>>): () => void {
+    const verdict = this.verdict;
+    if (verdict !== undefined) {
+      deliver(verdict, observer);
+      return () => undefined;
+    }
+    this.verdictObservers = [...this.verdictObservers, observer];
+    return () => {
+      this.verdictObservers = this.verdictObservers.filter((other) => other !== observer);
+    };
+  }
+
+  private decide(verdict: Verdict): void {
     if (this.decided) return;
     this.decided = true;
     clearTimeout(this.timer);
     this.watch?.unsubscribe();
-    end();
+    this.verdict = verdict;
+    const observers = this.verdictObservers;
+    this.verdictObservers = [];
+    for (const observer of observers) deliver(verdict, observer);
   }
+}
+
+function deliver(verdict: Verdict, observer: Partial<Observer<TurnEvent>>): void {
+  if ('error' in verdict) {
+    observer.error?.(verdict.error);
+    return;
+  }
+  if (verdict.event !== undefined) observer.next?.(verdict.event);
+  observer.complete?.();
 }

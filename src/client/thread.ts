@@ -50,27 +50,7 @@ export class Thread {
     // This call is the turn's only consumer: claimed, its events are not kept for anyone else
     // (its first subscriber, result$ below, gets them all).
     const turn = await firstValueFrom(this.started$(input, options, 'claim'));
-    const signal = options.signal;
-    if (signal === undefined) return turn.run();
-    return new Promise<TurnResult>((resolve, reject) => {
-      const onAbort = () => {
-        subscription.unsubscribe();
-        // The interrupt goes on by itself (bounded by the request timeout; a turn that has not
-        // started yet is interrupted once it does); the caller hears of the abort now.
-        void turn.interrupt().catch(() => undefined);
-        reject(abortError('run', 'the turn is being interrupted'));
-      };
-      const subscription = turn.result$.subscribe({
-        next: resolve,
-        error: (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-        complete: () => signal.removeEventListener('abort', onAbort),
-      });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return turn.run(options.signal === undefined ? {} : { signal: options.signal });
   }
 
   /**
@@ -117,8 +97,9 @@ export class Thread {
             // The thread is free for its next turn once this one has ended.
             // Watched on the router, not on the handle's events: a claimed stream replays the whole
             // turn to its first subscriber only, which must be the caller's.
-            this.router.ended$(handle.id).subscribe({ complete: () => lease.unsubscribe() });
-            handle.stallEnded$.subscribe(() => lease.unsubscribe());
+            const release = () => lease.unsubscribe();
+            this.router.whenEnded(handle.id, release);
+            handle.whenStallEnded(release);
             if (subscriber.closed) void handle.interrupt().catch(() => undefined);
             else {
               subscriber.next(handle);

@@ -1,5 +1,7 @@
-import { catchError, defer, Observable, ReplaySubject, firstValueFrom, fromEvent, lastValueFrom, map, merge, of, take, timer } from 'rxjs';
+import { catchError, defer, Observable, firstValueFrom, fromEvent, map, merge, of, take, timer } from 'rxjs';
 import { StallWatch } from './stall-watch.js';
+import { TurnReader, type TurnReaderSettle } from './turn-reader.js';
+import { TurnStream } from '../turns/turn-stream.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import type { TurnInterruptResponse, TurnSteerResponse } from '../protocol/generated/codecs.js';
@@ -40,19 +42,18 @@ export interface TurnLimits {
 export class TurnHandle {
   /** This turn's notifications. Cold per subscriber, replaying from the first. */
   readonly events$: Observable<TurnEvent>;
-  /** The turn's result, once it completes (errors with `TurnFailedError` when it failed). */
-  readonly result$: Observable<TurnResult>;
   private readonly requestTimeoutMs: number;
-  private readonly stallEnded = new ReplaySubject<void>(1);
-  /**
-   * Emits once when the stall policy ended the turn (stored result or `TurnStalledError`): the
-   * server may never report that end, and the thread's next turn must not wait for it.
-   *
-   * @internal
-   */
-  readonly stallEnded$: Observable<void> = this.stallEnded.asObservable();
-  /** The turn's first event, as the server sent it: the interrupt of a stalled turn waits for it too. */
-  private readonly started$: Observable<undefined>;
+  /** Called once the stall policy ends the turn; `true` once it has. */
+  private stallEndListeners: (() => void)[] | true = [];
+  /** The turn's events as the router sends them: the interrupt of a stalled turn waits for the first one too. */
+  private readonly source$: Observable<TurnEvent>;
+  private resultStream: Observable<TurnResult> | undefined;
+
+  /** The router's stream, when it can take a plain observer: `run()` then reads it without a subscriber chain. */
+  private readonly direct: TurnStream | undefined;
+  private readonly stallTimeoutMs: number;
+  /** The turn's stall watch, made by its first reader (see `stallWatch`). */
+  private watch: StallWatch | undefined;
 
   constructor(
     private readonly connection: RpcConnection,
@@ -65,12 +66,10 @@ export class TurnHandle {
     private readonly releaseEvents: () => void = () => undefined,
   ) {
     this.requestTimeoutMs = limits.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs;
-    this.started$ = events$.pipe(take(1), map(() => undefined));
-    const stallTimeoutMs = limits.stallTimeoutMs ?? 0;
-    if (stallTimeoutMs > 0) {
-      // One watch per turn, started by its first subscriber (the thread's, at the start).
-      let watch: StallWatch | undefined;
-      const config = { connection, threadId, turnId: id, stallTimeoutMs, interrupt: () => this.interrupt() };
+    this.source$ = events$;
+    this.direct = events$ instanceof TurnStream ? events$ : undefined;
+    this.stallTimeoutMs = limits.stallTimeoutMs ?? 0;
+    if (this.stallTimeoutMs > 0) {
       // The consumer's subscription comes first and the watch's second: a claimed stream replays
       // the whole turn to its first subscriber only, and the watch needs no more than live events.
       // One Observable rather than an operator chain: each event of every turn in flight crosses it.
@@ -101,23 +100,105 @@ export class TurnHandle {
         );
         // A turn that had ended already replayed to its end during that subscribe.
         if (subscriber.closed) return;
-        if (watch === undefined) {
-          watch = new StallWatch(events$, config);
-          // A verdict ends the turn for this client even when the server never reports its end.
-          watch.verdict$.subscribe({ next: () => this.stallEnded.next(), error: () => this.stallEnded.next() });
-        }
-        stall = watch;
-        subscriber.add(watch.verdict$.subscribe({ ...ended, next: deliver }));
+        stall = this.stallWatch(events$);
+        subscriber.add(stall.onVerdict({ ...ended, next: deliver }));
       });
     } else {
       this.events$ = events$;
     }
-    this.result$ = this.events$.pipe(toTurnResult());
   }
 
-  /** Waits for the turn to finish. Rejects with the turn's error message when it failed; resolves with status `interrupted` when interrupted. */
-  run(): Promise<TurnResult> {
-    return lastValueFrom(this.result$);
+  /** The turn's result, once it completes (errors with `TurnFailedError` when it failed). */
+  get result$(): Observable<TurnResult> {
+    // Made when first asked for: most turns are read by `run()`, which needs no stream.
+    this.resultStream ??= this.events$.pipe(toTurnResult());
+    return this.resultStream;
+  }
+
+  /**
+   * Waits for the turn to finish. Rejects with the turn's error when it failed; resolves with
+   * status `interrupted` when interrupted. Aborting the signal interrupts the turn and rejects at
+   * once with an `AbortError` (the interrupt goes on by itself).
+   */
+  run(options: { readonly signal?: AbortSignal } = {}): Promise<TurnResult> {
+    const signal = options.signal;
+    return new Promise<TurnResult>((resolve, reject) => {
+      if (signal === undefined) {
+        this.read({ resolve, reject });
+        return;
+      }
+      const onAbort = () => {
+        stop();
+        // Bounded by the request timeout; a turn that has not started yet is interrupted once it does.
+        void this.interrupt().catch(() => undefined);
+        reject(new DOMException('run: aborted; the turn is being interrupted', 'AbortError'));
+      };
+      let done = false;
+      const settled = () => {
+        done = true;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const stop = this.read({
+        resolve: (result) => {
+          settled();
+          resolve(result);
+        },
+        reject: (error) => {
+          settled();
+          reject(error);
+        },
+      });
+      // A turn that had ended already settled during `read`.
+      if (done) return;
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * Reads the turn to its result; returns the function that stops wanting it. The first reader of
+   * a router's stream reads it directly and feeds the stall watch itself; any other subscribes to `result$`.
+   */
+  private read(settle: TurnReaderSettle): () => void {
+    if (this.direct !== undefined && (this.stallTimeoutMs === 0 || this.watch === undefined)) {
+      const reader = new TurnReader(this.direct, this.stallTimeoutMs > 0 ? this.stallWatch(undefined) : undefined, settle);
+      return () => reader.cancel();
+    }
+    const subscription = this.result$.subscribe({ next: settle.resolve, error: settle.reject });
+    return () => subscription.unsubscribe();
+  }
+
+  /**
+   * Calls `callback` once the stall policy ends the turn (stored result or `TurnStalledError`),
+   * at once if it has: the server may never report that end, and the thread's next turn must not
+   * wait for it.
+   *
+   * @internal
+   */
+  whenStallEnded(callback: () => void): void {
+    if (this.stallEndListeners === true) callback();
+    else this.stallEndListeners.push(callback);
+  }
+
+  private stallEnd(): void {
+    const listeners = this.stallEndListeners;
+    if (listeners === true) return;
+    this.stallEndListeners = true;
+    for (const listener of listeners) listener();
+  }
+
+  /**
+   * The turn's one stall watch, made by its first reader: following `events$`, or fed by that
+   * reader when it has none. A verdict ends the turn for this client even when the server never
+   * reports its end.
+   */
+  private stallWatch(events$: Observable<TurnEvent> | undefined): StallWatch {
+    if (this.watch !== undefined) return this.watch;
+    const config = { connection: this.connection, threadId: this.threadId, turnId: this.id, stallTimeoutMs: this.stallTimeoutMs, interrupt: () => this.interrupt() };
+    const watch = new StallWatch(events$, config);
+    this.watch = watch;
+    watch.onVerdict({ next: () => this.stallEnd(), error: () => this.stallEnd() });
+    return watch;
   }
 
   /**
@@ -163,7 +244,7 @@ export class TurnHandle {
       })));
     }
     // An error of the events (the connection closed) also ends the wait: the request then fails as it would.
-    await firstValueFrom(merge(...limits, this.started$.pipe(catchError(() => of(undefined)))), { defaultValue: undefined });
+    await firstValueFrom(merge(...limits, this.source$.pipe(take(1), catchError(() => of(undefined)))), { defaultValue: undefined });
     const left = timeoutMs > 0 ? Math.max(1, timeoutMs - (Date.now() - startedAt)) : 0;
     return this.connection.request(method, { threadId: this.threadId, turnId: this.id }, { ...options, timeoutMs: left });
   }

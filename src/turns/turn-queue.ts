@@ -1,10 +1,10 @@
-import { concatAll, Observable, Subject, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
 
 interface Lane {
-  readonly leases: Subject<Observable<never>>;
-  readonly subscription: Subscription;
-  /** Leases of the lane that are waiting or held. */
-  open: number;
+  /** The lease that holds the thread, if any. */
+  holder: (() => void) | undefined;
+  /** The leases waiting, in order (a Set: one that leaves while it waits is removed at once). */
+  readonly waiting: Set<() => void>;
 }
 
 /**
@@ -15,9 +15,10 @@ interface Lane {
  * starts a thread's next turn only once the previous one has ended. One queue serves every
  * `Thread` object of a client, so two handles on the same thread id share its order.
  *
- * Each thread has a lane: a stream of leases played with `concatAll`, so a lease is granted when
- * the one before it is released. A lease dropped while it waits gives up its place; the lane is
- * removed with its last lease.
+ * Each thread has a lane: the lease that holds it and those waiting, in order. A lease is granted
+ * when the one before it is released; one dropped while it waits gives up its place; the lane is
+ * removed with its last lease. Plain callbacks rather than a stream of leases per thread: a
+ * client may have a turn waiting or running on thousands of threads at once.
  *
  * @example
  * const queue = new TurnQueue();
@@ -40,40 +41,35 @@ export class TurnQueue {
    */
   lease$(threadId: string): Observable<void> {
     return new Observable<void>((subscriber) => {
-      const lane = this.lane(threadId);
-      lane.open += 1;
-      const released = new Subject<void>();
-      let cancelled = false;
-      lane.leases.next(
-        new Observable<never>((holder) => {
-          if (cancelled) {
-            holder.complete();
-            return undefined;
-          }
-          const hold = released.subscribe({ complete: () => holder.complete() });
-          subscriber.next();
-          return hold;
-        }),
-      );
+      let lane = this.lanes.get(threadId);
+      if (lane === undefined) {
+        lane = { holder: undefined, waiting: new Set() };
+        this.lanes.set(threadId, lane);
+      }
+      const grant = () => subscriber.next();
+      lane.waiting.add(grant);
+      const own = lane;
+      this.advance(own);
       return () => {
-        cancelled = true;
-        released.complete();
-        lane.open -= 1;
-        if (lane.open === 0) {
-          lane.subscription.unsubscribe();
-          this.lanes.delete(threadId);
+        if (own.holder === grant) {
+          own.holder = undefined;
+          this.advance(own);
+        } else {
+          own.waiting.delete(grant);
         }
+        if (own.holder === undefined && own.waiting.size === 0 && this.lanes.get(threadId) === own) this.lanes.delete(threadId);
       };
     });
   }
 
-  private lane(threadId: string): Lane {
-    let lane = this.lanes.get(threadId);
-    if (lane === undefined) {
-      const leases = new Subject<Observable<never>>();
-      lane = { leases, subscription: leases.pipe(concatAll()).subscribe(), open: 0 };
-      this.lanes.set(threadId, lane);
+  /** Grants the next waiting lease while the thread is free. */
+  private advance(lane: Lane): void {
+    while (lane.holder === undefined) {
+      const next = lane.waiting.values().next();
+      if (next.done === true) return;
+      lane.waiting.delete(next.value);
+      lane.holder = next.value;
+      next.value();
     }
-    return lane;
   }
 }

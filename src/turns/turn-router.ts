@@ -1,11 +1,13 @@
-import { Observable, Subject, throwError, type Observer, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, Subject, throwError, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { TurnDiagnostic } from './turn-diagnostic.js';
 import { turnIdOf, type TurnEvent } from './turn-event.js';
+import type { TurnObserver } from './turn-observer.js';
 import { DEFAULT_TURN_ROUTER_CONFIG, type TurnRouterConfig } from './turn-router-config.js';
 import type { TurnStreamMode } from './turn-stream-mode.js';
+import { TurnStream } from './turn-stream.js';
 
 interface Channel {
   readonly threadId: string | undefined;
@@ -15,7 +17,9 @@ interface Channel {
   /** Kept apart from the buffer so that a late subscriber still learns that the turn started. */
   first: TurnEvent | undefined;
   /** Replaced, never mutated, so that a subscriber leaving during delivery does not skip another. */
-  observers: readonly Observer<TurnEvent>[];
+  observers: readonly TurnObserver[];
+  /** Called once the turn ends: apart from `observers`, so that no event visits them. Replaced, never mutated. */
+  endWatchers: readonly (() => void)[];
   end: { readonly failed: boolean; readonly error?: unknown } | undefined;
   /** Streams handed out that may still need the whole turn. */
   holders: number;
@@ -30,6 +34,8 @@ interface Channel {
  */
 interface Hold {
   readonly channel: WeakRef<Channel>;
+  /** A `'claim'` stream: its first subscriber lets go of the buffer. */
+  readonly claim: boolean;
   holding: boolean;
 }
 
@@ -75,7 +81,6 @@ export class TurnRouter {
   private readonly pendingStarts = new Map<string, number>();
   // Insertion-ordered, so the oldest id is the first to forget.
   private readonly finished = new Map<string, Forgotten>();
-  private readonly holds = new WeakMap<Observable<TurnEvent>, Hold>();
   private readonly finalizer = new FinalizationRegistry<Hold>((hold) => this.letGo(hold));
   private readonly diagnostics = new Subject<TurnDiagnostic>();
   private readonly config: Required<TurnRouterConfig>;
@@ -110,7 +115,10 @@ export class TurnRouter {
     return count;
   }
 
-  /** The events of one turn, from its first to `turn/completed`; `mode` says who gets them all. */
+  /**
+   * The events of one turn, from its first to `turn/completed`; `mode` says who gets them all. A
+   * `TurnStream` (it can also take a plain observer), unless the turn is already known to be gone.
+   */
   turn(turnId: string, mode: TurnStreamMode = 'replay'): Observable<TurnEvent> {
     const parked = this.parked.get(turnId);
     if (parked !== undefined) {
@@ -134,18 +142,25 @@ export class TurnRouter {
    * claimed turn's end this way leaves the whole turn to the claim's subscriber.
    */
   ended$(turnId: string): Observable<never> {
-    return new Observable<never>((subscriber) => {
-      const channel = this.live.get(turnId) ?? this.parked.get(turnId);
-      if (channel === undefined || channel.end !== undefined) {
-        subscriber.complete();
-        return undefined;
-      }
-      const watcher: Observer<TurnEvent> = { next: () => undefined, error: () => subscriber.complete(), complete: () => subscriber.complete() };
-      channel.observers = [...channel.observers, watcher];
-      return () => {
-        channel.observers = channel.observers.filter((observer) => observer !== watcher);
-      };
-    });
+    return new Observable<never>((subscriber) => this.whenEnded(turnId, () => subscriber.complete()));
+  }
+
+  /**
+   * Calls `callback` once when the turn ends (as `ended$` completes), at once for a turn the
+   * router no longer holds; returns the function that stops waiting. A plain callback, for the
+   * client's own bookkeeping on every turn.
+   */
+  whenEnded(turnId: string, callback: () => void): () => void {
+    const channel = this.live.get(turnId) ?? this.parked.get(turnId);
+    if (channel === undefined || channel.end !== undefined) {
+      callback();
+      return () => undefined;
+    }
+    channel.endWatchers = [...channel.endWatchers, callback];
+    return () => {
+      const index = channel.endWatchers.indexOf(callback);
+      if (index !== -1) channel.endWatchers = channel.endWatchers.toSpliced(index, 1);
+    };
   }
 
   /**
@@ -154,8 +169,7 @@ export class TurnRouter {
    * A stream that is garbage-collected is released the same way.
    */
   release(stream: Observable<TurnEvent>): void {
-    const hold = this.holds.get(stream);
-    if (hold !== undefined) this.letGo(hold);
+    if (stream instanceof TurnStream) stream.release();
   }
 
   /**
@@ -249,29 +263,38 @@ export class TurnRouter {
   }
 
   private stream(channel: Channel, mode: TurnStreamMode): Observable<TurnEvent> {
-    const hold: Hold = { channel: new WeakRef(channel), holding: true };
+    const hold: Hold = { channel: new WeakRef(channel), claim: mode === 'claim', holding: true };
     channel.holders += 1;
-    const stream = new Observable<TurnEvent>((subscriber) => {
-      this.attach(channel, subscriber);
-      if (mode === 'claim') this.letGo(hold);
-      return () => {
-        channel.observers = channel.observers.filter((observer) => observer !== subscriber);
-      };
-    });
-    this.holds.set(stream, hold);
-    this.finalizer.register(stream, hold, hold);
+    const stream = new TurnStream(
+      (observer) => this.open(channel, hold, observer),
+      () => this.letGo(hold),
+    );
+    // A claim is let go by its first subscriber, which comes at once: only a stream that replays
+    // needs its collection watched. The stream carries its own hold, with no WeakMap from streams
+    // to holds: V8's young-generation collections count a WeakMap's entries as live, so such a
+    // map kept every turn's buffered events alive until the next full collection.
+    if (!hold.claim) this.finalizer.register(stream, hold, hold);
     return stream;
   }
 
-  private attach(channel: Channel, subscriber: Subscriber<TurnEvent>): void {
+  /** Attaches one observer of a stream: the replay, then live events; returns its detach. */
+  private open(channel: Channel, hold: Hold, observer: TurnObserver): () => void {
+    this.attach(channel, observer);
+    if (hold.claim) this.letGo(hold);
+    return () => {
+      channel.observers = channel.observers.filter((other) => other !== observer);
+    };
+  }
+
+  private attach(channel: Channel, observer: TurnObserver): void {
     const replay = channel.buffer ?? (channel.first === undefined ? NOTHING : [channel.first]);
     // Reads the length on every step: an event routed while replaying is appended and still delivered once.
-    for (let i = 0; i < replay.length && !subscriber.closed; i += 1) subscriber.next(replay[i]!);
-    if (subscriber.closed) return;
+    for (let i = 0; i < replay.length && observer.closed !== true; i += 1) observer.next(replay[i]!);
+    if (observer.closed === true) return;
     const end = channel.end;
-    if (end === undefined) channel.observers = [...channel.observers, subscriber];
-    else if (end.failed) subscriber.error(end.error);
-    else subscriber.complete();
+    if (end === undefined) channel.observers = [...channel.observers, observer];
+    else if (end.failed) observer.error(end.error);
+    else observer.complete();
   }
 
   private letGo(hold: Hold): void {
@@ -281,7 +304,7 @@ export class TurnRouter {
     const channel = hold.channel.deref();
     if (channel === undefined) return;
     channel.holders -= 1;
-    if (channel.holders === 0) channel.buffer = undefined;
+    if (channel.holders === 0) discard(channel);
   }
 
   private end(channel: Channel, end: NonNullable<Channel['end']>): void {
@@ -292,6 +315,9 @@ export class TurnRouter {
       if (end.failed) observer.error(end.error);
       else observer.complete();
     }
+    const watchers = channel.endWatchers;
+    channel.endWatchers = [];
+    for (const watcher of watchers) watcher();
   }
 
   private forget(turnId: string, why: Forgotten): void {
@@ -305,7 +331,7 @@ export class TurnRouter {
     let channel = this.live.get(turnId);
     if (channel !== undefined) return channel;
     const openedAt = claiming ? 0 : Date.now();
-    channel = { threadId, openedAt, buffer: [], first: undefined, observers: [], end: undefined, holders: 0, claimed: false };
+    channel = { threadId, openedAt, buffer: [], first: undefined, observers: [], endWatchers: [], end: undefined, holders: 0, claimed: false };
     if (this.failure !== undefined) {
       channel.end = { failed: true, error: this.failure.error };
       return channel;
@@ -335,7 +361,7 @@ export class TurnRouter {
   private drop(turnId: string, channel: Channel, reason: TurnDiagnostic['reason']): void {
     this.forget(turnId, 'dropped');
     const events = channel.buffer?.length ?? 0;
-    channel.buffer = undefined;
+    discard(channel);
     const limit =
       reason === 'count'
         ? `more than ${this.config.maxUnclaimedTurns} unclaimed turns (maxUnclaimedTurns)`
@@ -360,6 +386,18 @@ export class TurnRouter {
     this.pendingStarts.clear();
     this.diagnostics.complete();
   }
+}
+
+/**
+ * Stops keeping a channel's events. The array is emptied, not only dropped: V8 may allocate a
+ * channel and its buffer straight in the old generation (turns often outlive young objects), and
+ * a dropped old array still holding young events would keep them all alive until the next full
+ * collection.
+ */
+function discard(channel: Channel): void {
+  if (channel.buffer === undefined) return;
+  channel.buffer.length = 0;
+  channel.buffer = undefined;
 }
 
 function threadIdOf(notification: ServerNotification): string | undefined {

@@ -10,6 +10,8 @@ export interface WorkerProcessOptions {
   readonly graceMs?: number;
   /** The scripted model's pause between two words (default 10 ms; 0 for benchmarks). */
   readonly scriptedWordMs?: number;
+  /** The worker's TMPDIR, where its scripted server's CODEX_HOME goes: a killed worker cannot remove it itself. */
+  readonly tmpDir?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export class WorkerProcess {
       '--lock-ms', '10000',
       '--stalled-interval-ms', '2000',
       ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
-    ]);
+    ], options.tmpDir === undefined ? {} : { TMPDIR: options.tmpDir });
     const worker = new WorkerProcess(options.id, cli);
     try {
       await cli.waitForStdout(/ready/, 60_000);

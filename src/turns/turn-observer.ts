@@ -1,0 +1,21 @@
+import type { Observer } from 'rxjs';
+import type { TurnEvent } from './turn-event.js';
+
+/**
+ * A plain observer of one turn's events, attached straight to the router's channel with
+ * `TurnStream.observe`: one direct call per event, with no subscriber chain in between. It must
+ * not throw. While `closed` is true it takes no more events (an rxjs `Subscriber` is one).
+ *
+ * @example
+ * const observer: TurnObserver = {
+ *   next: (event) => console.log(event.method),
+ *   error: (error) => console.error(error),
+ *   complete: () => console.log('turn ended'),
+ * };
+ * const events = router.turn(turnId, 'claim');
+ * const detach = events instanceof TurnStream ? events.observe(observer) : undefined;
+ */
+export interface TurnObserver extends Observer<TurnEvent> {
+  /** True once it takes no more events (as an rxjs `Subscriber` that has unsubscribed). */
+  readonly closed?: boolean;
+}

@@ -64,7 +64,8 @@ export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig {
   readonly requireMatchingServerVersion?: boolean;
   /**
    * How long a turn may go without progress, in ms, before it is ended: no event but retry errors
-   * for that long, and the client asks the server (`thread/turns/list`) whether the turn is over.
+   * for that long (noticed within a quarter of it after it has passed), and the client asks the
+   * server (`thread/turns/list`) whether the turn is over.
    * A completed turn then ends from what the server stored; one running a command or a tool, or
    * waiting for an approval, waits on; any other still running is interrupted and fails with
    * `TurnStalledError`. Default `DEFAULT_TURN_STALL_TIMEOUT_MS` (10 minutes); 0 never.

@@ -23,6 +23,9 @@ export interface StallWatchConfig {
 /** How a watch ends: with the stored end of a turn whose events were lost, with none (the turn ended by itself), or with an error. */
 type Verdict = { readonly event?: TurnEvent } | { readonly error: unknown };
 
+/** How many times per stall timeout the watch looks for progress. */
+const TICKS_PER_TIMEOUT = 4;
+
 /** How many of the thread's latest turns are asked for when looking for the stalled one (it is the latest, or nearly). */
 const STORED_TURNS_PAGE = 5;
 
@@ -41,7 +44,8 @@ const LOCAL_WORK_ITEMS: ReadonlySet<string> = new Set([
 
 /**
  * Watches a turn's events and tells how a stalled turn ends. Every event but an error the server
- * will retry is progress. After `stallTimeoutMs` without progress, a turn with an item of local
+ * will retry is progress. After `stallTimeoutMs` without progress (found within a quarter of it
+ * after it has passed), a turn with an item of local
  * work open (a command running, a tool call) is not stalled; otherwise it asks the server: a thread
  * waiting for a person (an approval, a question) is not stalled; a turn the server has stored as
  * finished ends with a `turn/completed` built from it (its events were lost); a turn still
@@ -74,9 +78,12 @@ export class StallWatch {
   /** Who waits for the verdict: plain observers, as every turn has a watch and most never get a verdict. */
   private verdictObservers: Partial<Observer<TurnEvent>>[] = [];
   private verdict: Verdict | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the turn last made progress (`performance.now()`). */
-  private lastProgressAt = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Whether an event came since the last tick. */
+  private progressed = false;
+  /** How long the turn has been silent, counted in whole ticks. */
+  private quietMs = 0;
+  private readonly tickMs: number;
   private lastRetryError: TurnError | null = null;
   /** The open items of local work (see `LOCAL_WORK_ITEMS`), by id. */
   private readonly localWork = new Set<string>();
@@ -92,6 +99,7 @@ export class StallWatch {
     events$: Observable<TurnEvent> | undefined,
     private readonly config: StallWatchConfig,
   ) {
+    this.tickMs = Math.max(1, Math.ceil(config.stallTimeoutMs / TICKS_PER_TIMEOUT));
     this.watch = events$?.subscribe({
       next: (event) => this.note(event),
       error: () => this.end(),
@@ -108,7 +116,7 @@ export class StallWatch {
       this.lastRetryError = event.params.error;
       return;
     }
-    this.lastProgressAt = performance.now();
+    this.progressed = true;
     if (event.method === 'item/started' && LOCAL_WORK_ITEMS.has(event.params.item.type)) this.localWork.add(event.params.item.id);
     else if (event.method === 'item/completed' && this.localWork.size > 0) this.localWork.delete(event.params.item.id);
   }
@@ -123,26 +131,36 @@ export class StallWatch {
     return this.stalled;
   }
 
-  // Progress only moves a timestamp: a timer per event would allocate one per frame, and at many
-  // turns in flight each would live long enough to be promoted. The one timer, when it fires,
-  // waits again for what is left since the last progress.
+  // Progress only sets a flag: reading the clock, or arming a timer, per event would cost every
+  // event of every turn in flight. One timer ticks a few times per timeout instead, and the turn
+  // counts as silent for the ticks in which nothing came: a stall is found between the timeout
+  // and a quarter of it later.
   private arm(): void {
     if (this.decided) return;
-    this.lastProgressAt = performance.now();
-    this.wait(this.config.stallTimeoutMs);
-  }
-
-  private wait(ms: number): void {
-    this.timer = setTimeout(() => this.expire(), ms);
+    this.progressed = false;
+    this.quietMs = 0;
+    this.stopTicking();
+    this.timer = setInterval(() => this.tick(), this.tickMs);
     // A watch must not keep the process alive on its own.
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  private expire(): void {
+  private tick(): void {
     if (this.decided) return;
-    const left = this.lastProgressAt + this.config.stallTimeoutMs - performance.now();
-    if (left > 0) this.wait(left);
-    else void this.check();
+    if (this.progressed) {
+      this.progressed = false;
+      this.quietMs = 0;
+      return;
+    }
+    this.quietMs += this.tickMs;
+    if (this.quietMs < this.config.stallTimeoutMs) return;
+    this.stopTicking();
+    void this.check();
+  }
+
+  private stopTicking(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private async check(): Promise<void> {
@@ -191,7 +209,7 @@ export class StallWatch {
   private decide(verdict: Verdict): void {
     if (this.decided) return;
     this.decided = true;
-    clearTimeout(this.timer);
+    this.stopTicking();
     this.watch?.unsubscribe();
     this.verdict = verdict;
     const observers = this.verdictObservers;

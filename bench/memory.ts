@@ -8,10 +8,10 @@
  *   node --expose-gc --import tsx bench/memory.ts
  */
 import { fileURLToPath } from 'node:url';
-import { Codex } from '../src/client/codex.js';
-import type { TurnHandle } from '../src/client/turn-handle.js';
-import type { TurnResult } from '../src/turns/turn-result.js';
-import type { TurnRouter } from '../src/turns/turn-router.js';
+import { Codex } from '../dist/client/codex.js';
+import type { TurnHandle } from '../dist/client/turn-handle.js';
+import type { TurnResult } from '../dist/turns/turn-result.js';
+import type { TurnRouter } from '../dist/turns/turn-router.js';
 import { loadRecordedTurn, syntheticUuid } from './lib/fixture.js';
 import { integer, markdownTable, size } from './lib/format.js';
 import { MemoryTransport } from './lib/memory-transport.js';

@@ -9,8 +9,8 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
-import { Codex } from '../src/client/codex.js';
-import type { TurnResult } from '../src/turns/turn-result.js';
+import { Codex } from '../dist/client/codex.js';
+import type { TurnResult } from '../dist/turns/turn-result.js';
 import { buildReplayStream, loadRecordedTurn, type ReplayStream } from './lib/fixture.js';
 import { integer, markdownTable, progress, ratio } from './lib/format.js';
 import { MemoryTransport } from './lib/memory-transport.js';

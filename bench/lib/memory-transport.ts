@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
-import { HeldFrameStream } from '../../src/transport/held-frame-stream.js';
+import { HeldFrameStream } from '../../dist/transport/held-frame-stream.js';
 import type { JsonRpcMessage, JsonRpcRequest, RequestId } from '../../src/jsonrpc/json-rpc-message.js';
-import { JsonlDecoder } from '../../src/transport/jsonl-decoder.js';
+import { JsonlDecoder } from '../../dist/transport/jsonl-decoder.js';
 import type { Transport } from '../../src/transport/transport.js';
 import type { TransportDiagnostic } from '../../src/transport/transport-diagnostic.js';
 

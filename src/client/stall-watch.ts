@@ -81,6 +81,7 @@ export class StallWatch {
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Whether an event came since the last tick. */
   private progressed = false;
+  private progressProbe: (() => boolean) | undefined;
   /** How long the turn has been silent, counted in whole ticks. */
   private quietMs = 0;
   private readonly tickMs: number;
@@ -121,6 +122,14 @@ export class StallWatch {
     else if (event.method === 'item/completed' && this.localWork.size > 0) this.localWork.delete(event.params.item.id);
   }
 
+  /**
+   * Also counts as progress what `probe` reports at each tick (it answers whether an event came
+   * since it was last asked): the turn's one reader may note its most common events itself.
+   */
+  readProgressFrom(probe: () => boolean): void {
+    this.progressProbe = probe;
+  }
+
   /** The turn's events have ended (or failed): no verdict is needed, unless it was found stalled, when the check decides. */
   end(): void {
     if (!this.stalled) this.decide({});
@@ -147,7 +156,8 @@ export class StallWatch {
 
   private tick(): void {
     if (this.decided) return;
-    if (this.progressed) {
+    const probed = this.progressProbe?.() === true;
+    if (this.progressed || probed) {
       this.progressed = false;
       this.quietMs = 0;
       return;

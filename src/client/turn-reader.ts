@@ -27,18 +27,24 @@ export interface TurnReaderSettle {
  *   });
  * }
  */
-export class TurnReader implements TurnObserver {
-  /** Undefined once the result is settled or no longer wanted: nothing more is kept. */
-  private builder: TurnResultBuilder | undefined = new TurnResultBuilder();
+export class TurnReader extends TurnResultBuilder implements TurnObserver {
+  // The reader is its own result builder, and keeps the watch's progress flag itself: with many
+  // turns in flight, every other object an event visits is one more cache miss.
+  /** True once the result is settled or no longer wanted: nothing more is built or settled. */
+  private done = false;
+  /** Whether an event came since the stall watch last asked (see `takeProgress`). */
+  private progressed = false;
 
   constructor(
     events: TurnStream,
     private readonly watch: StallWatch | undefined,
     private readonly settle: TurnReaderSettle,
   ) {
+    super();
+    watch?.readProgressFrom(() => this.takeProgress());
     watch?.onVerdict({
       next: (event) => {
-        this.builder?.add(event);
+        if (!this.done) this.add(event);
         this.finish();
       },
       error: (error: unknown) => this.fail(error),
@@ -47,17 +53,28 @@ export class TurnReader implements TurnObserver {
     events.observe(this);
   }
 
+  /** For the stall watch that this reader feeds: whether an event came since it last asked. */
+  takeProgress(): boolean {
+    const progressed = this.progressed;
+    this.progressed = false;
+    return progressed;
+  }
+
   next(event: TurnEvent): void {
     const watch = this.watch;
     if (watch !== undefined) {
+      // Most of a turn's events: progress, and nothing for the result or for the watch's checks.
+      if (event.method === 'item/agentMessage/delta') {
+        this.progressed = true;
+        return;
+      }
       // Once found stalled, the verdict is the end: an interrupt's own turn/completed must not pass for a normal end.
       if (watch.ending) return;
       watch.note(event);
     }
-    const builder = this.builder;
-    if (builder === undefined) return;
+    if (this.done) return;
     try {
-      builder.add(event);
+      this.add(event);
     } catch (error) {
       // An event lenient decoding let through in a shape the result cannot use.
       this.fail(error);
@@ -79,16 +96,15 @@ export class TurnReader implements TurnObserver {
 
   /** The result is no longer wanted: nothing more is built or settled. */
   cancel(): void {
-    this.builder = undefined;
+    this.done = true;
   }
 
   private finish(): void {
-    const builder = this.builder;
-    if (builder === undefined) return;
-    this.builder = undefined;
+    if (this.done) return;
+    this.done = true;
     let result: TurnResult;
     try {
-      result = builder.result(true);
+      result = this.result(true);
     } catch (error) {
       this.settle.reject(error);
       return;
@@ -97,8 +113,8 @@ export class TurnReader implements TurnObserver {
   }
 
   private fail(error: unknown): void {
-    if (this.builder === undefined) return;
-    this.builder = undefined;
+    if (this.done) return;
+    this.done = true;
     this.settle.reject(error);
   }
 }

@@ -88,7 +88,6 @@ export class StallWatch {
   private lastRetryError: TurnError | null = null;
   /** The open items of local work (see `LOCAL_WORK_ITEMS`), by id. */
   private readonly localWork = new Set<string>();
-  private decided = false;
   private stalled = false;
   private readonly watch: Subscription | undefined;
 
@@ -133,6 +132,10 @@ export class StallWatch {
   /** The turn's events have ended (or failed): no verdict is needed, unless it was found stalled, when the check decides. */
   end(): void {
     if (!this.stalled) this.decide({});
+  }
+
+  private get decided(): boolean {
+    return this.verdict !== undefined;
   }
 
   /** Whether the turn was found stalled and is being ended by the verdict. */
@@ -218,10 +221,9 @@ export class StallWatch {
 
   private decide(verdict: Verdict): void {
     if (this.decided) return;
-    this.decided = true;
+    this.verdict = verdict;
     this.stopTicking();
     this.watch?.unsubscribe();
-    this.verdict = verdict;
     const observers = this.verdictObservers;
     this.verdictObservers = [];
     for (const observer of observers) deliver(verdict, observer);

@@ -1,0 +1,195 @@
+import { exhaustMap, from, interval, Subject, takeWhile, type Subscription } from 'rxjs';
+import type { RpcConnection } from '../connection/rpc-connection.js';
+import { InvalidRequestError, JsonRpcError } from '../jsonrpc/json-rpc-error.js';
+import type { InitializeParams, ThreadResumeResponse, Turn } from '../protocol/generated/codecs.js';
+import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
+import type { ReconnectHandshake } from '../transport/reconnecting-transport.js';
+import type { TurnReconciler } from '../turns/turn-reconciler.js';
+import type { TurnRouter } from '../turns/turn-router.js';
+
+/** How often the turns that crossed a reconnection are read again from the server, until they end. */
+const CROSSED_TURN_CHECK_MS = 1_000;
+/** How many of a thread's latest turns such a check reads: the running ones are among the last. */
+const CROSSED_TURNS_PAGE = 5;
+
+/** How often a refused `thread/resume` is tried during one reconnection, and the pause between tries. */
+const RESUME_ATTEMPTS = 3;
+const RESUME_RETRY_DELAY_MS = 100;
+
+/**
+ * The parts of a reconnecting client's session that a reconnection works on.
+ *
+ * @example
+ * import { TurnReconciler } from '../turns/turn-reconciler.js';
+ *
+ * const session: ReconnectSession = { connection, router, reconciler: new TurnReconciler(connection.notifications$) };
+ */
+export interface ReconnectSession {
+  readonly connection: RpcConnection;
+  readonly router: TurnRouter;
+  readonly reconciler: TurnReconciler | undefined;
+}
+
+/**
+ * What a reconnecting `Codex` does after a drop, beside its public API: the new connection's
+ * handshake (initialize, resume every open thread, reconcile their running turns with the stored
+ * ones), the resume of a thread that could not be resumed then, and the re-reads of the turns
+ * that crossed the drop until they end.
+ *
+ * @example
+ * import { TurnReconciler } from '../turns/turn-reconciler.js';
+ *
+ * const reconciler = new TurnReconciler(connection.notifications$);
+ * const clientInfo = { name: 'app', title: null, version: '1.0.0' };
+ * const reconnector = new SessionReconnector(() => ({ clientInfo }), () => ({ connection, router, reconciler }));
+ * reconnector.track(threadId);
+ * // the reconnecting transport's handshake: (channel) => reconnector.handshake(channel)
+ */
+export class SessionReconnector {
+  /** The threads this client has a handle on: resumed after a reconnection. */
+  private readonly openThreads = new Set<string>();
+  private readonly reconnectDiagnostics = new Subject<ReconnectDiagnostic>();
+  /** Open threads the last reconnection could not resume: resumed after their next `turn/start`. */
+  private readonly unresumed = new Set<string>();
+  /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
+  private crossedTurnsCheck: Subscription | undefined;
+
+  /** Threads not resumed, turns reconciled. Hot. */
+  readonly diagnostics$ = this.reconnectDiagnostics.asObservable();
+
+  constructor(
+    private readonly initializeParams: () => InitializeParams,
+    private readonly session: () => ReconnectSession | undefined,
+  ) {}
+
+  /** Notes a thread the client has a handle on, to resume after a drop. */
+  track(threadId: string): void {
+    this.openThreads.add(threadId);
+  }
+
+  /** Stops the re-reads of crossed turns. */
+  dispose(): void {
+    this.crossedTurnsCheck?.unsubscribe();
+  }
+
+  /**
+   * The handshake of a new connection after a drop: initialize, resume every open thread, and
+   * bring each running turn in line with what the server stored. A thread the server cannot
+   * resume is reported and forgotten (its running turns end as lost); a drop fails the attempt.
+   */
+  async handshake(channel: ReconnectHandshake): Promise<void> {
+    await channel.request('initialize', this.initializeParams());
+    channel.notify('initialized');
+    const session = this.session();
+    if (session?.reconciler === undefined) return;
+    const { reconciler, router } = session;
+    await Promise.all(
+      [...this.openThreads].map(async (threadId) => {
+        let turns: readonly Turn[] = [];
+        let active = false;
+        try {
+          const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, false);
+          this.unresumed.delete(threadId);
+          turns = thread.turns;
+          active = thread.status.type === 'active';
+        } catch (error) {
+          if (!(error instanceof JsonRpcError)) throw error;
+          this.unresumed.add(threadId);
+          const message = `thread ${threadId} could not be resumed after the reconnection: ${error.message}`;
+          this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
+        }
+        // A turn asked for before its first event does not know its thread yet: the stored turns name it.
+        const running = new Set(router.liveTurnIds(threadId));
+        for (const turn of turns) if (router.isLive(turn.id)) running.add(turn.id);
+        this.reconcile(reconciler, threadId, turns, running, active);
+        // As after any resume: another client's running turn is known, and the usage the server
+        // sends for the last ended turn opens no channel.
+        router.noteStoredTurns(threadId, turns);
+      }),
+    );
+    this.checkCrossedTurns(session);
+  }
+
+  /**
+   * A thread that could not be resumed after a drop (it had no turn, so no stored history) is
+   * resumed once its next turn has started, so that the turn's events reach this connection;
+   * what the turn did before that is rebuilt like any turn that crossed a reconnection.
+   */
+  async afterTurnStart(threadId: string, turnId: string): Promise<void> {
+    const session = this.session();
+    if (!this.unresumed.has(threadId) || session?.reconciler === undefined) return;
+    try {
+      const { thread } = await resumeThread((method, params) => session.connection.requestUntyped(method, params), threadId, true);
+      this.unresumed.delete(threadId);
+      this.reconcile(session.reconciler, threadId, thread.turns, new Set([turnId]), thread.status.type === 'active');
+      this.checkCrossedTurns(session);
+    } catch (error) {
+      const message = `thread ${threadId} could not be resumed after its turn started: ${errorMessage(error)}`;
+      this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
+    }
+  }
+
+  private reconcile(reconciler: TurnReconciler, threadId: string, turns: readonly Turn[], running: ReadonlySet<string>, active: boolean): void {
+    for (const { turnId, reconstructedItems, completed, status } of reconciler.reconcile(threadId, turns, running, active)) {
+      const message = `turn ${turnId}: ${reconstructedItems} item(s) rebuilt from the stored turn${completed ? `, and its end (${status})` : ''}`;
+      this.reconnectDiagnostics.next({ kind: 'turn-reconciled', threadId, turnId, reconstructedItems, completed, status, message });
+    }
+  }
+
+  /**
+   * The state a resume reports can lag behind what the server sent while no connection listened:
+   * an item, or the end of the turn, may be in neither. So the turns that crossed a reconnection
+   * are read again from the server every `CROSSED_TURN_CHECK_MS` until they have ended.
+   */
+  private checkCrossedTurns(session: ReconnectSession): void {
+    const { reconciler, router, connection } = session;
+    if (reconciler === undefined || (this.crossedTurnsCheck !== undefined && !this.crossedTurnsCheck.closed)) return;
+    const check = async (): Promise<void> => {
+      const byThread = new Map<string, Set<string>>();
+      for (const [turnId, threadId] of reconciler.crossedTurns) {
+        if (!router.isLive(turnId)) continue;
+        const turns = byThread.get(threadId) ?? new Set<string>();
+        byThread.set(threadId, turns.add(turnId));
+      }
+      await Promise.all(
+        [...byThread].map(async ([threadId, running]) => {
+          const { thread } = await connection.request('thread/read', { threadId, includeTurns: false });
+          const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: CROSSED_TURNS_PAGE, itemsView: 'full' });
+          this.reconcile(reconciler, threadId, page.data, running, thread.status.type === 'active');
+        }),
+      ).catch(() => undefined);
+    };
+    this.crossedTurnsCheck = interval(CROSSED_TURN_CHECK_MS)
+      .pipe(
+        takeWhile(() => [...reconciler.crossedTurns.keys()].some((turnId) => router.isLive(turnId))),
+        exhaustMap(() => from(check())),
+      )
+      .subscribe({ error: () => undefined });
+  }
+}
+
+/**
+ * `thread/resume`, tried again a few times: a server still busy with the thread (loading it for
+ * the connection that dropped) may refuse it for a moment, and a thread whose first turn has just
+ * started may not have its stored history yet (refused as an invalid request, which is tried
+ * again only when `retryInvalid`).
+ */
+async function resumeThread(
+  call: (method: string, params: unknown) => Promise<unknown>,
+  threadId: string,
+  retryInvalid: boolean,
+): Promise<ThreadResumeResponse> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await call('thread/resume', { threadId })) as ThreadResumeResponse;
+    } catch (error) {
+      const retry = error instanceof JsonRpcError && (retryInvalid || !(error instanceof InvalidRequestError));
+      if (!retry || attempt >= RESUME_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_DELAY_MS * attempt));
+    }
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -27,7 +27,8 @@ export interface ReconciledTurn {
  * Keeps the events of turns exactly-once across reconnections. Items are keyed by id within
  * their turn: an item completes once (a repeated `item/completed`, and any `item/started` or delta
  * of an item already completed, are dropped), and after a reconnection the items of the stored
- * turn that were not seen completed live are emitted as reconstructed `item/completed`, followed
+ * turn that were not seen completed live are emitted as reconstructed `item/completed` (an item the
+ * stored turn shows still `inProgress` is left to its live completion), followed
  * by a reconstructed `turn/completed` when the stored turn has ended. O(1) per notification: one
  * Map lookup by turn, one by item.
  *
@@ -140,8 +141,12 @@ export class TurnReconciler {
   private missedItems(threadId: string, turn: Turn): ServerNotification[] {
     const seen = this.itemsOf(turn.id);
     const missed: ServerNotification[] = [];
+    const running = turn.status === 'inProgress';
     for (const item of turn.items) {
       if (seen.get(item.id) === 'completed') continue;
+      // A command (or file change, tool call) still running in a running turn has not completed:
+      // its live completion, or a later read, brings its output and final status.
+      if (running && (item as { status?: unknown }).status === 'inProgress') continue;
       seen.set(item.id, 'completed');
       const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;
       const params = { threadId, turnId: turn.id, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() };

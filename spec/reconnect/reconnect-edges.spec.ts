@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { filter, firstValueFrom } from 'rxjs';
 import { Sandbox } from '../../src/client/sandbox.js';
+import { ConnectionLostError } from '../../src/errors/connection-lost-error.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
 import { response } from '../../src/testing/script/response.js';
@@ -41,4 +42,55 @@ describe('reconnect: the edges of a drop (a command mid-run, an ephemeral thread
     expect(codex.trackedTurns).to.equal(0);
     await until('the drop reported', () => fixture.diagnostics.some((d) => d.kind === 'reconnected'));
   });
+
+  it('a turn/start whose answer is lost at the drop: run() follows the turn that call started, found by its clientUserMessageId, once and without an error', async () => {
+    const { codex, mock, proxy, harness } = fixture;
+    const thread = await codex.threadStart({ cwd: harness.workspace });
+    mock.enqueue(response(assistantMessage('first')));
+    await thread.run('a first turn, so that the thread has a rollout');
+    const asked = mock.requests.length;
+    mock.enqueue(response(assistantMessage('Answered once.')));
+    proxy.stallFromServer(true);
+    const result = thread.run('only once, please').then(
+      (value) => value,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    // The server got the turn/start (the model was asked), but its answer never reaches the client.
+    await until('the model asked', () => mock.requests.length > asked);
+    proxy.cutAll();
+    proxy.stallFromServer(false);
+
+    const turn = await withinOrExplain(result, fixture);
+    if (turn instanceof Error) expect.fail(`run() rejected: ${turn.name}: ${turn.message}`);
+    expect(turn.status).to.equal('completed');
+    expect(turn.finalResponse).to.equal('Answered once.');
+    expect(turn.items.filter((item) => item.type === 'agentMessage')).to.have.length(1);
+    expect(mock.requests.length, 'the prompt reached the model once').to.equal(asked + 1);
+    const stored = await thread.read({ includeTurns: true });
+    expect(stored.thread.turns).to.have.length(2);
+    expect(codex.trackedTurns).to.equal(0);
+  });
+
+  it('a turn/start lost before it reached the server still fails with ConnectionLostError (retryable), and a retry runs the prompt once', async () => {
+    const { codex, mock, proxy, harness } = fixture;
+    const thread = await codex.threadStart({ cwd: harness.workspace });
+    mock.enqueue(response(assistantMessage('first')));
+    await thread.run('a first turn');
+    const asked = mock.requests.length;
+    proxy.stall(true);
+    const lost = thread.run('never sent').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    proxy.cutAll();
+    proxy.stall(false);
+    const error = await withinOrExplain(lost, fixture);
+    expect(error).to.be.instanceOf(ConnectionLostError);
+    expect((error as ConnectionLostError).method).to.equal('turn/start');
+    mock.enqueue(response(assistantMessage('Sent now.')));
+    expect((await thread.run('sent again')).finalResponse).to.equal('Sent now.');
+    expect(mock.requests.length).to.equal(asked + 1);
+  });
 });
+

@@ -53,6 +53,8 @@ export class SessionReconnector {
   private readonly unresumed = new Set<string>();
   /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
   private crossedTurnsCheck: Subscription | undefined;
+  /** `turn/start` calls whose answer a drop lost, by thread and `clientUserMessageId`: settled at the thread's next resume. */
+  private readonly lostStarts = new Map<string, Map<string, (turnId: string | undefined) => void>>();
 
   /** Threads not resumed, turns reconciled. Hot. */
   readonly diagnostics$ = this.reconnectDiagnostics.asObservable();
@@ -65,6 +67,33 @@ export class SessionReconnector {
   /** Notes a thread the client has a handle on, to resume after a drop. */
   track(threadId: string): void {
     this.openThreads.add(threadId);
+  }
+
+  /**
+   * The turn a `turn/start` lost in a drop started, found at the thread's next resume by the
+   * `clientUserMessageId` of its user message; undefined when the server never got the call (or
+   * the thread could not be resumed, or the client gave up reconnecting).
+   */
+  findLostTurnStart(threadId: string, clientUserMessageId: string): Promise<string | undefined> {
+    const connection = this.session()?.connection;
+    if (connection === undefined) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const calls = this.lostStarts.get(threadId) ?? new Map<string, (turnId: string | undefined) => void>();
+      this.lostStarts.set(threadId, calls);
+      let settled = false;
+      const settle = (turnId: string | undefined): void => {
+        if (settled) return;
+        settled = true;
+        calls.delete(clientUserMessageId);
+        if (calls.size === 0 && this.lostStarts.get(threadId) === calls) this.lostStarts.delete(threadId);
+        giveUp?.unsubscribe();
+        resolve(turnId);
+      };
+      calls.set(clientUserMessageId, settle);
+      // The notifications end when the client gives up reconnecting (or closes): no resume will come.
+      const giveUp: Subscription | undefined = connection.notifications$.subscribe({ error: () => settle(undefined), complete: () => settle(undefined) });
+      if (settled) giveUp.unsubscribe();
+    });
   }
 
   /** Stops the re-reads of crossed turns. */
@@ -101,10 +130,21 @@ export class SessionReconnector {
         // A turn asked for before its first event does not know its thread yet: the stored turns name it.
         const running = new Set(router.liveTurnIds(threadId));
         for (const turn of turns) if (router.isLive(turn.id)) running.add(turn.id);
+        const lost = this.lostStarts.get(threadId);
+        this.lostStarts.delete(threadId);
+        const found = new Map<string, string>();
+        for (const turn of lost === undefined ? [] : turns) {
+          const clientId = userMessageClientId(turn);
+          if (clientId === undefined || !lost!.has(clientId)) continue;
+          // That call's turn: rebuilt and followed like any turn that crossed the drop.
+          found.set(clientId, turn.id);
+          running.add(turn.id);
+        }
         this.reconcile(reconciler, threadId, turns, running, active);
         // As after any resume: another client's running turn is known, and the usage the server
         // sends for the last ended turn opens no channel.
         router.noteStoredTurns(threadId, turns);
+        for (const [clientId, settle] of lost ?? []) settle(found.get(clientId));
       }),
     );
     this.checkCrossedTurns(session);
@@ -188,6 +228,14 @@ async function resumeThread(
       await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_DELAY_MS * attempt));
     }
   }
+}
+
+/** The `clientUserMessageId` a `turn/start` gave the turn's user message, if any. */
+function userMessageClientId(turn: Turn): string | undefined {
+  for (const item of turn.items) {
+    if (item.type === 'userMessage' && typeof item.clientId === 'string') return item.clientId;
+  }
+  return undefined;
 }
 
 function errorMessage(error: unknown): string {

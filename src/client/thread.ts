@@ -10,6 +10,7 @@ import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { TurnRouter } from '../turns/turn-router.js';
 import { ThreadBusyError } from '../turns/thread-busy-error.js';
+import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import type { TurnStreamMode } from '../turns/turn-stream-mode.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { approvalParams } from './approval-mode.js';
@@ -132,7 +133,10 @@ export class Thread {
     const release = this.router.expectTurnStart(this.id);
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
-      const { turn } = await this.connection.request('turn/start', params);
+      const turn = await this.connection.request('turn/start', params).then(
+        (response) => response.turn,
+        (error: unknown) => this.lostTurnStart(params, error),
+      );
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       const events$ = this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
@@ -141,6 +145,19 @@ export class Thread {
     } finally {
       release();
     }
+  }
+
+  /**
+   * A `turn/start` whose answer was lost in a drop may still have started its turn: after the
+   * resume, the turn whose user message carries the call's `clientUserMessageId` is that turn.
+   * When there is none, the call never reached the server and the `ConnectionLostError` stands.
+   */
+  private async lostTurnStart(params: TurnStartParams, error: unknown): Promise<{ readonly id: string }> {
+    const clientUserMessageId = params.clientUserMessageId;
+    if (!(error instanceof ConnectionLostError) || this.runtime.findLostTurnStart === undefined || typeof clientUserMessageId !== 'string') throw error;
+    const id = await this.runtime.findLostTurnStart(this.id, clientUserMessageId);
+    if (id === undefined) throw error;
+    return { id };
   }
 
   /** The thread as stored, with its turns when asked. */
@@ -212,6 +229,8 @@ export class Thread {
   private turnStartParams(input: RunInput, options: TurnOptions): TurnStartParams {
     const method = 'turn/start';
     const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
+    // Names the turn this call starts, so that it can be found again when the answer is lost in a drop.
+    params.clientUserMessageId ??= globalThis.crypto.randomUUID();
     if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
     if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
     const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;

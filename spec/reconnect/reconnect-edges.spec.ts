@@ -2,8 +2,11 @@ import { expect } from 'chai';
 import { filter, firstValueFrom } from 'rxjs';
 import { Sandbox } from '../../src/client/sandbox.js';
 import { ConnectionLostError } from '../../src/errors/connection-lost-error.js';
+import { EphemeralThreadLostError } from '../../src/errors/ephemeral-thread-lost-error.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
+import { deltas } from '../../src/testing/script/deltas.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
+import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
 import type { TurnEvent } from '../../src/turns/turn-event.js';
 import { startReconnectFixture, until, withinOrExplain, type ReconnectFixture } from './reconnect-fixture.js';
@@ -91,6 +94,43 @@ describe('reconnect: the edges of a drop (a command mid-run, an ephemeral thread
     mock.enqueue(response(assistantMessage('Sent now.')));
     expect((await thread.run('sent again')).finalResponse).to.equal('Sent now.');
     expect(mock.requests.length).to.equal(asked + 1);
+  });
+
+  it('an ephemeral thread cannot be resumed after a drop: its running turn and later runs fail fast with EphemeralThreadLostError, never a hang or a plain Error', async () => {
+    const { codex, mock, proxy, harness } = fixture;
+    const hold = gate('mid-turn');
+    mock.enqueue(response(deltas(['Half '], { id: 'msg_half' }), hold, deltas(['done'])));
+    const thread = await codex.threadStart({ cwd: harness.workspace, ephemeral: true });
+    const turn = await thread.turn('a turn cut short');
+    const running = turn.run().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await hold.waitUntilReached();
+    const readyBefore = fixture.states.filter((s) => s.state === 'ready').length;
+    proxy.cutAll();
+    await until('ready again', () => fixture.states.filter((s) => s.state === 'ready').length > readyBefore);
+    const ended = await withinOrExplain(running, fixture, 5_000);
+    hold.open();
+    expect(ended).to.be.instanceOf(EphemeralThreadLostError);
+    expect(ended).to.include({ threadId: thread.id, turnId: turn.id, retryable: false });
+    expect(String((ended as Error).message)).to.match(/ephemeral/);
+
+    const asked = mock.requests.length;
+    for (const attempt of [1, 2]) {
+      const later = await withinOrExplain(
+        thread.run(`run ${attempt} after the drop`).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+        fixture,
+        5_000,
+      );
+      expect(later, `run ${attempt}`).to.be.instanceOf(EphemeralThreadLostError);
+    }
+    expect(mock.requests.length, 'nothing sent for a thread this client can no longer follow').to.equal(asked);
+    expect(fixture.diagnostics.some((d) => d.kind === 'thread-resume-failed' && d.threadId === thread.id)).to.equal(true);
+    expect(codex.trackedTurns).to.equal(0);
   });
 });
 

@@ -216,6 +216,7 @@ export class Codex implements AsyncDisposable {
     const params: ThreadStartParams = { ...options.params, ...threadParams(options, method, ApprovalMode.autoReview) };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
+    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
     return this.thread(thread.id);
   }
 
@@ -240,6 +241,7 @@ export class Codex implements AsyncDisposable {
     const params: ThreadForkParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
+    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
     return this.thread(thread.id);
   }
 
@@ -412,6 +414,7 @@ export class Codex implements AsyncDisposable {
           : {
               afterTurnStart: (threadId: string, turnId: string) => this.reconnector.afterTurnStart(threadId, turnId),
               findLostTurnStart: (threadId: string, clientUserMessageId: string) => this.reconnector.findLostTurnStart(threadId, clientUserMessageId),
+              threadLost: (threadId: string) => this.reconnector.threadLost(threadId),
             }),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnector.diagnostics$ : merge(reconnecting.reconnectDiagnostics$, this.reconnector.diagnostics$);

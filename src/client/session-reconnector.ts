@@ -1,5 +1,6 @@
 import { exhaustMap, from, interval, Subject, takeWhile, type Subscription } from 'rxjs';
 import type { RpcConnection } from '../connection/rpc-connection.js';
+import { EphemeralThreadLostError } from '../errors/ephemeral-thread-lost-error.js';
 import { InvalidRequestError, JsonRpcError } from '../jsonrpc/json-rpc-error.js';
 import type { InitializeParams, ThreadResumeResponse, Turn } from '../protocol/generated/codecs.js';
 import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
@@ -53,6 +54,10 @@ export class SessionReconnector {
   private readonly unresumed = new Set<string>();
   /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
   private crossedTurnsCheck: Subscription | undefined;
+  /** Threads started (or forked) ephemeral: a new connection cannot resume them. */
+  private readonly ephemeral = new Set<string>();
+  /** Ephemeral threads that crossed a drop: this client can no longer follow them. */
+  private readonly detached = new Set<string>();
   /** `turn/start` calls whose answer a drop lost, by thread and `clientUserMessageId`: settled at the thread's next resume. */
   private readonly lostStarts = new Map<string, Map<string, (turnId: string | undefined) => void>>();
 
@@ -67,6 +72,16 @@ export class SessionReconnector {
   /** Notes a thread the client has a handle on, to resume after a drop. */
   track(threadId: string): void {
     this.openThreads.add(threadId);
+  }
+
+  /** Notes a thread the server keeps in memory only (`ephemeral`): it cannot be resumed after a drop. */
+  noteEphemeral(threadId: string): void {
+    this.ephemeral.add(threadId);
+  }
+
+  /** Why no turn can run on the thread any more (an ephemeral thread that crossed a drop), or undefined. */
+  threadLost(threadId: string): Error | undefined {
+    return this.detached.has(threadId) ? new EphemeralThreadLostError(threadId) : undefined;
   }
 
   /**
@@ -114,6 +129,10 @@ export class SessionReconnector {
     const { reconciler, router } = session;
     await Promise.all(
       [...this.openThreads].map(async (threadId) => {
+        if (this.ephemeral.has(threadId)) {
+          this.detach(router, threadId);
+          return;
+        }
         let turns: readonly Turn[] = [];
         let active = false;
         try {
@@ -167,6 +186,23 @@ export class SessionReconnector {
       const message = `thread ${threadId} could not be resumed after its turn started: ${errorMessage(error)}`;
       this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
     }
+  }
+
+  /**
+   * An ephemeral thread after a drop: the server refuses to resume it ("no rollout found"), and a
+   * turn started on it from this new connection would run unseen (only the connection that
+   * started the thread gets its events). So its running turns end with `EphemeralThreadLostError`
+   * and later turns fail with it before anything is sent.
+   */
+  private detach(router: TurnRouter, threadId: string): void {
+    if (this.detached.has(threadId)) return;
+    this.detached.add(threadId);
+    const message = `thread ${threadId} is ephemeral: a new connection cannot resume it, so its turns can no longer be followed`;
+    this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error: new EphemeralThreadLostError(threadId) });
+    for (const turnId of router.liveTurnIds(threadId)) router.abandon(turnId, new EphemeralThreadLostError(threadId, turnId));
+    const lost = this.lostStarts.get(threadId);
+    this.lostStarts.delete(threadId);
+    for (const settle of lost?.values() ?? []) settle(undefined);
   }
 
   private reconcile(reconciler: TurnReconciler, threadId: string, turns: readonly Turn[], running: ReadonlySet<string>, active: boolean): void {

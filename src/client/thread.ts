@@ -129,6 +129,8 @@ export class Thread {
 
   /** Sends `turn/start` and tells this turn from a running one the server folded the input into. */
   private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode): Promise<TurnHandle> {
+    const lost = this.runtime.threadLost?.(this.id);
+    if (lost !== undefined) throw lost;
     const running = this.router.liveTurnIds(this.id);
     const release = this.router.expectTurnStart(this.id);
     try {
@@ -137,6 +139,12 @@ export class Thread {
         (response) => response.turn,
         (error: unknown) => this.lostTurnStart(params, error),
       );
+      const lostMeanwhile = this.runtime.threadLost?.(this.id);
+      if (lostMeanwhile !== undefined) {
+        // Sent once the client was back: the turn runs on the server, unseen by this connection.
+        void this.connection.request('turn/interrupt', { threadId: this.id, turnId: turn.id }).catch(() => undefined);
+        throw lostMeanwhile;
+      }
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       const events$ = this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
@@ -156,7 +164,7 @@ export class Thread {
     const clientUserMessageId = params.clientUserMessageId;
     if (!(error instanceof ConnectionLostError) || this.runtime.findLostTurnStart === undefined || typeof clientUserMessageId !== 'string') throw error;
     const id = await this.runtime.findLostTurnStart(this.id, clientUserMessageId);
-    if (id === undefined) throw error;
+    if (id === undefined) throw this.runtime.threadLost?.(this.id) ?? error;
     return { id };
   }
 

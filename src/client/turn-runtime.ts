@@ -29,4 +29,6 @@ export interface TurnRuntime {
    * undefined when the server never got the call.
    */
   readonly findLostTurnStart?: (threadId: string, clientUserMessageId: string) => Promise<string | undefined>;
+  /** Why no turn can start on the thread any more (an ephemeral thread that crossed a drop), or undefined. */
+  readonly threadLost?: (threadId: string) => Error | undefined;
 }

@@ -390,7 +390,7 @@ export class Codex implements AsyncDisposable {
       throw error;
     }));
     const connection = new RpcConnection(transport, this.config);
-    const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$);
+    const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$, (threadId, turnId) => this.reconnector.readStoredTurn(threadId, turnId));
     const router = new TurnRouter(reconciler?.notifications$ ?? connection.notifications$, this.config);
     connection.notifications$.subscribe({
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),

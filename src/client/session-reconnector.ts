@@ -111,6 +111,14 @@ export class SessionReconnector {
     });
   }
 
+  /** A turn as the server stored it, with its items, or undefined when it is not among the thread's latest. */
+  async readStoredTurn(threadId: string, turnId: string): Promise<Turn | undefined> {
+    const connection = this.session()?.connection;
+    if (connection === undefined) return undefined;
+    const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: CROSSED_TURNS_PAGE, itemsView: 'full' });
+    return page.data.find((turn) => turn.id === turnId);
+  }
+
   /** Stops the re-reads of crossed turns. */
   dispose(): void {
     this.crossedTurnsCheck?.unsubscribe();

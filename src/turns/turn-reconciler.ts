@@ -50,12 +50,24 @@ export class TurnReconciler {
   /** The notifications, repeats dropped and reconstructed events added. Hot. */
   readonly notifications$: Observable<ServerNotification>;
 
-  constructor(notifications$: Observable<ServerNotification>) {
+  constructor(
+    notifications$: Observable<ServerNotification>,
+    /**
+     * Reads a turn as the server stored it: with it, the live end of a turn that crossed a
+     * reconnection waits for one last read, so that items sent while no connection listened (and
+     * missing from the end, whose items may be empty) are not lost.
+     */
+    private readonly readStoredTurn?: (threadId: string, turnId: string) => Promise<Turn | undefined>,
+  ) {
     this.notifications$ = new Observable<ServerNotification>((subscriber) => {
       const injected = this.injected.subscribe((notification) => subscriber.next(notification));
+      const emit = (notification: ServerNotification): void => subscriber.next(notification);
       const live = notifications$.subscribe({
         next: (notification) => {
-          if (notification.method === 'turn/completed') this.completeMissedItems(notification, (missed) => subscriber.next(missed));
+          if (notification.method === 'turn/completed') {
+            if (this.endAfterLastRead(notification, emit)) return;
+            this.completeMissedItems(notification, emit);
+          }
           if (this.isNew(notification)) subscriber.next(notification);
         },
         error: (error: unknown) => subscriber.error(error),
@@ -124,6 +136,26 @@ export class TurnReconciler {
     const reads = threadActive ? 0 : (this.interruptedReads.get(turnId) ?? 0) + 1;
     this.interruptedReads.set(turnId, reads);
     return reads >= 2;
+  }
+
+  /**
+   * The live end of a turn that crossed a reconnection, when the stored turn can be read: held
+   * until one last read has brought the items missed during the gap, then emitted after them.
+   * False when the end passes at once.
+   */
+  private endAfterLastRead(notification: Extract<ServerNotification, { method: 'turn/completed' }>, emit: (event: ServerNotification) => void): boolean {
+    const { threadId, turn } = notification.params;
+    if (this.readStoredTurn === undefined || !this.crossed.has(turn.id)) return false;
+    this.crossed.delete(turn.id);
+    this.interruptedReads.delete(turn.id);
+    const end = (stored: Turn | undefined): void => {
+      if (!this.items.has(turn.id)) return;
+      if (stored !== undefined) for (const event of this.missedItems(threadId, { ...stored, status: turn.status })) emit(event);
+      if (Array.isArray(turn.items)) for (const event of this.missedItems(threadId, turn)) emit(event);
+      if (this.isNew(notification)) emit(notification);
+    };
+    this.readStoredTurn(threadId, turn.id).then(end, () => end(undefined));
+    return true;
   }
 
   /**

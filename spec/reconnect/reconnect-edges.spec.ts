@@ -46,33 +46,37 @@ describe('reconnect: the edges of a drop (a command mid-run, an ephemeral thread
     await until('the drop reported', () => fixture.diagnostics.some((d) => d.kind === 'reconnected'));
   });
 
-  it('a turn/start whose answer is lost at the drop: run() follows the turn that call started, found by its clientUserMessageId, once and without an error', async () => {
-    const { codex, mock, proxy, harness } = fixture;
-    const thread = await codex.threadStart({ cwd: harness.workspace });
-    mock.enqueue(response(assistantMessage('first')));
-    await thread.run('a first turn, so that the thread has a rollout');
-    const asked = mock.requests.length;
-    mock.enqueue(response(assistantMessage('Answered once.')));
-    proxy.stallFromServer(true);
-    const result = thread.run('only once, please').then(
-      (value) => value,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
-    // The server got the turn/start (the model was asked), but its answer never reaches the client.
-    await until('the model asked', () => mock.requests.length > asked);
-    proxy.cutAll();
-    proxy.stallFromServer(false);
+  for (const firstTurn of [false, true]) {
+    it(`a turn/start whose answer is lost at the drop${firstTurn ? ' (the thread\'s first turn: no stored history yet)' : ''}: run() follows the turn that call started, found by its clientUserMessageId, once and without an error`, async () => {
+      const { codex, mock, proxy, harness } = fixture;
+      const thread = await codex.threadStart({ cwd: harness.workspace });
+      if (!firstTurn) {
+        mock.enqueue(response(assistantMessage('first')));
+        await thread.run('a first turn, so that the thread has a rollout');
+      }
+      const asked = mock.requests.length;
+      mock.enqueue(response(assistantMessage('Answered once.')));
+      proxy.stallFromServer(true);
+      const result = thread.run('only once, please').then(
+        (value) => value,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+      // The server got the turn/start (the model was asked), but its answer never reaches the client.
+      await until('the model asked', () => mock.requests.length > asked);
+      proxy.cutAll();
+      proxy.stallFromServer(false);
 
-    const turn = await withinOrExplain(result, fixture);
-    if (turn instanceof Error) expect.fail(`run() rejected: ${turn.name}: ${turn.message}`);
-    expect(turn.status).to.equal('completed');
-    expect(turn.finalResponse).to.equal('Answered once.');
-    expect(turn.items.filter((item) => item.type === 'agentMessage')).to.have.length(1);
-    expect(mock.requests.length, 'the prompt reached the model once').to.equal(asked + 1);
-    const stored = await thread.read({ includeTurns: true });
-    expect(stored.thread.turns).to.have.length(2);
-    expect(codex.trackedTurns).to.equal(0);
-  });
+      const turn = await withinOrExplain(result, fixture);
+      if (turn instanceof Error) expect.fail(`run() rejected: ${turn.name}: ${turn.message}`);
+      expect(turn.status).to.equal('completed');
+      expect(turn.finalResponse).to.equal('Answered once.');
+      expect(turn.items.filter((item) => item.type === 'agentMessage')).to.have.length(1);
+      expect(mock.requests.length, 'the prompt reached the model once').to.equal(asked + 1);
+      const stored = await thread.read({ includeTurns: true });
+      expect(stored.thread.turns).to.have.length(firstTurn ? 1 : 2);
+      expect(codex.trackedTurns).to.equal(0);
+    });
+  }
 
   it('a turn/start lost before it reached the server still fails with ConnectionLostError (retryable), and a retry runs the prompt once', async () => {
     const { codex, mock, proxy, harness } = fixture;

@@ -409,13 +409,7 @@ export class Codex implements AsyncDisposable {
         queue: new TurnQueue(),
         requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs,
         turnStallTimeoutMs: this.config.turnStallTimeoutMs ?? DEFAULT_TURN_STALL_TIMEOUT_MS,
-        ...(reconciler === undefined
-          ? {}
-          : {
-              afterTurnStart: (threadId: string, turnId: string) => this.reconnector.afterTurnStart(threadId, turnId),
-              findLostTurnStart: (threadId: string, clientUserMessageId: string) => this.reconnector.findLostTurnStart(threadId, clientUserMessageId),
-              threadLost: (threadId: string) => this.reconnector.threadLost(threadId),
-            }),
+        ...(reconciler === undefined ? {} : this.reconnector.turnHooks()),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnector.diagnostics$ : merge(reconnecting.reconnectDiagnostics$, this.reconnector.diagnostics$);
       const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };

@@ -7,6 +7,7 @@ import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
 import type { ReconnectHandshake } from '../transport/reconnecting-transport.js';
 import type { TurnReconciler } from '../turns/turn-reconciler.js';
 import type { TurnRouter } from '../turns/turn-router.js';
+import type { TurnRuntime } from './turn-runtime.js';
 
 /** How often the turns that crossed a reconnection are read again from the server, until they end. */
 const CROSSED_TURN_CHECK_MS = 1_000;
@@ -72,6 +73,15 @@ export class SessionReconnector {
   /** Notes a thread the client has a handle on, to resume after a drop. */
   track(threadId: string): void {
     this.openThreads.add(threadId);
+  }
+
+  /** What the turns of a reconnecting client ask of it (see `TurnRuntime`). */
+  turnHooks(): Required<Pick<TurnRuntime, 'afterTurnStart' | 'findLostTurnStart' | 'threadLost'>> {
+    return {
+      afterTurnStart: (threadId, turnId) => this.afterTurnStart(threadId, turnId),
+      findLostTurnStart: (threadId, clientUserMessageId) => this.findLostTurnStart(threadId, clientUserMessageId),
+      threadLost: (threadId) => this.threadLost(threadId),
+    };
   }
 
   /** Notes a thread the server keeps in memory only (`ephemeral`): it cannot be resumed after a drop. */
@@ -144,7 +154,8 @@ export class SessionReconnector {
         let turns: readonly Turn[] = [];
         let active = false;
         try {
-          const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, false);
+          // A thread whose first turn/start was on the wire may have no stored history for a moment yet.
+          const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, this.lostStarts.has(threadId));
           this.unresumed.delete(threadId);
           turns = thread.turns;
           active = thread.status.type === 'active';

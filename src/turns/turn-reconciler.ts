@@ -149,7 +149,9 @@ export class TurnReconciler {
     this.crossed.delete(turn.id);
     this.interruptedReads.delete(turn.id);
     const end = (stored: Turn | undefined): void => {
+      // Ended meanwhile by a re-read that found the stored end first.
       if (!this.items.has(turn.id)) return;
+      this.crossed.delete(turn.id);
       if (stored !== undefined) for (const event of this.missedItems(threadId, { ...stored, status: turn.status })) emit(event);
       if (Array.isArray(turn.items)) for (const event of this.missedItems(threadId, turn)) emit(event);
       if (this.isNew(notification)) emit(notification);

@@ -53,6 +53,32 @@ describe('TurnReconciler: exactly-once turn events across reconnections', () => 
     expect(reconciler.crossedTurns.size).to.equal(0);
   });
 
+  it('an item the stored running turn shows still inProgress is not rebuilt: its live completion passes, once', () => {
+    const running = { type: 'commandExecution', id: 'cmd', status: 'inProgress', aggregatedOutput: null } as unknown as Turn['items'][number];
+    const done = { type: 'commandExecution', id: 'cmd', status: 'completed', aggregatedOutput: 'out' } as unknown as Turn['items'][number];
+    const outcome = reconciler.reconcile(threadId, [turn('inProgress', [message('a', 'A'), running])], new Set([turnId]));
+    expect(outcome).to.deep.equal([{ turnId, reconstructedItems: 1, completed: false, status: 'inProgress' }]);
+    source.next(n('item/completed', { threadId, turnId, item: done, completedAtMs: 2 }));
+    source.next(n('item/completed', { threadId, turnId, item: done, completedAtMs: 2 }));
+    expect(seen).to.deep.equal(['item/completed a (reconstructed)', 'item/completed cmd']);
+  });
+
+  it('with a reader, the live end of a crossed turn waits for one last read and comes after the items it brings', async () => {
+    const reads: string[] = [];
+    const reading = new TurnReconciler(source, async (thread, id) => {
+      reads.push(`${thread}/${id}`);
+      return turn('completed', [message('a', 'A'), message('gap', 'sent while no one listened')]);
+    });
+    const events: string[] = [];
+    reading.notifications$.subscribe({ next: (event) => events.push(describeEvent(event)), error: () => undefined });
+    reading.reconcile(threadId, [turn('inProgress', [message('a', 'A')])], new Set([turnId]));
+    source.next(n('turn/completed', { threadId, turn: turn('completed', []) }));
+    expect(events).to.deep.equal(['item/completed a (reconstructed)']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).to.deep.equal([`${threadId}/${turnId}`]);
+    expect(events).to.deep.equal(['item/completed a (reconstructed)', 'item/completed gap (reconstructed)', 'turn/completed completed']);
+  });
+
   it('a stored interrupted ends the turn only on an idle thread and in a second read; a turn the server lost ends as failed', () => {
     expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]), true)).to.deep.equal([]);
     expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]))).to.deep.equal([]);

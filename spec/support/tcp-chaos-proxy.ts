@@ -9,6 +9,7 @@ export class TcpChaosProxy {
   private readonly pairs = new Set<{ readonly client: Socket; readonly upstream: Socket }>();
   private refusing = false;
   private stalled = false;
+  private serverStalled = false;
   /** Connections accepted so far (refused ones included). */
   accepted = 0;
 
@@ -79,6 +80,18 @@ export class TcpChaosProxy {
     }
   }
 
+  /**
+   * While true, nothing is forwarded from the server to the client (requests still reach the
+   * server): with a cut after it, the answers to what the server got are lost.
+   */
+  stallFromServer(stalled: boolean): void {
+    this.serverStalled = stalled;
+    for (const { upstream } of this.pairs) {
+      if (stalled) upstream.pause();
+      else upstream.resume();
+    }
+  }
+
   /** Forwards new connections to another port (a server restarted elsewhere). */
   retarget(port: number): void {
     this.target = port;
@@ -112,5 +125,6 @@ export class TcpChaosProxy {
       client.pause();
       upstream.pause();
     }
+    if (this.serverStalled) upstream.pause();
   }
 }

@@ -6,6 +6,7 @@ import { TransportClosedError } from '../../src/errors/transport-closed-error.js
 import { toTurnResult } from '../../src/turns/to-turn-result.js';
 import type { TurnEvent } from '../../src/turns/turn-event.js';
 import { TurnRouter } from '../../src/turns/turn-router.js';
+import { TurnGoneError } from '../../src/turns/turn-gone-error.js';
 import type { TurnResult } from '../../src/turns/turn-result.js';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import {
@@ -220,13 +221,15 @@ describe('TurnRouter', () => {
     });
   });
 
-  it('errors at once when asked for a finished turn whose events were not kept', () => {
+  it('errors at once, with a TurnGoneError, when asked for a finished turn whose events were not kept', () => {
     const source = new Subject<ServerNotification>();
     const router = new TurnRouter(source);
     source.next(events['a']!);
     source.next(events['g']!);
     let failure: unknown;
     router.turn('u1').subscribe({ error: (error: unknown) => (failure = error) });
+    expect(failure).to.be.instanceOf(TurnGoneError);
+    expect(failure).to.include({ turnId: 'u1', reason: 'completed' });
     expect((failure as Error).message).to.equal('turn u1 has already completed and its events were not kept');
     expect(source.observed).to.equal(true);
     expect(router.size).to.equal(0);

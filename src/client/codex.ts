@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, exhaustMap, from, interval, merge, Observable, of, Subject, switchMap, takeWhile, type Subscription } from 'rxjs';
+import { BehaviorSubject, concat, defer, from, merge, Observable, of, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -10,14 +10,11 @@ import type {
   ThreadListResponse,
   ThreadResumeParams,
   ThreadSearchParams,
-  ThreadResumeResponse,
   ThreadStartParams,
-  Turn,
   InitializeParams,
 } from '../protocol/generated/codecs.js';
-import { InvalidRequestError, JsonRpcError } from '../jsonrpc/json-rpc-error.js';
 import type { ConnectionStatus } from '../transport/connection-status.js';
-import { ReconnectingTransport, type ReconnectHandshake } from '../transport/reconnecting-transport.js';
+import { ReconnectingTransport } from '../transport/reconnecting-transport.js';
 import type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
 import { TurnReconciler } from '../turns/turn-reconciler.js';
 import type { RequestId } from '../jsonrpc/json-rpc-message.js';
@@ -39,6 +36,7 @@ import { sandboxMode, type Sandbox } from './sandbox.js';
 import type { IncomingServerRequest, ServerRequestHandler, ServerRequestMethod } from '../connection/server-request.js';
 import { serverMetadata, type ServerMetadata } from './server-metadata.js';
 import { ServerVersionMismatchError, versionMismatchMessage } from './server-version-mismatch-error.js';
+import { SessionReconnector } from './session-reconnector.js';
 import { Thread } from './thread.js';
 import type { TurnRuntime } from './turn-runtime.js';
 import { DEFAULT_TURN_STALL_TIMEOUT_MS } from './codex-config.js';
@@ -82,15 +80,6 @@ export interface ThreadStartOptions extends ThreadOptions {
   readonly params?: Partial<ThreadStartParams>;
 }
 
-/** How often the turns that crossed a reconnection are read again from the server, until they end. */
-const CROSSED_TURN_CHECK_MS = 1_000;
-/** How many of a thread's latest turns such a check reads: the running ones are among the last. */
-const CROSSED_TURNS_PAGE = 5;
-
-/** How often a refused `thread/resume` is tried during one reconnection, and the pause between tries. */
-const RESUME_ATTEMPTS = 3;
-const RESUME_RETRY_DELAY_MS = 100;
-
 const CLIENT_INFO = { name: 'codex_rx', title: 'codex-rx', version: '0.1.0' } as const;
 
 interface Session {
@@ -128,13 +117,11 @@ export class Codex implements AsyncDisposable {
   private closed = false;
   private closing: Promise<void> | undefined;
   private readonly status = new BehaviorSubject<ConnectionStatus>({ state: 'connecting' });
-  /** The threads this client has a handle on: resumed after a reconnection. */
-  private readonly openThreads = new Set<string>();
-  private readonly reconnectDiagnostics = new Subject<ReconnectDiagnostic>();
-  /** Open threads the last reconnection could not resume: resumed after their next `turn/start`. */
-  private readonly unresumed = new Set<string>();
-  /** Checks the stored state of turns that crossed a reconnection, until they have ended. */
-  private crossedTurnsCheck: Subscription | undefined;
+  /** With `reconnect`: what happens after a drop (resumes, reconciliation, re-reads). */
+  private readonly reconnector = new SessionReconnector(
+    () => this.initializeParams(),
+    () => this.session,
+  );
 
   /** Every notification of the connection, decoded. Hot; subscribing starts a lazy client. */
   readonly notifications$: Observable<ServerNotification> = this.fromSession((s) => s.connection.notifications$);
@@ -229,6 +216,7 @@ export class Codex implements AsyncDisposable {
     const params: ThreadStartParams = { ...options.params, ...threadParams(options, method, ApprovalMode.autoReview) };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
+    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
     return this.thread(thread.id);
   }
 
@@ -253,6 +241,7 @@ export class Codex implements AsyncDisposable {
     const params: ThreadForkParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
+    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
     return this.thread(thread.id);
   }
 
@@ -318,7 +307,7 @@ export class Codex implements AsyncDisposable {
   /** A handle on a thread by id, without a request (the id is not checked). */
   async thread(threadId: string): Promise<Thread> {
     const { connection, router, turns } = await this.start();
-    this.openThreads.add(threadId);
+    this.reconnector.track(threadId);
     return new Thread(connection, router, threadId, turns);
   }
 
@@ -374,7 +363,7 @@ export class Codex implements AsyncDisposable {
         await session.connection.close();
         session.router.dispose();
         session.reconciler?.dispose();
-        this.crossedTurnsCheck?.unsubscribe();
+        this.reconnector.dispose();
         this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
     }
@@ -401,7 +390,7 @@ export class Codex implements AsyncDisposable {
       throw error;
     }));
     const connection = new RpcConnection(transport, this.config);
-    const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$);
+    const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$, (threadId, turnId) => this.reconnector.readStoredTurn(threadId, turnId));
     const router = new TurnRouter(reconciler?.notifications$ ?? connection.notifications$, this.config);
     connection.notifications$.subscribe({
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
@@ -420,9 +409,9 @@ export class Codex implements AsyncDisposable {
         queue: new TurnQueue(),
         requestTimeoutMs: this.config.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs,
         turnStallTimeoutMs: this.config.turnStallTimeoutMs ?? DEFAULT_TURN_STALL_TIMEOUT_MS,
-        ...(reconciler === undefined ? {} : { afterTurnStart: (threadId: string, turnId: string) => this.resumeAfterTurnStart(threadId, turnId) }),
+        ...(reconciler === undefined ? {} : this.reconnector.turnHooks()),
       };
-      const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnectDiagnostics : merge(reconnecting.reconnectDiagnostics$, this.reconnectDiagnostics);
+      const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnector.diagnostics$ : merge(reconnecting.reconnectDiagnostics$, this.reconnector.diagnostics$);
       const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };
       this.session = session;
       this.setStatus({ state: 'ready' });
@@ -456,105 +445,10 @@ export class Codex implements AsyncDisposable {
     return ReconnectingTransport.connect({
       open: () => this.openTransport(),
       reconnect: policy === true ? {} : policy,
-      handshake: (channel) => this.resumeAfterDrop(channel),
+      handshake: (channel) => this.reconnector.handshake(channel),
       // A token read per connection may be new after the server restarted; a fixed one cannot be.
       tokenMayChange: typeof this.config.transport === 'function' || typeof this.config.transport?.token === 'function',
     });
-  }
-
-  /**
-   * The handshake of a new connection after a drop: initialize, resume every open thread, and
-   * bring each running turn in line with what the server stored. A thread the server cannot
-   * resume is reported and forgotten (its running turns end as lost); a drop fails the attempt.
-   */
-  private async resumeAfterDrop(channel: ReconnectHandshake): Promise<void> {
-    await channel.request('initialize', this.initializeParams());
-    channel.notify('initialized');
-    const session = this.session;
-    if (session?.reconciler === undefined) return;
-    const { reconciler, router } = session;
-    await Promise.all(
-      [...this.openThreads].map(async (threadId) => {
-        let turns: readonly Turn[] = [];
-        let active = false;
-        try {
-          const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, false);
-          this.unresumed.delete(threadId);
-          turns = thread.turns;
-          active = thread.status.type === 'active';
-        } catch (error) {
-          if (!(error instanceof JsonRpcError)) throw error;
-          this.unresumed.add(threadId);
-          const message = `thread ${threadId} could not be resumed after the reconnection: ${error.message}`;
-          this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
-        }
-        // A turn asked for before its first event does not know its thread yet: the stored turns name it.
-        const running = new Set(router.liveTurnIds(threadId));
-        for (const turn of turns) if (router.isLive(turn.id)) running.add(turn.id);
-        this.reconcile(reconciler, threadId, turns, running, active);
-        // As after any resume: another client's running turn is known, and the usage the server
-        // sends for the last ended turn opens no channel.
-        router.noteStoredTurns(threadId, turns);
-      }),
-    );
-    this.checkCrossedTurns(session);
-  }
-
-  /**
-   * A thread that could not be resumed after a drop (it had no turn, so no stored history) is
-   * resumed once its next turn has started, so that the turn's events reach this connection;
-   * what the turn did before that is rebuilt like any turn that crossed a reconnection.
-   */
-  private async resumeAfterTurnStart(threadId: string, turnId: string): Promise<void> {
-    const session = this.session;
-    if (!this.unresumed.has(threadId) || session?.reconciler === undefined) return;
-    try {
-      const { thread } = await resumeThread((method, params) => session.connection.requestUntyped(method, params), threadId, true);
-      this.unresumed.delete(threadId);
-      this.reconcile(session.reconciler, threadId, thread.turns, new Set([turnId]), thread.status.type === 'active');
-      this.checkCrossedTurns(session);
-    } catch (error) {
-      const message = `thread ${threadId} could not be resumed after its turn started: ${errorMessage(error)}`;
-      this.reconnectDiagnostics.next({ kind: 'thread-resume-failed', threadId, message, error });
-    }
-  }
-
-  private reconcile(reconciler: TurnReconciler, threadId: string, turns: readonly Turn[], running: ReadonlySet<string>, active: boolean): void {
-    for (const { turnId, reconstructedItems, completed, status } of reconciler.reconcile(threadId, turns, running, active)) {
-      const message = `turn ${turnId}: ${reconstructedItems} item(s) rebuilt from the stored turn${completed ? `, and its end (${status})` : ''}`;
-      this.reconnectDiagnostics.next({ kind: 'turn-reconciled', threadId, turnId, reconstructedItems, completed, status, message });
-    }
-  }
-
-  /**
-   * The state a resume reports can lag behind what the server sent while no connection listened:
-   * an item, or the end of the turn, may be in neither. So the turns that crossed a reconnection
-   * are read again from the server every `CROSSED_TURN_CHECK_MS` until they have ended.
-   */
-  private checkCrossedTurns(session: Session): void {
-    const { reconciler, router, connection } = session;
-    if (reconciler === undefined || (this.crossedTurnsCheck !== undefined && !this.crossedTurnsCheck.closed)) return;
-    const check = async (): Promise<void> => {
-      const byThread = new Map<string, Set<string>>();
-      for (const [turnId, threadId] of reconciler.crossedTurns) {
-        if (!router.isLive(turnId)) continue;
-        const turns = byThread.get(threadId) ?? new Set<string>();
-        byThread.set(threadId, turns.add(turnId));
-      }
-      await Promise.all(
-        [...byThread].map(async ([threadId, running]) => {
-          const { thread } = await connection.request('thread/read', { threadId, includeTurns: false });
-          const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: CROSSED_TURNS_PAGE, itemsView: 'full' });
-          this.reconcile(reconciler, threadId, page.data, running, thread.status.type === 'active');
-        }),
-      ).catch(() => undefined);
-    };
-    this.crossedTurnsCheck = interval(CROSSED_TURN_CHECK_MS)
-      .pipe(
-        takeWhile(() => [...reconciler.crossedTurns.keys()].some((turnId) => router.isLive(turnId))),
-        exhaustMap(() => from(check())),
-      )
-      .subscribe({ error: () => undefined });
   }
 
   private setStatus(status: ConnectionStatus): void {
@@ -582,28 +476,6 @@ export class Codex implements AsyncDisposable {
 function versionMismatchDiagnostic(metadata: ServerMetadata): ConnectionDiagnostic {
   const { serverVersion, protocolVersion } = metadata;
   return { kind: 'version-mismatch', serverVersion, protocolVersion, message: versionMismatchMessage(serverVersion, protocolVersion) };
-}
-
-/**
- * `thread/resume`, tried again a few times: a server still busy with the thread (loading it for
- * the connection that dropped) may refuse it for a moment, and a thread whose first turn has just
- * started may not have its stored history yet (refused as an invalid request, which is tried
- * again only when `retryInvalid`).
- */
-async function resumeThread(
-  call: (method: string, params: unknown) => Promise<unknown>,
-  threadId: string,
-  retryInvalid: boolean,
-): Promise<ThreadResumeResponse> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return (await call('thread/resume', { threadId })) as ThreadResumeResponse;
-    } catch (error) {
-      const retry = error instanceof JsonRpcError && (retryInvalid || !(error instanceof InvalidRequestError));
-      if (!retry || attempt >= RESUME_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, RESUME_RETRY_DELAY_MS * attempt));
-    }
-  }
 }
 
 function errorMessage(error: unknown): string {

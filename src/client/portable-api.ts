@@ -87,6 +87,7 @@ export { TransportClosedError, type TransportClosedDetails } from '../errors/tra
 export { AuthenticationError } from '../errors/authentication-error.js';
 export { ThreadWriterConflictError } from '../errors/thread-writer-conflict-error.js';
 export { ConnectionLostError } from '../errors/connection-lost-error.js';
+export { EphemeralThreadLostError } from '../errors/ephemeral-thread-lost-error.js';
 export { DecodeError } from '../errors/decode-error.js';
 export { RequestTimeoutError } from '../errors/request-timeout-error.js';
 export { ConnectionStateError } from '../errors/connection-state-error.js';
@@ -94,6 +95,7 @@ export { TurnFailedError } from '../turns/turn-failed-error.js';
 export { IncompleteTurnError } from '../turns/incomplete-turn-error.js';
 export { TurnStalledError } from '../turns/turn-stalled-error.js';
 export { ThreadBusyError } from '../turns/thread-busy-error.js';
+export { TurnGoneError } from '../turns/turn-gone-error.js';
 
 // Protocol: every generated codec and type, and the method maps
 /**

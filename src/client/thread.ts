@@ -10,6 +10,7 @@ import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import type { TurnRouter } from '../turns/turn-router.js';
 import { ThreadBusyError } from '../turns/thread-busy-error.js';
+import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import type { TurnStreamMode } from '../turns/turn-stream-mode.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { approvalParams } from './approval-mode.js';
@@ -129,11 +130,22 @@ export class Thread {
 
   /** Sends `turn/start` and tells this turn from a running one the server folded the input into. */
   private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode): Promise<TurnHandle> {
+    const lost = this.runtime.threadLost?.(this.id);
+    if (lost !== undefined) throw lost;
     const running = this.router.liveTurnIds(this.id);
     const release = this.router.expectTurnStart(this.id);
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
-      const { turn } = await this.connection.request('turn/start', params);
+      const turn = await this.connection.request('turn/start', params).then(
+        (response) => response.turn,
+        (error: unknown) => this.lostTurnStart(params, error),
+      );
+      const lostMeanwhile = this.runtime.threadLost?.(this.id);
+      if (lostMeanwhile !== undefined) {
+        // Sent once the client was back: the turn runs on the server, unseen by this connection.
+        void this.connection.request('turn/interrupt', { threadId: this.id, turnId: turn.id }).catch(() => undefined);
+        throw lostMeanwhile;
+      }
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       const events$ = this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
@@ -142,6 +154,19 @@ export class Thread {
     } finally {
       release();
     }
+  }
+
+  /**
+   * A `turn/start` whose answer was lost in a drop may still have started its turn: after the
+   * resume, the turn whose user message carries the call's `clientUserMessageId` is that turn.
+   * When there is none, the call never reached the server and the `ConnectionLostError` stands.
+   */
+  private async lostTurnStart(params: TurnStartParams, error: unknown): Promise<{ readonly id: string }> {
+    const clientUserMessageId = params.clientUserMessageId;
+    if (!(error instanceof ConnectionLostError) || this.runtime.findLostTurnStart === undefined || typeof clientUserMessageId !== 'string') throw error;
+    const id = await this.runtime.findLostTurnStart(this.id, clientUserMessageId);
+    if (id === undefined) throw this.runtime.threadLost?.(this.id) ?? error;
+    return { id };
   }
 
   /** The thread as stored, with its turns when asked. */
@@ -213,6 +238,8 @@ export class Thread {
   private turnStartParams(input: RunInput, options: TurnOptions): TurnStartParams {
     const method = 'turn/start';
     const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
+    // Names the turn this call starts, so that it can be found again when the answer is lost in a drop.
+    params.clientUserMessageId ??= globalThis.crypto.randomUUID();
     if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
     if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
     const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;

@@ -23,4 +23,12 @@ export interface TurnRuntime {
    * stored history), so that the new turn's events reach it.
    */
   readonly afterTurnStart?: (threadId: string, turnId: string) => Promise<void>;
+  /**
+   * A reconnecting client's answer to a `turn/start` lost in a drop: once the thread is resumed,
+   * the id of the turn whose user message carries `clientUserMessageId` (that call's turn), or
+   * undefined when the server never got the call.
+   */
+  readonly findLostTurnStart?: (threadId: string, clientUserMessageId: string) => Promise<string | undefined>;
+  /** Why no turn can start on the thread any more (an ephemeral thread that crossed a drop), or undefined. */
+  readonly threadLost?: (threadId: string) => Error | undefined;
 }

@@ -27,7 +27,8 @@ export interface ReconciledTurn {
  * Keeps the events of turns exactly-once across reconnections. Items are keyed by id within
  * their turn: an item completes once (a repeated `item/completed`, and any `item/started` or delta
  * of an item already completed, are dropped), and after a reconnection the items of the stored
- * turn that were not seen completed live are emitted as reconstructed `item/completed`, followed
+ * turn that were not seen completed live are emitted as reconstructed `item/completed` (an item the
+ * stored turn shows still `inProgress` is left to its live completion), followed
  * by a reconstructed `turn/completed` when the stored turn has ended. O(1) per notification: one
  * Map lookup by turn, one by item.
  *
@@ -49,12 +50,24 @@ export class TurnReconciler {
   /** The notifications, repeats dropped and reconstructed events added. Hot. */
   readonly notifications$: Observable<ServerNotification>;
 
-  constructor(notifications$: Observable<ServerNotification>) {
+  constructor(
+    notifications$: Observable<ServerNotification>,
+    /**
+     * Reads a turn as the server stored it: with it, the live end of a turn that crossed a
+     * reconnection waits for one last read, so that items sent while no connection listened (and
+     * missing from the end, whose items may be empty) are not lost.
+     */
+    private readonly readStoredTurn?: (threadId: string, turnId: string) => Promise<Turn | undefined>,
+  ) {
     this.notifications$ = new Observable<ServerNotification>((subscriber) => {
       const injected = this.injected.subscribe((notification) => subscriber.next(notification));
+      const emit = (notification: ServerNotification): void => subscriber.next(notification);
       const live = notifications$.subscribe({
         next: (notification) => {
-          if (notification.method === 'turn/completed') this.completeMissedItems(notification, (missed) => subscriber.next(missed));
+          if (notification.method === 'turn/completed') {
+            if (this.endAfterLastRead(notification, emit)) return;
+            this.completeMissedItems(notification, emit);
+          }
           if (this.isNew(notification)) subscriber.next(notification);
         },
         error: (error: unknown) => subscriber.error(error),
@@ -126,6 +139,28 @@ export class TurnReconciler {
   }
 
   /**
+   * The live end of a turn that crossed a reconnection, when the stored turn can be read: held
+   * until one last read has brought the items missed during the gap, then emitted after them.
+   * False when the end passes at once.
+   */
+  private endAfterLastRead(notification: Extract<ServerNotification, { method: 'turn/completed' }>, emit: (event: ServerNotification) => void): boolean {
+    const { threadId, turn } = notification.params;
+    if (this.readStoredTurn === undefined || !this.crossed.has(turn.id)) return false;
+    this.crossed.delete(turn.id);
+    this.interruptedReads.delete(turn.id);
+    const end = (stored: Turn | undefined): void => {
+      // Ended meanwhile by a re-read that found the stored end first.
+      if (!this.items.has(turn.id)) return;
+      this.crossed.delete(turn.id);
+      if (stored !== undefined) for (const event of this.missedItems(threadId, { ...stored, status: turn.status })) emit(event);
+      if (Array.isArray(turn.items)) for (const event of this.missedItems(threadId, turn)) emit(event);
+      if (this.isNew(notification)) emit(notification);
+    };
+    this.readStoredTurn(threadId, turn.id).then(end, () => end(undefined));
+    return true;
+  }
+
+  /**
    * Before the live end of a turn that crossed a reconnection: the items its completion lists that
    * were never seen completed (sent during the gap, after the state read at the resume).
    */
@@ -140,8 +175,12 @@ export class TurnReconciler {
   private missedItems(threadId: string, turn: Turn): ServerNotification[] {
     const seen = this.itemsOf(turn.id);
     const missed: ServerNotification[] = [];
+    const running = turn.status === 'inProgress';
     for (const item of turn.items) {
       if (seen.get(item.id) === 'completed') continue;
+      // A command (or file change, tool call) still running in a running turn has not completed:
+      // its live completion, or a later read, brings its output and final status.
+      if (running && (item as { status?: unknown }).status === 'inProgress') continue;
       seen.set(item.id, 'completed');
       const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;
       const params = { threadId, turnId: turn.id, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() };

@@ -1,6 +1,7 @@
 import { Observable, Subject, throwError, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
+import { TurnGoneError } from './turn-gone-error.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { TurnDiagnostic } from './turn-diagnostic.js';
 import { turnIdOf, type TurnEvent } from './turn-event.js';
@@ -126,10 +127,7 @@ export class TurnRouter {
       return this.stream(parked, mode);
     }
     const forgotten = this.finished.get(turnId);
-    if (forgotten !== undefined) {
-      const why = forgotten === 'completed' ? 'has already completed and its events were not kept' : 'was dropped unclaimed';
-      return throwError(() => new Error(`turn ${turnId} ${why}`));
-    }
+    if (forgotten !== undefined) return throwError(() => new TurnGoneError(turnId, forgotten));
     const channel = this.channel(turnId, undefined, true);
     channel.claimed = true;
     this.unclaimed.delete(turnId);
@@ -220,6 +218,17 @@ export class TurnRouter {
         this.forget(turn.id, 'completed');
       }
     });
+  }
+
+  /**
+   * Ends a live turn with `error` (for its streams, as if it had failed), when the client can no
+   * longer follow it: its thread cannot be resumed after a drop. A later event about it is ignored.
+   */
+  abandon(turnId: string, error: unknown): void {
+    const channel = this.live.get(turnId);
+    if (channel === undefined) return;
+    this.forget(turnId, 'completed');
+    this.end(channel, { failed: true, error });
   }
 
   /** Whether a turn has not completed yet for the router (asked for, or with events). */

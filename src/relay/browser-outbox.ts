@@ -8,6 +8,13 @@ const IN_FLIGHT_BYTES = 64 * 1024;
  * rest waits here, where it can still be dropped: once a frame is in the socket, a close frame
  * can only follow it, and a slow browser would read everything queued before learning why it is
  * closed. When more than `maxQueuedBytes` wait, `onTooSlow` is called once.
+ *
+ * @example
+ * import { WebSocket } from 'ws';
+ *
+ * const browser = new WebSocket('ws://127.0.0.1:8765/codex');
+ * const outbox = new BrowserOutbox(browser, 8 * 1024 * 1024, () => outbox.close(4008, 'too slow'));
+ * outbox.send(JSON.stringify({ method: 'turn/started', params: {} }));
  */
 export class BrowserOutbox {
   // A list read from `head` on: shift() would copy the whole list for every frame.

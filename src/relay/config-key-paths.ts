@@ -4,6 +4,9 @@
  * segment per level. A nested key is kept whole even with a dot in it: read either way it must be
  * allowed, and whole is the stricter reading (`{ a: { "b.c": 1 } }` is not under an allowed `a.b`).
  * An empty object or any other value ends a path.
+ *
+ * @example
+ * configKeyPaths({ 'mcp_servers.x.command': 'sh', model: 'm' }); // [['mcp_servers', 'x', 'command'], ['model']]
  */
 export function configKeyPaths(config: Readonly<Record<string, unknown>>): string[][] {
   const paths: string[][] = [];

@@ -1,7 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 
-/** The real paths (symlinks resolved) of the roots a relay serves; throws if one does not exist. */
+/**
+ * The real paths (symlinks resolved) of the roots a relay serves; throws if one does not exist.
+ *
+ * @example
+ * const roots = realRoots(['/srv/project']);
+ */
 export function realRoots(roots: readonly string[]): string[] {
   return roots.map((root) => {
     try {
@@ -17,6 +22,9 @@ export function realRoots(roots: readonly string[]): string[] {
  * one of the (real) roots. A part that does not exist yet is taken as written, without `..`:
  * nothing on disk can redirect it. A relative path is refused, since the relay cannot know what
  * the app-server resolves it against.
+ *
+ * @example
+ * insideRoots('/srv/project/../../etc', realRoots(['/srv/project'])); // false
  */
 export function insideRoots(path: string, roots: readonly string[]): boolean {
   if (!isAbsolute(path) || path.includes('\0')) return false;

@@ -1,4 +1,3 @@
-import type { SandboxMode } from '../protocol/generated/codecs.js';
 import type { Transport } from '../transport/transport.js';
 
 /**
@@ -75,7 +74,7 @@ export interface RelayOptions {
    */
   readonly roots?: readonly string[];
   /** The widest sandbox a browser may ask for (`read-only` < `workspace-write` < `danger-full-access`). */
-  readonly maxSandbox?: SandboxMode;
+  readonly maxSandbox?: 'read-only' | 'workspace-write' | 'danger-full-access';
   /** Let a browser set the approval policy `never` (or a granular one): commands then run or fail without asking anyone. */
   readonly allowApprovalNever?: boolean;
   /** Let a browser set `baseInstructions`, `developerInstructions`, application context and mode instructions. */
@@ -103,7 +102,7 @@ export const DEFAULT_RELAY_OPTIONS = {
   maxQueuedBytes: 8 * 1024 * 1024,
   secure: false,
   allowedConfigKeys: [] as readonly string[],
-  maxSandbox: 'workspace-write' as SandboxMode,
+  maxSandbox: 'workspace-write' as NonNullable<RelayOptions['maxSandbox']>,
   allowApprovalNever: false,
   allowInstructions: false,
   allowDynamicTools: false,

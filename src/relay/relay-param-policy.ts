@@ -182,7 +182,13 @@ export const PARAM_POLICY: Readonly<Record<string, Readonly<Record<string, Param
   'account/read': { refreshToken: R },
 };
 
-/** What the param rules are given: the policy options of the relay, defaults applied. */
+/**
+ * What the param rules are given: the policy options of the relay, defaults applied.
+ *
+ * @example
+ * const settings: ParamPolicySettings = { allowedConfigKeys: ['model'], roots: ['/srv/project'], maxSandbox: 'workspace-write',
+ *   allowApprovalNever: false, allowInstructions: false, allowDynamicTools: false, allowedParams: [] };
+ */
 export interface ParamPolicySettings {
   readonly allowedConfigKeys: readonly string[];
   readonly roots: readonly string[];
@@ -193,7 +199,12 @@ export interface ParamPolicySettings {
   readonly allowedParams: readonly string[];
 }
 
-/** Why a call is refused: the param (a dotted path into the params) and the rule it broke. */
+/**
+ * Why a call is refused: the param (a dotted path into the params) and the rule it broke.
+ *
+ * @example
+ * const refusal: ParamRefusal = { param: 'config.mcp_servers.x.command', reason: 'is a config key the relay does not allow' };
+ */
 export interface ParamRefusal {
   readonly param: string;
   readonly reason: string;
@@ -209,7 +220,12 @@ const INPUT_TYPES = new Set(['text', 'image', 'audio', 'localImage', 'localAudio
 /**
  * Builds the check of the relay's param policy: given a method and its params, the first param
  * refused, or undefined when the call may go on. Methods the policy does not list (those added
- * with `extraMethods`) pass unchecked: allowing one is allowing what it does.
+ * with `extraMethods`) pass unchecked: allowing one is allowing what it does. Throws when a root
+ * does not exist or `maxSandbox` is not a sandbox mode.
+ *
+ * @example
+ * const refused = paramPolicy({ ...DEFAULT_RELAY_OPTIONS, roots: ['/srv/project'] });
+ * refused('thread/start', { cwd: '/etc' }); // { param: 'cwd', reason: 'is outside the roots …' }
  */
 export function paramPolicy(settings: ParamPolicySettings): (method: string, params: unknown) => ParamRefusal | undefined {
   const roots = realRoots(settings.roots);

@@ -42,7 +42,7 @@ export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
 const SESSION_COOKIE = 'codex_rx_session';
 const CLOSE_GRACE_MS = 1_000;
 // A slow browser may still have the socket's buffers to read before the close frame.
-const SLOW_CLOSE_GRACE_MS = 10_000;
+const SLOW_CLOSE_GRACE_MS = 15_000;
 
 /**
  * Attaches a relay to an HTTP(S) server: browsers open a WebSocket at `path`, each gets its own

@@ -103,4 +103,22 @@ describe('relay under attack: header variants and readers that stop', function (
     expect(ids).to.deep.equal([...Array(100).keys()].map((i) => 2 * (i + 1)).flatMap((id) => [id, 1_000 + id]));
     socket.close();
   });
+
+  it('a browser that floods frames before its app-server connection opens is closed (1008), and nothing it sent is kept', async () => {
+    await fixture.close();
+    let open: (() => void) | undefined;
+    const upstream = new FakeTransport();
+    fixture = await startRelayFixture({ upstream: () => new Promise((resolve) => (open = () => resolve(upstream))), maxQueuedBytes: 256 * 1024 });
+    const cookie = await fixture.signIn();
+    const socket = new WebSocket(fixture.socketUrl, { headers: { Origin: fixture.origin, Cookie: cookie } });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    const frame = JSON.stringify({ id: 1, method: 'thread/name/set', params: { threadId: 't', name: 'x'.repeat(60 * 1024) } });
+    for (let i = 0; i < 64; i += 1) socket.send(frame);
+    expect(await closed).to.equal(1008);
+    open!();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(upstream.sent).to.deep.equal([]);
+    expect(upstream.closeCalls).to.be.greaterThan(0);
+  });
 });

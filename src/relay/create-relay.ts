@@ -129,6 +129,7 @@ export function createRelay(
   const bridge = (browser: WebSocket): void => {
     sockets.add(browser);
     const early: string[] = [];
+    let earlyBytes = 0;
     let transport: Transport | undefined;
     let ended = false;
     // The app-server is always drained; what the browser does not read piles up in the outbox, bounded.
@@ -180,7 +181,13 @@ export function createRelay(
       forward(text, message);
     };
     const forward = (text: string, message: JsonRpcMessage): void => {
-      if (transport === undefined) early.push(text);
+      if (ended) return;
+      if (transport === undefined) {
+        early.push(text);
+        earlyBytes += text.length;
+        // Held until the app-server connection opens, and bounded like the other direction.
+        if (earlyBytes > settings.maxQueuedBytes) end(1008, 'too many frames before the app-server connection opened');
+      }
       else transport.send(message);
     };
     browser.on('message', (data: RawData, isBinary: boolean) => {
@@ -191,6 +198,7 @@ export function createRelay(
     browser.on('close', () => {
       sockets.delete(browser);
       outbox.drop();
+      early.length = 0;
       ended = true;
       void transport?.close();
     });
@@ -205,6 +213,7 @@ export function createRelay(
           error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, upstreamLost(error)),
           complete: () => end(UPSTREAM_CLOSED_CLOSE_CODE, 'app-server connection closed'),
         });
+        earlyBytes = 0;
         for (const text of early.splice(0)) fromBrowser(text);
       } catch (error) {
         end(UPSTREAM_CLOSED_CLOSE_CODE, `could not reach the app-server: ${error instanceof Error ? error.message : String(error)}`);

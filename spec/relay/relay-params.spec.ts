@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { Codex } from '../../src/client/codex.js';
+import { ApprovalMode } from '../../src/client/approval-mode.js';
 import { InvalidParamsError } from '../../src/jsonrpc/json-rpc-error.js';
 import type { RelayOptions } from '../../src/relay/relay-options.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';
@@ -64,13 +65,21 @@ describe('relay param policy (real app-server, scripted model)', function () {
     await codex.close();
   });
 
-  it('what a chat UI sends still works: a cwd inside the roots, a sandbox up to the maximum, an allowed config key', async () => {
-    harness.mock.enqueue(response(assistantMessage('inside')));
+  it('what a chat UI sends still works: a cwd inside the roots, a sandbox up to the maximum, an allowed config key, fork and resume', async () => {
+    harness.mock.enqueue(response(assistantMessage('inside')), response(assistantMessage('turn settings')), response(assistantMessage('forked')));
     const inner = join(harness.workspace, 'project');
     mkdirSync(inner);
     const codex = await start({ allowedConfigKeys: ['model_reasoning_summary'] });
     const thread = await codex.threadStart({ cwd: inner, sandbox: 'workspace-write', config: { model_reasoning_summary: 'none' } });
     expect((await thread.run('hi')).finalResponse).to.equal('inside');
+    const turn = await thread.run('again', { cwd: inner, sandbox: 'read-only', approvalMode: ApprovalMode.askUser, params: { clientUserMessageId: 'c-1' } });
+    expect(turn.finalResponse).to.equal('turn settings');
+    const fork = await codex.threadFork(thread.id, { cwd: inner, sandbox: 'read-only', approvalMode: ApprovalMode.autoReview });
+    expect((await fork.run('and the fork')).finalResponse).to.equal('forked');
+    const resumed = await codex.threadResume(thread.id, { cwd: inner, sandbox: 'read-only', approvalMode: ApprovalMode.askUser });
+    expect(resumed.id).to.equal(thread.id);
+    const read = await codex.request('thread/read', { threadId: thread.id, includeTurns: true });
+    expect(read.thread.turns).to.have.length(2);
     await codex.close();
   });
 

@@ -52,8 +52,9 @@ const SLOW_CLOSE_GRACE_MS = 15_000;
  * rebinding); a socket opens only for an allowed `Origin` (cross-site WebSocket hijacking) and a
  * session cookie, got by opening the one-time login URL (HttpOnly, SameSite=Strict; the token is
  * compared in constant time and never logged); calls outside the method policy are answered with a
- * JSON-RPC error without reaching the server; frames, connections and the queue of each browser are
- * bounded. Other requests go to `page` when the session is valid (the web UI), else 401.
+ * JSON-RPC error without reaching the server, and so are params outside the param policy (-32602,
+ * naming the param: `config` key by key, paths inside `roots`, the sandbox up to `maxSandbox`, …);
+ * frames, connections and the queue of each browser are bounded. Other requests go to `page` when the session is valid (the web UI), else 401.
  *
  * @example
  * import { createServer } from 'node:http';

@@ -180,7 +180,7 @@ describe('relay', function () {
       const error = await codex.request('config/value/write', { keyPath: 'model', value: 'x', mergeStrategy: 'replace' }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(InvalidRequestError);
       expect((error as Error).message).to.include("relay's method policy");
-      const thread = await codex.threadStart({ approvalMode: ApprovalMode.denyAll });
+      const thread = await codex.threadStart({ approvalMode: ApprovalMode.askUser });
       expect((await thread.run('hi')).finalResponse).to.equal('still here');
       await codex.close();
     });

@@ -242,6 +242,13 @@ for (const [name, web] of [['relay', false], ['web', true]] as const) {
     .option('--allow-origin <origin...>', 'page origins allowed to open the socket (default: the relay itself)')
     .option('--allow-host <host...>', 'Host headers served (default: 127.0.0.1, localhost and [::1] on the port)')
     .option('--allow-method <method...>', 'protocol methods allowed on top of what a chat UI needs (e.g. config/value/write)')
+    .option('--root <dir...>', 'directories a browser may name as cwd or path, symlinks resolved (default: the current directory)')
+    .option('--allow-config-key <key...>', 'config keys a browser may set on thread start/resume/fork (default: none)')
+    .option('--max-sandbox <mode>', 'the widest sandbox a browser may ask for: read-only, workspace-write (default) or danger-full-access')
+    .option('--allow-approval-never', 'let a browser set the approval policy never')
+    .option('--allow-instructions', 'let a browser set base/developer instructions')
+    .option('--allow-dynamic-tools', 'let a browser offer client tools (dynamicTools)')
+    .option('--allow-param <method.param...>', 'params refused by default to let through unchecked (e.g. turn/start.toolOutput)')
     .option('--tls-cert <file>', 'serve https/wss with this certificate (PEM)')
     .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
     .option('--insecure-listen', 'allow a non-loopback --host without TLS (a trusted network only)')
@@ -264,6 +271,13 @@ Ctrl-C stops it.`,
         ...(list('allowOrigin') === undefined ? {} : { allowOrigins: list('allowOrigin')! }),
         ...(list('allowHost') === undefined ? {} : { allowHosts: list('allowHost')! }),
         ...(list('allowMethod') === undefined ? {} : { allowMethods: list('allowMethod')! }),
+        ...(list('root') === undefined ? {} : { roots: list('root')! }),
+        ...(list('allowConfigKey') === undefined ? {} : { allowConfigKeys: list('allowConfigKey')! }),
+        ...(list('allowParam') === undefined ? {} : { allowParams: list('allowParam')! }),
+        ...givenOptions(options, 'string', 'maxSandbox'),
+        allowApprovalNever: options['allowApprovalNever'] === true,
+        allowInstructions: options['allowInstructions'] === true,
+        allowDynamicTools: options['allowDynamicTools'] === true,
         insecureListen: options['insecureListen'] === true,
         scripted: options['scripted'] === true,
       });

@@ -7,8 +7,10 @@ import type { JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { StdioTransport } from '../transport/stdio-transport.js';
 import type { Transport } from '../transport/transport.js';
+import { BrowserOutbox } from './browser-outbox.js';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import type { Relay } from './relay.js';
+import { paramPolicy, REFUSED_PARAM_CODE } from './relay-param-policy.js';
 
 /**
  * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
@@ -39,6 +41,8 @@ export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
 
 const SESSION_COOKIE = 'codex_rx_session';
 const CLOSE_GRACE_MS = 1_000;
+// A slow browser may still have the socket's buffers to read before the close frame.
+const SLOW_CLOSE_GRACE_MS = 15_000;
 
 /**
  * Attaches a relay to an HTTP(S) server: browsers open a WebSocket at `path`, each gets its own
@@ -48,8 +52,9 @@ const CLOSE_GRACE_MS = 1_000;
  * rebinding); a socket opens only for an allowed `Origin` (cross-site WebSocket hijacking) and a
  * session cookie, got by opening the one-time login URL (HttpOnly, SameSite=Strict; the token is
  * compared in constant time and never logged); calls outside the method policy are answered with a
- * JSON-RPC error without reaching the server; frames, connections and the queue of each browser are
- * bounded. Other requests go to `page` when the session is valid (the web UI), else 401.
+ * JSON-RPC error without reaching the server, and so are params outside the param policy (-32602,
+ * naming the param: `config` key by key, paths inside `roots`, the sandbox up to `maxSandbox`, …);
+ * frames, connections and the queue of each browser are bounded. Other requests go to `page` when the session is valid (the web UI), else 401.
  *
  * @example
  * import { createServer } from 'node:http';
@@ -65,6 +70,7 @@ export function createRelay(
   const settings = withDefaults(DEFAULT_RELAY_OPTIONS, options);
   const upstream = options.upstream ?? (() => new StdioTransport());
   const methods = new Set([...settings.methods, ...settings.extraMethods]);
+  const paramsRefused = paramPolicy({ ...settings, roots: options.roots ?? [process.cwd()] });
   const tokenText = options.token ?? randomBytes(32).toString('base64url');
   let token: Buffer | undefined = digest(tokenText);
   const sessions = new Set<string>();
@@ -124,27 +130,21 @@ export function createRelay(
   const bridge = (browser: WebSocket): void => {
     sockets.add(browser);
     const early: string[] = [];
+    let earlyBytes = 0;
     let transport: Transport | undefined;
     let ended = false;
+    // The app-server is always drained; what the browser does not read piles up in the outbox, bounded.
+    // Past the bound the queue is dropped, so the close frame only waits behind what the socket already holds.
+    const outbox = new BrowserOutbox(browser, settings.maxQueuedBytes, () => end(SLOW_BROWSER_CLOSE_CODE, 'too slow: frames queued beyond the relay limit'));
     const end = (code: number, reason: string): void => {
       if (ended) return;
       ended = true;
-      if (browser.readyState === browser.OPEN) browser.close(code, reason.slice(0, 120));
-      // A browser that does not answer the closing handshake is dropped.
-      setTimeout(() => browser.terminate(), CLOSE_GRACE_MS).unref();
+      outbox.close(code, reason.slice(0, 120));
+      // A browser that does not read what is left, or answer the closing handshake, is dropped.
+      setTimeout(() => browser.terminate(), SLOW_CLOSE_GRACE_MS).unref();
       void transport?.close();
     };
-    const toBrowser = (message: JsonRpcMessage): void => {
-      if (browser.readyState !== browser.OPEN) return;
-      browser.send(JSON.stringify(message));
-      // The app-server is always drained; what the browser does not read piles up here, bounded.
-      if (browser.bufferedAmount > settings.maxQueuedBytes) {
-        ended = true;
-        browser.close(SLOW_BROWSER_CLOSE_CODE, 'too slow: frames queued beyond the relay limit');
-        setTimeout(() => browser.terminate(), CLOSE_GRACE_MS).unref();
-        void transport?.close();
-      }
-    };
+    const toBrowser = (message: JsonRpcMessage): void => outbox.send(JSON.stringify(message));
     const fromBrowser = (text: string): void => {
       let message: JsonRpcMessage;
       try {
@@ -153,15 +153,42 @@ export function createRelay(
         toBrowser({ id: null as never, error: { code: -32700, message: 'the relay received a frame that is not JSON' } });
         return;
       }
-      if (typeof message !== 'object' || message === null) return;
-      if ('method' in message && typeof message.method === 'string' && 'id' in message && !methods.has(message.method)) {
-        toBrowser({
-          id: message.id,
-          error: { code: REFUSED_METHOD_CODE, message: `${message.method} is not allowed by the relay's method policy`, data: { refusedBy: 'relay', method: message.method } },
-        });
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        toBrowser({ id: null as never, error: { code: REFUSED_METHOD_CODE, message: 'the relay takes one JSON-RPC object per frame', data: { refusedBy: 'relay' } } });
         return;
       }
-      if (transport === undefined) early.push(text);
+      if ('method' in message) {
+        // A client sends one notification; any other method without an id cannot be answered, so it is dropped.
+        if (!('id' in message)) return void (message.method === 'initialized' && forward(text, message));
+        const method = typeof message.method === 'string' ? message.method : '';
+        if (!methods.has(method)) {
+          toBrowser({
+            id: message.id,
+            error: { code: REFUSED_METHOD_CODE, message: `${method} is not allowed by the relay's method policy`, data: { refusedBy: 'relay', method } },
+          });
+          return;
+        }
+        const refused = paramsRefused(method, 'params' in message ? message.params : undefined);
+        if (refused !== undefined) {
+          // The param is named, its value never repeated: it may hold a secret.
+          const param = refused.param.slice(0, 200);
+          toBrowser({
+            id: message.id,
+            error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param} ${refused.reason}`, data: { refusedBy: 'relay', method, param } },
+          });
+          return;
+        }
+      }
+      forward(text, message);
+    };
+    const forward = (text: string, message: JsonRpcMessage): void => {
+      if (ended) return;
+      if (transport === undefined) {
+        early.push(text);
+        earlyBytes += text.length;
+        // Held until the app-server connection opens, and bounded like the other direction.
+        if (earlyBytes > settings.maxQueuedBytes) end(1008, 'too many frames before the app-server connection opened');
+      }
       else transport.send(message);
     };
     browser.on('message', (data: RawData, isBinary: boolean) => {
@@ -171,6 +198,8 @@ export function createRelay(
     browser.on('error', () => undefined);
     browser.on('close', () => {
       sockets.delete(browser);
+      outbox.drop();
+      early.length = 0;
       ended = true;
       void transport?.close();
     });
@@ -185,6 +214,7 @@ export function createRelay(
           error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, upstreamLost(error)),
           complete: () => end(UPSTREAM_CLOSED_CLOSE_CODE, 'app-server connection closed'),
         });
+        earlyBytes = 0;
         for (const text of early.splice(0)) fromBrowser(text);
       } catch (error) {
         end(UPSTREAM_CLOSED_CLOSE_CODE, `could not reach the app-server: ${error instanceof Error ? error.message : String(error)}`);

@@ -17,5 +17,6 @@
 
 export { createRelay, REFUSED_METHOD_CODE, SLOW_BROWSER_CLOSE_CODE, UPSTREAM_CLOSED_CLOSE_CODE } from './create-relay.js';
 export type { Relay } from './relay.js';
+export { REFUSED_PARAM_CODE } from './relay-param-policy.js';
 export { CHAT_UI_METHODS, DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 export { webPage } from '../web/web-page.js';

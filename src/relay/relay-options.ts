@@ -61,6 +61,28 @@ export interface RelayOptions {
   readonly maxQueuedBytes?: number;
   /** Whether the page is served over TLS (the cookie is then `Secure`). */
   readonly secure?: boolean;
+  /**
+   * Keys a browser may set in the `config` param of `thread/start`, `thread/resume` and
+   * `thread/fork` (a key allows what is under it: `model`, `model_reasoning_effort`). Any other key
+   * is refused, in the dotted form and the nested one alike: `config` can launch MCP servers
+   * (processes), change the sandbox or the model provider.
+   */
+  readonly allowedConfigKeys?: readonly string[];
+  /**
+   * Directories a browser may name in `cwd`, `path`, workspace roots, writable roots and local
+   * inputs, `..` and symlinks resolved on the relay's host; default: the relay's working directory.
+   */
+  readonly roots?: readonly string[];
+  /** The widest sandbox a browser may ask for (`read-only` < `workspace-write` < `danger-full-access`). */
+  readonly maxSandbox?: 'read-only' | 'workspace-write' | 'danger-full-access';
+  /** Let a browser set the approval policy `never` (or a granular one): commands then run or fail without asking anyone. */
+  readonly allowApprovalNever?: boolean;
+  /** Let a browser set `baseInstructions`, `developerInstructions`, application context and mode instructions. */
+  readonly allowInstructions?: boolean;
+  /** Let a browser offer client tools (`dynamicTools` on `thread/start`). */
+  readonly allowDynamicTools?: boolean;
+  /** Params refused by default to let through unchecked, as `method.param` (`turn/start.toolOutput`). */
+  readonly allowedParams?: readonly string[];
 }
 
 /**
@@ -79,4 +101,10 @@ export const DEFAULT_RELAY_OPTIONS = {
   maxConnections: 16,
   maxQueuedBytes: 8 * 1024 * 1024,
   secure: false,
+  allowedConfigKeys: [] as readonly string[],
+  maxSandbox: 'workspace-write' as NonNullable<RelayOptions['maxSandbox']>,
+  allowApprovalNever: false,
+  allowInstructions: false,
+  allowDynamicTools: false,
+  allowedParams: [] as readonly string[],
 } as const;

@@ -15,6 +15,8 @@ body { font: 14px system-ui, sans-serif; margin: 0; background: #f6f7f9; color: 
 .prompt { width: 100%; box-sizing: border-box; font: inherit; } .controls { display: flex; gap: 6px; }
 `;
 
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d2330"/><path d="M4 5l3 3-3 3M8 11h4" stroke="#9be59b" stroke-width="1.6" fill="none"/></svg>`;
+
 /**
  * The web UI, served by the relay to signed-in browsers: the page and its script (the app bundled
  * with esbuild for the browser, from codex-rx/browser and RxJS, once, when this is called).
@@ -35,7 +37,7 @@ export async function webPage(): Promise<(request: IncomingMessage, response: Se
   const bundle = await build({ entryPoints: [source], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, logLevel: 'silent' });
   const script = bundle.outputFiles[0]!.contents;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>codex-rx</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.ico" type="image/svg+xml"><style>${STYLE}</style></head>
 <body><script type="module" src="/app.js"></script></body></html>`;
   const headers = {
     'Cache-Control': 'no-store',
@@ -48,6 +50,10 @@ export async function webPage(): Promise<(request: IncomingMessage, response: Se
     if (path === '/') {
       response.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' });
       response.end(html);
+    } else if (path === '/favicon.ico') {
+      // Browsers ask for an icon on their own; a 404 would be an error in the console on every load.
+      response.writeHead(200, { ...headers, 'Content-Type': 'image/svg+xml' });
+      response.end(ICON);
     } else if (path === '/app.js') {
       response.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
       response.end(script);

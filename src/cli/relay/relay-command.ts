@@ -3,7 +3,9 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import type { SandboxMode } from '../../protocol/generated/codecs.js';
 import { createRelay } from '../../relay/create-relay.js';
+import type { Relay } from '../../relay/relay.js';
 import { AppServerHarness } from '../../testing/app-server-harness.js';
 import { MockResponsesServer } from '../../testing/mock-responses-server.js';
 import { StdioTransport } from '../../transport/stdio-transport.js';
@@ -34,6 +36,16 @@ export interface RelayCommandOptions {
   readonly allowOrigins?: readonly string[];
   readonly allowHosts?: readonly string[];
   readonly allowMethods?: readonly string[];
+  /** Directories a browser may name (`--root`); default: the current directory. */
+  readonly roots?: readonly string[];
+  readonly allowConfigKeys?: readonly string[];
+  /** `read-only`, `workspace-write` or `danger-full-access`. */
+  readonly maxSandbox?: string;
+  readonly allowApprovalNever?: boolean;
+  readonly allowInstructions?: boolean;
+  readonly allowDynamicTools?: boolean;
+  /** Params refused by default to let through, as `method.param`. */
+  readonly allowParams?: readonly string[];
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   /** Listen on a non-loopback address without TLS. */
@@ -43,6 +55,7 @@ export interface RelayCommandOptions {
 }
 
 const DEFAULTS = { host: '127.0.0.1', port: 8765 } as const;
+const SANDBOX_MODES: readonly SandboxMode[] = ['read-only', 'workspace-write', 'danger-full-access'];
 
 /** Runs a relay (and the web UI) until Ctrl-C; prints the one-time login link on stdout. */
 export async function relayCommand(options: RelayCommandOptions): Promise<ExitCode> {
@@ -53,6 +66,12 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
   if (!isLoopback(host) && !tls && options.insecureListen !== true) {
     throw new UsageError(`${host} is not a loopback address: serve it with --tls-cert/--tls-key, or pass --insecure-listen on a trusted network`);
   }
+  if (options.maxSandbox !== undefined && !SANDBOX_MODES.includes(options.maxSandbox as SandboxMode)) {
+    throw new UsageError(`--max-sandbox must be one of ${SANDBOX_MODES.join(', ')}, got ${options.maxSandbox}`);
+  }
+  for (const param of options.allowParams ?? []) {
+    if (!/^[^.]+\.[^.]+$/.test(param)) throw new UsageError(`--allow-param takes method.param (e.g. turn/start.toolOutput), got ${param}`);
+  }
   const harness = options.scripted
     ? await AppServerHarness.create({ mock: await MockResponsesServer.start({ whenEmpty: () => scriptedReply('a message to the web demo') }) })
     : undefined;
@@ -61,14 +80,27 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
     ? createHttpsServer({ cert: await readFile(options.tlsCert!), key: await readFile(options.tlsKey!) })
     : createHttpServer();
   const page: ((request: IncomingMessage, response: ServerResponse) => void) | undefined = options.web ? await webPage() : undefined;
-  const relay = createRelay(server, {
-    upstream,
-    secure: tls,
-    ...(options.allowOrigins?.length ? { allowedOrigins: options.allowOrigins } : {}),
-    ...(options.allowHosts?.length ? { allowedHosts: options.allowHosts } : {}),
-    ...(options.allowMethods?.length ? { extraMethods: options.allowMethods } : {}),
-    ...(page === undefined ? {} : { page }),
-  });
+  let relay: Relay;
+  try {
+    relay = createRelay(server, {
+      upstream,
+      secure: tls,
+      ...(options.allowOrigins?.length ? { allowedOrigins: options.allowOrigins } : {}),
+      ...(options.allowHosts?.length ? { allowedHosts: options.allowHosts } : {}),
+      ...(options.allowMethods?.length ? { extraMethods: options.allowMethods } : {}),
+      ...(options.roots?.length ? { roots: options.roots } : {}),
+      ...(options.allowConfigKeys?.length ? { allowedConfigKeys: options.allowConfigKeys } : {}),
+      ...(options.allowParams?.length ? { allowedParams: options.allowParams } : {}),
+      ...(options.maxSandbox === undefined ? {} : { maxSandbox: options.maxSandbox as SandboxMode }),
+      allowApprovalNever: options.allowApprovalNever === true,
+      allowInstructions: options.allowInstructions === true,
+      allowDynamicTools: options.allowDynamicTools === true,
+      ...(page === undefined ? {} : { page }),
+    });
+  } catch (error) {
+    await harness?.dispose();
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   server.listen(port, host);
   await once(server, 'listening');
   const shownHost = host.includes(':') ? `[${host}]` : host;

@@ -61,6 +61,14 @@ export interface RelayOptions {
   readonly maxQueuedBytes?: number;
   /** Whether the page is served over TLS (the cookie is then `Secure`). */
   readonly secure?: boolean;
+  /**
+   * Where the relay keeps its state: the key its session cookies are signed with (`session-key`,
+   * mode 0600, made on first start). With it, sessions survive a restart; without it the key is in
+   * memory and a restart signs every browser out.
+   */
+  readonly stateDir?: string;
+  /** How long a session cookie stays valid after the login link made it, in ms. */
+  readonly sessionMaxAgeMs?: number;
 }
 
 /**
@@ -79,4 +87,5 @@ export const DEFAULT_RELAY_OPTIONS = {
   maxConnections: 16,
   maxQueuedBytes: 8 * 1024 * 1024,
   secure: false,
+  sessionMaxAgeMs: 7 * 24 * 60 * 60_000,
 } as const;

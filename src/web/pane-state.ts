@@ -183,7 +183,9 @@ function completedItem(view: ItemView | undefined, item: protocol.ThreadItem, re
   const text = item.type === 'agentMessage' || item.type === 'plan' ? item.text : item.type === 'reasoning' ? (item.summary ?? []).join('\n\n') || base.text : base.text;
   const whole = item.type === 'commandExecution' ? item.aggregatedOutput : undefined;
   const output = typeof whole === 'string' ? capOutput(whole, 0) : { output: base.output, hiddenLines: base.hiddenLines };
-  return { ...base, item, text, ...output, done: true, reconstructed: base.reconstructed || reconstructed };
+  // The whole output is kept once, capped, in `output`: not a second time, whole, in the item.
+  const kept = item.type === 'commandExecution' && typeof whole === 'string' ? { ...item, aggregatedOutput: null } : item;
+  return { ...base, item: kept, text, ...output, done: true, reconstructed: base.reconstructed || reconstructed };
 }
 
 function emptyItem(item: protocol.ThreadItem): ItemView {

@@ -44,6 +44,7 @@ export function createView(root: HTMLElement, emit: (intent: Intent) => void): (
     const open = new Set(state.panes.map((pane) => pane.threadId));
     if (state.search === null) {
       searchStatus.textContent = '';
+      searchStatus.className = 'search-status';
       keyed(threadList, state.threads, (thread) => thread.id, (thread) => threadEntry(thread, null, open.has(thread.id), emit));
     } else {
       const { rows, final } = state.search;
@@ -314,10 +315,11 @@ function toolNode(name: string, status: string, args: unknown, result: unknown):
 }
 
 function diffNode(change: protocol.FileUpdateChange): HTMLElement {
-  const lines = change.diff.split('\n').map((line) => h('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : 'ctx' }, `${line}\n`));
+  const lines = change.diff.replace(/\n$/, '').split('\n').map((line) => h('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : 'ctx' }, `${line}\n`));
   // An added file's "diff" is its content: every line is new.
   if (change.kind.type === 'add') lines.forEach((line) => (line.className = 'add'));
-  return h('div', { class: 'diff' }, h('div', { class: 'diff-path' }, `${change.kind.type} ${change.path}`), h('pre', { class: 'diff-body' }, ...lines));
+  const kind = change.kind.type === 'update' && change.kind.move_path ? `move to ${change.kind.move_path}:` : change.kind.type;
+  return h('div', { class: 'diff' }, h('div', { class: 'diff-path' }, `${kind} ${change.path}`), h('pre', { class: 'diff-body' }, ...lines));
 }
 
 function approvalCard(request: IncomingServerRequest, pane: PaneState, emit: (intent: Intent) => void): HTMLElement {

@@ -40,6 +40,8 @@ button:hover:not(:disabled) { border-color: var(--accent); } button:disabled { c
 .turns { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; max-height: 70vh; overflow: auto; }
 .turn { border-left: 3px solid var(--line); padding-left: 8px; display: flex; flex-direction: column; gap: 6px; }
 .turn.inProgress { border-color: var(--accent); } .turn.failed { border-color: var(--bad); } .turn.interrupted { border-color: var(--warn); }
+.items { display: flex; flex-direction: column; gap: 8px; }
+.command, .file-change, .tool-call, .plan-item { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; display: flex; flex-direction: column; gap: 4px; }
 .user-message { background: #eaf1fc; padding: 6px 8px; border-radius: 6px; white-space: pre-wrap; align-self: flex-end; max-width: 90%; }
 .turn-meta, .command-meta { font-size: 12px; color: var(--muted); }
 .markdown > :first-child { margin-top: 0; } .markdown > :last-child { margin-bottom: 0; }

@@ -37,6 +37,37 @@ function outputItem(item: Record<string, unknown>): EventStep {
   return { kind: 'event', event: { type: 'response.output_item.done', item } };
 }
 
+/**
+ * Controls without an accessible name, and visible text under 4.5:1 contrast (WCAG AA), in the
+ * page. A string: the spec runner's transpiler would add helpers to a function that the page lacks.
+ */
+const AUDIT = String.raw`(() => {
+  const nameOf = (node) => node.getAttribute('aria-label') || (node.labels && node.labels[0] && node.labels[0].textContent) || (node.tagName === 'BUTTON' ? node.textContent : '') || '';
+  const unnamed = [...document.querySelectorAll('button, input, select, textarea')].filter((node) => nameOf(node).trim() === '').map((node) => node.outerHTML);
+  const rgb = (color) => (color.match(/[\d.]+/g) || []).map(Number);
+  const channel = (c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (node) => {
+    for (let at = node; at !== null; at = at.parentElement) {
+      const color = rgb(getComputedStyle(at).backgroundColor);
+      if (color.length === 3 || (color.length === 4 && color[3] > 0.5)) return color;
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const node of document.querySelectorAll('body *')) {
+    const text = [...node.childNodes].filter((child) => child.nodeType === Node.TEXT_NODE).map((child) => child.textContent).join('').trim();
+    if (text === '' || node.offsetParent === null) continue;
+    if (node instanceof HTMLButtonElement && node.disabled) continue; // WCAG exempts inactive controls
+    const a = luminance(rgb(getComputedStyle(node).color));
+    const b = luminance(background(node));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) low.push(ratio.toFixed(2) + ' ' + node.className + ' "' + text.slice(0, 30) + '"');
+  }
+  return { unnamed, low };
+})()`;
+
+const execResponse = () => response(execCommand('ls', { callId: 'call-ls' }));
 const PATCH = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hello\n+world\n*** End Patch\nEOF\n";
 
 describe('web UI in headless Chromium (relay, real app-server, scripted model)', function () {
@@ -296,6 +327,32 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     const body = harness.mock.requests.at(-1)!.body as { text?: { format?: { type: string; schema: unknown } } };
     expect(body.text?.format?.type).to.equal('json_schema');
     expect(body.text?.format?.schema).to.deep.equal(schema);
+  });
+
+  it('keyboard and accessibility: Shift+Enter is a new line, every control has a name, tab order follows the page, text contrast is at least 4.5:1', async () => {
+    harness.mock.enqueue(execResponse());
+    harness.mock.enqueue(response(assistantMessage('Listed. `ok` and **done**.')));
+    const pane = await newThread();
+    await pane.locator('.prompt').fill('first line');
+    await pane.locator('.prompt').press('Shift+Enter');
+    await pane.locator('.prompt').pressSequentially('second line');
+    expect(await pane.locator('.prompt').inputValue()).to.equal('first line\nsecond line');
+    expect(await pane.locator('.turn').count()).to.equal(0);
+    await pane.locator('.prompt').press('Enter');
+    await pane.locator('.approval .accept').waitFor();
+    const audit = (await page.evaluate(AUDIT)) as { unnamed: string[]; low: string[] };
+    expect(audit.unnamed, 'controls without an accessible name').to.deep.equal([]);
+    expect(audit.low, 'text below 4.5:1').to.deep.equal([]);
+    // Tab from the top goes through the new-thread form, then the search, before the pane.
+    await page.locator('body').click({ position: { x: 1, y: 1 } });
+    const order: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.className ?? ''));
+    }
+    expect(order).to.deep.equal(['cwd', 'model', 'effort', 'sandbox', 'new-thread', 'search']);
+    await pane.locator('.approval .accept').click();
+    await pane.locator('.turn.completed').waitFor();
   });
 
   it('a hostile Markdown message runs no script and adds no markup', async () => {

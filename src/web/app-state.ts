@@ -38,8 +38,9 @@ export const INITIAL_APP_STATE: AppState = { connection: { state: 'connecting' }
  * The page's next state after one event. Pure; what did not change keeps its identity.
  *
  * @example
- * import { scan } from 'rxjs';
+ * import { scan, type Observable } from 'rxjs';
  *
+ * declare const appEvents$: Observable<AppEvent>;
  * const state$ = appEvents$.pipe(scan(reduceApp, INITIAL_APP_STATE));
  */
 export function reduceApp(state: AppState, event: AppEvent): AppState {

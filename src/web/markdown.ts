@@ -1,3 +1,4 @@
+/// <reference path="./markdown-it.d.ts" />
 import MarkdownIt from 'markdown-it';
 
 // html: false escapes every tag the text carries, and markdown-it's link check refuses

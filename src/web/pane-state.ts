@@ -81,8 +81,9 @@ export function initialPane(start: { readonly threadId: string; readonly cwd: st
  * and what did not change keeps its identity, so a view redraws only what is new.
  *
  * @example
- * import { scan } from 'rxjs';
+ * import { scan, type Observable } from 'rxjs';
  *
+ * declare const paneEvents$: Observable<PaneEvent>;
  * const pane$ = paneEvents$.pipe(scan(reducePane, initialPane({ threadId, cwd: '/srv/project', effort: null, loaded: false })));
  */
 export function reducePane(state: PaneState, event: PaneEvent): PaneState {

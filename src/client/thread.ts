@@ -31,6 +31,7 @@ import type { TurnResult } from '../turns/turn-result.js';
  * const second = await thread.run('Now in French');
  */
 export class Thread {
+  /** @internal Threads are made by `Codex` (`threadStart`, `threadResume`, `threadFork`, `thread`). */
   constructor(
     private readonly connection: RpcConnection,
     private readonly router: TurnRouter,

@@ -16,6 +16,12 @@ import type { TurnEvent } from './turn-event.js';
  * const detach = events instanceof TurnStream ? events.observe(observer) : undefined;
  */
 export interface TurnObserver extends Observer<TurnEvent> {
+  /** Takes the turn's next event. */
+  next: (event: TurnEvent) => void;
+  /** Takes the error that ends the turn's stream. */
+  error: (error: unknown) => void;
+  /** Called once the turn's stream has ended with its last event. */
+  complete: () => void;
   /** True once it takes no more events (as an rxjs `Subscriber` that has unsubscribed). */
   readonly closed?: boolean;
 }

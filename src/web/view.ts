@@ -260,7 +260,7 @@ function itemBody(view: ItemView, turn: TurnView): HTMLElement {
     case 'agentMessage': {
       const body = h('div', { class: 'markdown' });
       body.innerHTML = markdownHtml(view.text);
-      return h('div', { class: 'agent-message' }, body, turn.typed && view.done ? typedOutput(view.text) : null);
+      return h('div', { class: 'agent-message' }, body, turn.typed && view.done && item.phase !== 'commentary' ? typedOutput(view.text) : null);
     }
     case 'reasoning':
       return h('details', { class: 'reasoning' }, h('summary', {}, 'Reasoning'), h('div', { class: 'reasoning-text' }, view.text));

@@ -36,7 +36,7 @@ import {
   takeUntil,
   tap,
 } from 'rxjs';
-import { ApprovalMode, Codex, isReconstructed, toUserInput, type Sandbox, type Thread } from '../browser/index.js';
+import { ApprovalMode, Codex, failSafeServerRequestAnswer, isReconstructed, toUserInput, type Sandbox, type Thread } from '../browser/index.js';
 import { INITIAL_APP_STATE, reduceApp, type AppEvent } from './app-state.js';
 import type { Intent } from './intent.js';
 import { initialPane, reducePane, type PaneEvent } from './pane-state.js';
@@ -111,6 +111,18 @@ function appEvents$(codex: Codex, reopen: readonly string[]): Observable<AppEven
           ),
     ),
   );
+  // Requests the page has no view for (questions, elicitations, permissions, tool calls) get the
+  // library's fail-safe answer at once: unanswered, they would hold their turn for ever.
+  const unshown$ = codex.serverRequests$.pipe(
+    filter((request) => !APPROVALS.has(request.method)),
+    tap((request) => {
+      const answer = failSafeServerRequestAnswer(request.method) as { result: never } | { error: { message: string; code: number } };
+      if ('result' in answer) (request as { respond(result: unknown): void }).respond(answer.result);
+      else request.reject(answer.error.message, answer.error.code);
+    }),
+    ignoreElements(),
+    catchError(() => EMPTY),
+  );
   const answers$ = intentsOf('answer').pipe(
     tap(({ request, decision }) => (request as { respond(answer: { decision: string }): void }).respond({ decision })),
     ignoreElements(),
@@ -140,7 +152,7 @@ function appEvents$(codex: Codex, reopen: readonly string[]): Observable<AppEven
   const panes$ = openings$.pipe(
     mergeMap((opening) => ('type' in opening ? of(opening) : of(opening).pipe(openPane))),
   );
-  return merge(connection$, pending$.pipe(ignoreElements()), threads$, models$, search$, answers$, panes$);
+  return merge(connection$, pending$.pipe(ignoreElements()), unshown$, threads$, models$, search$, answers$, panes$);
 
   /** One pane per thread: opening a thread that is open already does nothing. */
   function openPane(openings: Observable<PaneOpening>): Observable<AppEvent> {

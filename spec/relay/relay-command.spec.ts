@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -10,7 +10,9 @@ describe('codex-rx web / relay commands', function () {
   this.timeout(90_000);
 
   it('web --scripted prints a one-time login link that signs a browser in to the page, and stops on Ctrl-C', async () => {
-    const cli = startCli(['web', '--scripted', '--port', '0']);
+    const stateDir = mkdtempSync(join(tmpdir(), 'relay-state-'));
+    after(() => rmSync(stateDir, { recursive: true, force: true }));
+    const cli = startCli(['web', '--scripted', '--port', '0', '--state-dir', stateDir]);
     try {
       await cli.waitForStdout(/open http:\/\/127\.0\.0\.1:\d+\/\?token=\S+\n/, 60_000);
       const link = /open (\S+)/.exec(cli.stdout())![1]!;
@@ -22,6 +24,8 @@ describe('codex-rx web / relay commands', function () {
       const page = await fetch(`${base}/`, { headers: { Cookie: cookie } });
       expect(page.status).to.equal(200);
       expect(await page.text()).to.include('/app.js');
+      // The session is signed with a key kept beside the relay's state, readable by its owner only.
+      expect(statSync(join(stateDir, 'session-key')).mode & 0o777).to.equal(0o600);
     } finally {
       cli.child.kill('SIGINT');
     }

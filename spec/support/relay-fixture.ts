@@ -17,10 +17,12 @@ export interface RelayFixture {
 
 export async function startRelayFixture(
   options: RelayOptions & { readonly page?: (request: IncomingMessage, response: ServerResponse) => void } = {},
+  /** The port to listen on (a restarted relay takes its predecessor's); default: a free one. */
+  port = 0,
 ): Promise<RelayFixture> {
   const server = createServer();
   const relay = createRelay(server, options);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     server,

@@ -253,11 +253,14 @@ for (const [name, web] of [['relay', false], ['web', true]] as const) {
     .option('--tls-key <file>', 'the key of --tls-cert (PEM)')
     .option('--insecure-listen', 'allow a non-loopback --host without TLS (a trusted network only)')
     .option('--scripted', 'launch the app-server against the scripted model (offline)')
+    .option('--state-dir <dir>', 'where the session key is kept, 0600, so sessions survive a restart (default ~/.local/state/codex-rx/relay)')
+    .option('--rotate-session-key', 'make a new session key before listening: every browser must sign in again')
     .addHelpText(
       'after',
       `
 Prints a login link with a one-time token: opening it sets an HttpOnly, SameSite=Strict session
-cookie. Browsers connect to ws://HOST:PORT/codex; each gets its own app-server connection.
+cookie, signed with a key kept in --state-dir, so a restarted relay still knows it.
+Browsers connect to ws://HOST:PORT/codex; each gets its own app-server connection.
 Ctrl-C stops it.`,
     )
     .action(async (options: Record<string, string | string[] | boolean | undefined>) => {
@@ -266,7 +269,8 @@ Ctrl-C stops it.`,
       const list = (key: string) => (Array.isArray(options[key]) ? (options[key] as string[]) : undefined);
       process.exitCode = await (await import('./relay/relay-command.js')).relayCommand({
         web,
-        ...givenOptions(options, 'string', 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey'),
+        ...givenOptions(options, 'string', 'host', 'upstream', 'upstreamTokenFile', 'tlsCert', 'tlsKey', 'stateDir'),
+        rotateSessionKey: options['rotateSessionKey'] === true,
         ...(port === undefined ? {} : { port }),
         ...(list('allowOrigin') === undefined ? {} : { allowOrigins: list('allowOrigin')! }),
         ...(list('allowHost') === undefined ? {} : { allowHosts: list('allowHost')! }),

@@ -11,6 +11,7 @@ import { BrowserOutbox } from './browser-outbox.js';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import type { Relay } from './relay.js';
 import { paramPolicy, REFUSED_PARAM_CODE } from './relay-param-policy.js';
+import { RelaySessionStore } from './relay-session-store.js';
 
 /**
  * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
@@ -73,7 +74,7 @@ export function createRelay(
   const paramsRefused = paramPolicy({ ...settings, roots: options.roots ?? [process.cwd()] });
   const tokenText = options.token ?? randomBytes(32).toString('base64url');
   let token: Buffer | undefined = digest(tokenText);
-  const sessions = new Set<string>();
+  const sessions = new RelaySessionStore({ maxAgeMs: settings.sessionMaxAgeMs, ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }) });
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrameBytes, perMessageDeflate: false });
 
@@ -86,10 +87,7 @@ export function createRelay(
     new Set(settings.allowedOrigins ?? [...hosts()].map((host) => `${settings.secure ? 'https' : 'http'}://${host}`));
 
   const sessionOf = (request: IncomingMessage): boolean => {
-    const value = cookie(request.headers.cookie, SESSION_COOKIE);
-    if (value === undefined) return false;
-    const hashed = digest(value).toString('hex');
-    return sessions.has(hashed);
+    return sessions.verify(cookie(request.headers.cookie, SESSION_COOKIE));
   };
 
   const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
@@ -100,11 +98,10 @@ export function createRelay(
       if (token === undefined || !timingSafeEqual(digest(offered), token)) return refuse(response, 401, 'this login link is not valid (it works once)');
       // One-time: the link stops working once it has made a session.
       token = undefined;
-      const session = randomBytes(32).toString('base64url');
-      sessions.add(digest(session).toString('hex'));
+      const session = sessions.issue();
       url.searchParams.delete('token');
       response.writeHead(303, {
-        'Set-Cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/${settings.secure ? '; Secure' : ''}`,
+        'Set-Cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(settings.sessionMaxAgeMs / 1000)}${settings.secure ? '; Secure' : ''}`,
         Location: `${url.pathname}${url.search}`,
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer',
@@ -229,6 +226,10 @@ export function createRelay(
       const url = new URL(base);
       url.searchParams.set('token', tokenText);
       return url.href;
+    },
+    rotateSessionKey: () => {
+      sessions.rotate();
+      for (const socket of sockets) socket.close(1008, 'signed out: the relay rotated its session key');
     },
     get connections() {
       return sockets.size;

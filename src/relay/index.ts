@@ -9,7 +9,7 @@
  * import { createServer } from 'node:http';
  *
  * const server = createServer();
- * const relay = createRelay(server, { page: await webPage() });
+ * const relay = createRelay(server, { page: await webPage(), extraMethods: WEB_UI_METHODS, stateDir: '/var/lib/codex-rx' });
  * server.listen(8765, '127.0.0.1', () => console.log(`open ${relay.loginUrl('http://127.0.0.1:8765')}`));
  *
  * @module codex-rx/relay
@@ -20,3 +20,4 @@ export type { Relay } from './relay.js';
 export { REFUSED_PARAM_CODE } from './relay-param-policy.js';
 export { CHAT_UI_METHODS, DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 export { webPage } from '../web/web-page.js';
+export { WEB_UI_METHODS } from '../web/web-ui-methods.js';

@@ -83,6 +83,14 @@ export interface RelayOptions {
   readonly allowDynamicTools?: boolean;
   /** Params refused by default to let through unchecked, as `method.param` (`turn/start.toolOutput`). */
   readonly allowedParams?: readonly string[];
+  /**
+   * Where the relay keeps its state: the key its session cookies are signed with (`session-key`,
+   * mode 0600, made on first start). With it, sessions survive a restart; without it the key is in
+   * memory and a restart signs every browser out.
+   */
+  readonly stateDir?: string;
+  /** How long a session cookie stays valid after the login link made it, in ms. */
+  readonly sessionMaxAgeMs?: number;
 }
 
 /**
@@ -107,4 +115,5 @@ export const DEFAULT_RELAY_OPTIONS = {
   allowInstructions: false,
   allowDynamicTools: false,
   allowedParams: [] as readonly string[],
+  sessionMaxAgeMs: 7 * 24 * 60 * 60_000,
 } as const;

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import type { SandboxMode } from '../../protocol/generated/codecs.js';
 import { createRelay } from '../../relay/create-relay.js';
@@ -13,6 +15,7 @@ import type { Transport } from '../../transport/transport.js';
 import { UnixSocketTransport } from '../../transport/unix-socket-transport.js';
 import { WebSocketTransport } from '../../transport/websocket-transport.js';
 import { webPage } from '../../web/web-page.js';
+import { WEB_UI_METHODS } from '../../web/web-ui-methods.js';
 import { ExitCode } from '../shared/exit-code.js';
 import { interruptSignals } from '../shared/interrupt-signals.js';
 import { scriptedReply } from '../shared/scripted-reply.js';
@@ -52,6 +55,10 @@ export interface RelayCommandOptions {
   readonly insecureListen?: boolean;
   /** Launch the app-server against the scripted model (offline). */
   readonly scripted?: boolean;
+  /** Where the relay keeps its session key (default: `$XDG_STATE_HOME/codex-rx/relay`, else `~/.local/state/codex-rx/relay`). */
+  readonly stateDir?: string;
+  /** Replace the session key before listening: every browser signed in before must sign in again. */
+  readonly rotateSessionKey?: boolean;
 }
 
 const DEFAULTS = { host: '127.0.0.1', port: 8765 } as const;
@@ -87,7 +94,8 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
       secure: tls,
       ...(options.allowOrigins?.length ? { allowedOrigins: options.allowOrigins } : {}),
       ...(options.allowHosts?.length ? { allowedHosts: options.allowHosts } : {}),
-      ...(options.allowMethods?.length ? { extraMethods: options.allowMethods } : {}),
+      stateDir: options.stateDir ?? defaultStateDir(),
+      ...(options.web || options.allowMethods?.length ? { extraMethods: [...(options.web ? WEB_UI_METHODS : []), ...(options.allowMethods ?? [])] } : {}),
       ...(options.roots?.length ? { roots: options.roots } : {}),
       ...(options.allowConfigKeys?.length ? { allowedConfigKeys: options.allowConfigKeys } : {}),
       ...(options.allowParams?.length ? { allowedParams: options.allowParams } : {}),
@@ -101,6 +109,7 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
     await harness?.dispose();
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  if (options.rotateSessionKey) relay.rotateSessionKey();
   server.listen(port, host);
   await once(server, 'listening');
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -129,6 +138,12 @@ async function upstreamOf(options: RelayCommandOptions, harness: AppServerHarnes
   if (url.startsWith('unix:')) return () => UnixSocketTransport.connect(url);
   const token = options.upstreamTokenFile === undefined ? undefined : (await readFile(options.upstreamTokenFile, 'utf8')).trim();
   return () => WebSocketTransport.connect(url, token === undefined ? {} : { token });
+}
+
+/** The XDG state directory: the session key is state the relay needs again, not configuration nor cache. */
+function defaultStateDir(): string {
+  const base = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state');
+  return join(base, 'codex-rx', 'relay');
 }
 
 function isLoopback(host: string): boolean {

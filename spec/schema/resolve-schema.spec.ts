@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { z } from 'zod';
 import { checkStrictJsonSchema } from '../../src/schema/check-strict-json-schema.js';
 import { formatSchemaIssues } from '../../src/schema/format-schema-issues.js';
+import { jsonSchemaIssues } from '../../src/schema/json-schema-issues.js';
 import { resolveSchema } from '../../src/schema/resolve-schema.js';
 import { SchemaError } from '../../src/schema/schema-error.js';
 import { strictJsonSchemaViolations } from '../../src/schema/strict-json-schema-violations.js';
@@ -56,11 +57,25 @@ describe('resolveSchema', () => {
     expect(await resolved.validate(-1)).to.deep.equal({ issues: [{ message: 'not positive', path: ['n'] }] });
   });
 
-  it('takes a raw JSON Schema as given, and passes values through', async () => {
+  it('takes a raw JSON Schema as given, and checks values against it', async () => {
     const resolved = resolveSchema(reviewJsonSchema);
     expect(resolved.vendor).to.equal('json-schema');
     expect(resolved.jsonSchema).to.equal(reviewJsonSchema);
-    expect(await resolved.validate({ anything: 1 })).to.deep.equal({ value: { anything: 1 } });
+    expect(await resolved.validate({ verdict: 'approve', line: 2 })).to.deep.equal({ value: { verdict: 'approve', line: 2 } });
+    expect((await resolved.validate({ verdict: 'maybe', line: 2.5, extra: 1 })).issues).to.deep.equal([
+      { message: 'expected one of ["approve","reject"]', path: ['verdict'] },
+      { message: 'expected integer, got number', path: ['line'] },
+      { message: 'unknown key "extra"', path: ['extra'] },
+    ]);
+    expect((await resolved.validate({})).issues?.map((issue) => issue.path)).to.deep.equal([['verdict'], ['line']]);
+    const tree = { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#' }, maxItems: 2 }, n: { anyOf: [{ type: 'null' }, { type: 'number', minimum: 0 }] } }, required: ['kids', 'n'], additionalProperties: false };
+    expect(jsonSchemaIssues(tree, { kids: [{ kids: [], n: null }], n: 1 })).to.deep.equal([]);
+    expect(jsonSchemaIssues(tree, { kids: [{ kids: [1], n: -1 }, { kids: [], n: 0 }, { kids: [], n: 0 }], n: 'x' }).map((issue) => issue.path)).to.deep.equal([
+      ['kids'],
+      ['kids', 0, 'kids', 0],
+      ['kids', 0, 'n'],
+      ['n'],
+    ]);
   });
 
   it('refuses what is not a schema, and a Standard Schema with no JSON Schema, with a SchemaError', () => {

@@ -71,6 +71,7 @@ export { SchemaError, type SchemaViolation } from '../schema/schema-error.js';
 export { checkStrictJsonSchema } from '../schema/check-strict-json-schema.js';
 export { strictJsonSchemaViolations } from '../schema/strict-json-schema-violations.js';
 export { formatSchemaIssues } from '../schema/format-schema-issues.js';
+export { jsonSchemaIssues } from '../schema/json-schema-issues.js';
 export { jsonPath } from '../schema/json-path.js';
 export type { DeepPartial } from '../schema/deep-partial.js';
 export { PartialJsonParser, PartialJsonError } from '../schema/partial-json-parser.js';

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Decoder } from 'io-ts';
 import type { JsonSchemaObject } from './json-schema-object.js';
+import { jsonSchemaIssues } from './json-schema-issues.js';
 import type { ResolvedSchema } from './resolved-schema.js';
 import { SchemaError } from './schema-error.js';
 import type { SchemaIssue } from './schema-issue.js';
@@ -52,7 +53,15 @@ export function resolveSchema<S extends SchemaInput>(input: S): ResolvedSchema<S
     }
     throw new SchemaError([{ path: '$', message: 'schema must be a Standard Schema validator or an io-ts codec' }]);
   }
-  return { vendor: 'json-schema', jsonSchema: input as JsonSchemaObject, validate: async (value) => ({ value: value as T }) };
+  const jsonSchema = input as JsonSchemaObject;
+  return {
+    vendor: 'json-schema',
+    jsonSchema,
+    validate: async (value) => {
+      const issues = jsonSchemaIssues(jsonSchema, value);
+      return issues.length === 0 ? { value: value as T } : { issues };
+    },
+  };
 }
 
 function standardValidator<T>(validate: StandardSchemaV1.Props['validate']): ResolvedSchema<T>['validate'] {

@@ -17,7 +17,8 @@ export interface SchemaWithJsonSchema<T = unknown> {
  *   validated with `~standard.validate`, the JSON Schema from `~standard.jsonSchema.output()`;
  * - `{ schema, jsonSchema }`: any Standard Schema (valibot, …) or an io-ts codec, with the JSON
  *   Schema the model gets;
- * - a raw JSON Schema: sent as given, and the value is the parsed JSON (typed `unknown`).
+ * - a raw JSON Schema: sent as given; the value is the parsed JSON, checked against the schema's
+ *   strict-mode keywords (`jsonSchemaIssues`), and typed `unknown`.
  *
  * @example
  * import * as t from 'io-ts';

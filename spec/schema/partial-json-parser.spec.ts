@@ -54,6 +54,22 @@ describe('PartialJsonParser', () => {
     expect(second.open).to.deep.equal(['a', 'b']);
   });
 
+  it('gathers deltas into fewer snapshots while the open containers are large, so that all snapshots cost linear time', () => {
+    const parser = new PartialJsonParser();
+    parser.push(`[${Array.from({ length: 1000 }, (_, i) => i).join(',')},`);
+    expect(parser.snapshotDue).to.equal(true);
+    expect((parser.snapshot() as unknown[]).length).to.equal(1000);
+    parser.push('7,');
+    expect(parser.dirty).to.equal(true);
+    expect(parser.snapshotDue, '2 characters for a copy of 1,001 entries').to.equal(false);
+    parser.push('8,'.repeat(125));
+    expect(parser.snapshotDue, '252 characters for a copy of 1,126 entries').to.equal(false);
+    parser.push('9,'.repeat(20));
+    expect(parser.snapshotDue, '292 characters for a copy of 1,146 entries').to.equal(true);
+    parser.push('{"a":"b"}]');
+    expect((parser.finish() as unknown[]).length).to.equal(1147);
+  });
+
   it('keeps __proto__ an own key, as JSON.parse does', () => {
     const text = '{"__proto__":{"polluted":true},"a":"x"}';
     const { value } = feed(text, [5, 15, 30]);

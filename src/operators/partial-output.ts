@@ -18,7 +18,10 @@ import { validateOutput } from '../turns/validate-output.js';
  * has started, messages without a phase are ignored; a later candidate message replaces the one
  * before, and its partial values start over. Each partial is a new object that extends the one
  * before (complete values are shared between them); nothing is emitted for a delta that adds no
- * value (whitespace, half an escape, a number not yet ended).
+ * value (whitespace, half an escape, a number not yet ended). A partial copies the containers
+ * still open, so while they hold more entries than about four times the text that came since the
+ * last partial, deltas are gathered into the next one: emitting costs at most four times the
+ * text's length in all (see `PartialJsonParser.snapshotDue`); the final value is always emitted.
  *
  * @example
  * import { z } from 'zod';
@@ -53,7 +56,7 @@ export function partialOutput<T>(schema: ResolvedSchema<T>): OperatorFunction<Se
           } else if (event.method === 'item/agentMessage/delta') {
             if (parser === undefined || event.params.itemId !== messageId) return;
             // Text that is not JSON yields no partials; the end reports it with the whole text.
-            if (!parser.push(event.params.delta) || !parser.dirty) return;
+            if (!parser.push(event.params.delta) || !parser.snapshotDue) return;
             const partial = parser.snapshot();
             if (partial !== undefined) subscriber.next(partial as DeepPartial<T>);
           }

@@ -55,7 +55,8 @@ export class PartialJsonError extends Error {
  *
  * Snapshots are new objects where the value changed and share what did not: values that are
  * complete are shared between snapshots, and only the containers still open (from the root to
- * the place being written) are copied.
+ * the place being written) are copied. `snapshotDue` says when a snapshot keeps the total cost
+ * linear.
  *
  * @example
  * const parser = new PartialJsonParser();
@@ -85,6 +86,9 @@ export class PartialJsonParser {
   /** Whether the value changed since the last snapshot, and that snapshot. */
   private changed = false;
   private last: unknown = undefined;
+  /** Characters taken since the last snapshot, and the entries of each open object (arrays have a length). */
+  private sinceSnapshot = 0;
+  private readonly entries: number[] = [];
 
   /** Why the text is not JSON, once it is known; the parser then ignores further input. */
   get error(): PartialJsonError | undefined {
@@ -94,6 +98,24 @@ export class PartialJsonParser {
   /** Whether the value grew since the last `snapshot()`. */
   get dirty(): boolean {
     return this.changed;
+  }
+
+  /**
+   * Whether a snapshot is worth taking now: the value grew, and the text received since the last
+   * snapshot is at least a quarter of the entries a snapshot copies (those of the open
+   * containers). So all snapshots together cost at most four times the text's length: linear,
+   * where a snapshot at every delta of a huge open array would be quadratic. Below a few hundred
+   * open entries, that is every delta that changed the value.
+   */
+  get snapshotDue(): boolean {
+    if (!this.changed) return false;
+    let copied = 0;
+    const stack = this.stack;
+    for (let depth = 0; depth < stack.length; depth += 1) {
+      const container = stack[depth]!;
+      copied += Array.isArray(container) ? container.length : this.entries[depth]!;
+    }
+    return this.sinceSnapshot * 4 >= copied;
   }
 
   /** Takes the next chunk of the text. Returns false once the text is known not to be JSON. */
@@ -136,6 +158,7 @@ export class PartialJsonParser {
       if ((this.mode as Mode) === Mode.Failed) return false;
     }
     this.offset += length;
+    this.sinceSnapshot += length;
     return true;
   }
 
@@ -146,6 +169,7 @@ export class PartialJsonParser {
   snapshot(): unknown {
     if (!this.changed) return this.last;
     this.changed = false;
+    this.sinceSnapshot = 0;
     const stack = this.stack;
     if (stack.length === 0) {
       this.last = this.root;
@@ -332,6 +356,7 @@ export class PartialJsonParser {
     this.put(container);
     this.stack.push(container);
     this.keys.push(undefined);
+    this.entries.push(0);
   }
 
   private close(isArray: boolean, i: number): boolean {
@@ -339,6 +364,7 @@ export class PartialJsonParser {
     if (top === undefined || Array.isArray(top) !== isArray) return this.fail('mismatched bracket', i);
     this.stack.pop();
     this.keys.pop();
+    this.entries.pop();
     this.afterValue();
     return true;
   }
@@ -357,7 +383,10 @@ export class PartialJsonParser {
     else {
       const top = stack[stack.length - 1]!;
       if (Array.isArray(top)) top.push(value);
-      else define(top, this.keys[this.keys.length - 1]!, value);
+      else {
+        define(top, this.keys[this.keys.length - 1]!, value);
+        this.entries[this.entries.length - 1]! += 1;
+      }
     }
   }
 

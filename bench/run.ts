@@ -5,7 +5,7 @@
  * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *
@@ -24,11 +24,12 @@ import { runBrowserBundleBench } from './lib/browser-bundle.js';
 import { progress } from './lib/format.js';
 import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
+import { runPartialBench } from './partial.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReconnectBench } from './reconnect.js';
 import { runWebBench } from './web.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -92,6 +93,9 @@ if (selected.has('reconnect')) {
 }
 if (selected.has('web')) {
   console.log(`${await runWebBench()}\n`);
+}
+if (selected.has('partial')) {
+  console.log(`${await runPartialBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

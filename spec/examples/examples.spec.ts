@@ -220,11 +220,34 @@ describe('examples, run offline against the real app-server', function () {
     expect(output).to.contain('answer: Hello! I am Codex, ready to help with your code.');
   });
 
+  it('20 typed output prints the validated review, the findings as they stream, and the refused schema', async () => {
+    const { lines } = await run('20-typed-output.ts');
+    expect(lines.slice(0, 4)).to.deep.equal([
+      'verdict: request-changes',
+      '- src/cache.ts:42 [high] Evict on write, not on read.',
+      '- src/cache.ts:77 [low] (no suggestion)',
+      '- src/index.ts:3 [low] Export the Cache type.',
+    ]);
+    expect(lines.slice(4, 8)).to.deep.equal(['findings so far: 1', 'findings so far: 2', 'findings so far: 3', 'streamed verdict: request-changes, 3 findings']);
+    expect(lines[8]).to.match(/^refused: \$\.properties\.note: property "note" is not in required/);
+  });
+
+  it('21 typed reviews fan out twenty turns and reduce their typed outputs, counting the one that does not validate', async () => {
+    const { lines } = await run('21-typed-reviews-fan-out.ts');
+    expect(lines).to.include.members([
+      'reviewed: 19 of 20',
+      'risk: 6 high, 7 medium, 6 low',
+      'issues: 30',
+      'high risk: src/module-03.ts, src/module-06.ts, src/module-09.ts, src/module-12.ts, src/module-15.ts, src/module-18.ts',
+      'not valid: src/module-13.ts',
+    ]);
+  });
+
   it('covers every example in this spec and in examples/README.md', () => {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => /^\d\d-.*\.ts$/.test(name));
     const spec = readFileSync(import.meta.filename, 'utf8');
     const readme = readFileSync(join(EXAMPLES_DIR, 'README.md'), 'utf8');
-    expect(files).to.have.length(19);
+    expect(files).to.have.length(21);
     for (const file of files) {
       expect(spec, file).to.contain(`run('${file}'`);
       expect(readme, file).to.contain(`(${file})`);

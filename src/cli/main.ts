@@ -64,6 +64,10 @@ program
     ),
   )
   .option('--thread <id>', 'continue this thread (thread/resume) instead of starting a new one')
+  .option(
+    '--output-schema <file>',
+    'a JSON Schema (strict mode) the answer must follow: prints the validated object (one line with --json); exit 1 when it does not validate',
+  )
   .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or wss://, unix://PATH; not http://) instead of launching one')
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes the prompt (for try-outs and tests)')
@@ -77,6 +81,7 @@ Examples:
   $ codex-rx run --thread 0199a3c2-5b1e-7f00-9d2a-1c3e5f7a9b0d "Now in French"
   $ codex-rx run --ws ws://127.0.0.1:4500 --token-file ~/.codex-ws-token "Say hello"
   $ codex-rx run --scripted "Say hello"
+  $ codex-rx run --output-schema review.schema.json --json "Review the diff" | jq .verdict
   $ git diff | codex-rx run -            the prompt read from stdin
 
 Without --ws, the pinned app-server is launched with your CODEX_HOME: sign in with
@@ -86,7 +91,7 @@ key only in the environment, configure a model provider in $CODEX_HOME/config.to
 it (env_key = "OPENAI_API_KEY", requires_openai_auth = false) and make it model_provider.
 Ctrl-C interrupts the turn on the server and waits for it to end; a second Ctrl-C quits at once.
 
-Testing aid: with --scripted, ${SCRIPT_ENV}=fail makes the scripted turn fail (exit 1) and
+Testing aid: with --scripted, --output-schema makes the prompt itself the answer; ${SCRIPT_ENV}=fail makes the scripted turn fail (exit 1) and
 ${SCRIPT_ENV}=hang holds it open after a few words, until Ctrl-C (exit 130).
 
 ${EXIT_CODES}`,
@@ -95,7 +100,7 @@ ${EXIT_CODES}`,
     process.exitCode = await (await import('./run/run-command.js')).runCommand(await readPrompt(prompt), {
       json: options['json'] === true,
       scripted: options['scripted'] === true,
-      ...givenOptions(options, 'string', 'model', 'cwd', 'thread', 'ws', 'tokenFile'),
+      ...givenOptions(options, 'string', 'model', 'cwd', 'thread', 'ws', 'tokenFile', 'outputSchema'),
       ...(typeof options['sandbox'] === 'string' ? { sandbox: SANDBOX_CHOICES[options['sandbox']]! } : {}),
       ...(typeof options['approval'] === 'string' ? { approval: APPROVAL_CHOICES[options['approval']]! } : {}),
     });

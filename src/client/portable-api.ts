@@ -9,8 +9,9 @@ export { Thread } from './thread.js';
 export type { GoalSettings } from './goal-settings.js';
 export type { ThreadSearchEvent } from './thread-search-event.js';
 export { TurnHandle, type TurnLimits } from './turn-handle.js';
-export type { TurnOptions } from './turn-options.js';
+export type { OutputTurnOptions, TurnOptions } from './turn-options.js';
 export type { TurnResult } from '../turns/turn-result.js';
+export type { TypedTurnResult } from '../turns/typed-turn-result.js';
 export { Sandbox } from './sandbox.js';
 export { ApprovalMode, type ApprovalSettings } from './approval-mode.js';
 export {
@@ -59,6 +60,24 @@ export { ofMethod } from '../operators/of-method.js';
 export { finalResponse } from '../turns/final-response.js';
 export type { TurnEvent } from '../turns/turn-event.js';
 
+// Schemas: output and tool arguments, from any Standard Schema validator, io-ts or JSON Schema
+export type { JsonSchemaObject } from '../schema/json-schema-object.js';
+export type { SchemaInput, SchemaOutput, SchemaWithJsonSchema, StandardJsonSchemaValidator } from '../schema/schema-input.js';
+export type { SchemaIssue } from '../schema/schema-issue.js';
+export type { SchemaValidation } from '../schema/schema-validation.js';
+export type { ResolvedSchema } from '../schema/resolved-schema.js';
+export { resolveSchema } from '../schema/resolve-schema.js';
+export { SchemaError, type SchemaViolation } from '../schema/schema-error.js';
+export { checkStrictJsonSchema } from '../schema/check-strict-json-schema.js';
+export { strictJsonSchemaViolations } from '../schema/strict-json-schema-violations.js';
+export { formatSchemaIssues } from '../schema/format-schema-issues.js';
+export { jsonSchemaIssues } from '../schema/json-schema-issues.js';
+export { jsonPath } from '../schema/json-path.js';
+export type { DeepPartial } from '../schema/deep-partial.js';
+export { PartialJsonParser, PartialJsonError } from '../schema/partial-json-parser.js';
+export { partialOutput } from '../operators/partial-output.js';
+export { validateOutput } from '../turns/validate-output.js';
+
 // Transports
 export type { Transport } from '../transport/transport.js';
 export type { TransportDiagnostic } from '../transport/transport-diagnostic.js';
@@ -92,6 +111,7 @@ export { DecodeError } from '../errors/decode-error.js';
 export { RequestTimeoutError } from '../errors/request-timeout-error.js';
 export { ConnectionStateError } from '../errors/connection-state-error.js';
 export { TurnFailedError } from '../turns/turn-failed-error.js';
+export { OutputValidationError } from '../turns/output-validation-error.js';
 export { IncompleteTurnError } from '../turns/incomplete-turn-error.js';
 export { TurnStalledError } from '../turns/turn-stalled-error.js';
 export { ThreadBusyError } from '../turns/thread-busy-error.js';

@@ -1,4 +1,4 @@
-import { defer, filter, firstValueFrom, fromEvent, map, merge, Observable, of, switchMap, take } from 'rxjs';
+import { concatMap, defer, filter, firstValueFrom, fromEvent, map, merge, Observable, of, switchMap, take } from 'rxjs';
 import type {
   ThreadCompactStartResponse,
   ThreadGoal,
@@ -22,6 +22,14 @@ import type { TurnRuntime } from './turn-runtime.js';
 import type { TurnOptions } from './turn-options.js';
 import type { GoalSettings } from './goal-settings.js';
 import type { TurnResult } from '../turns/turn-result.js';
+import type { TypedTurnResult } from '../turns/typed-turn-result.js';
+import { validateOutput } from '../turns/validate-output.js';
+import type { DeepPartial } from '../schema/deep-partial.js';
+import type { ResolvedSchema } from '../schema/resolved-schema.js';
+import type { SchemaInput, SchemaOutput } from '../schema/schema-input.js';
+import { partialOutput } from '../operators/partial-output.js';
+import { resolveOutput } from './resolve-output.js';
+import type { OutputTurnOptions } from './turn-options.js';
 
 /**
  * A conversation: turns run in it one after another, and it keeps their history.
@@ -47,21 +55,54 @@ export class Thread {
    * with the turn's error when it failed. Aborting the signal gives up a place in the queue, or
    * interrupts the started turn; either way the call rejects at once with an `AbortError`, and the
    * thread's next turn starts after the interrupted one has ended.
+   *
+   * With an `output` schema, the result's `output` is the final answer parsed and validated
+   * (`OutputValidationError` when it is not valid; `SchemaError`, before anything is sent, for a
+   * schema strict mode would refuse).
    */
+  run<S extends SchemaInput>(input: RunInput, options: OutputTurnOptions<S>): Promise<TypedTurnResult<SchemaOutput<S>>>;
+  run(input: RunInput, options?: TurnOptions): Promise<TurnResult>;
   async run(input: RunInput, options: TurnOptions = {}): Promise<TurnResult> {
+    const output = resolveOutput(options);
     // This call is the turn's only consumer: claimed, its events are not kept for anyone else
     // (its first subscriber, result$ below, gets them all).
-    const turn = await firstValueFrom(this.started$(input, options, 'claim'));
-    return turn.run(options.signal === undefined ? {} : { signal: options.signal });
+    const turn = await firstValueFrom(this.started$(input, options, 'claim', output));
+    const result = await turn.run(options.signal === undefined ? {} : { signal: options.signal });
+    return output === undefined ? result : validateOutput(result, output);
   }
 
   /**
    * The cold form of `run`: starts the turn on subscribe (once the thread's earlier turns have
    * ended) and emits its result. Unsubscribing while it waits leaves the queue; unsubscribing
-   * before the result interrupts the turn on the server.
+   * before the result interrupts the turn on the server. With an `output` schema, as `run`.
    */
+  run$<S extends SchemaInput>(input: RunInput, options: OutputTurnOptions<S>): Observable<TypedTurnResult<SchemaOutput<S>>>;
+  run$(input: RunInput, options?: TurnOptions): Observable<TurnResult>;
   run$(input: RunInput, options: TurnOptions = {}): Observable<TurnResult> {
-    return this.turn$(input, options).pipe(toTurnResult());
+    return defer(() => {
+      const output = resolveOutput(options);
+      const results$ = this.owned$(input, options, output).pipe(toTurnResult());
+      return output === undefined ? results$ : results$.pipe(concatMap((result) => validateOutput(result, output)));
+    });
+  }
+
+  /**
+   * The typed output of a turn as it streams, in the cold form of `run`: starts the turn on
+   * subscribe and emits deep-partial values of the final answer as its deltas arrive, then the
+   * validated value (see `partialOutput` for which message counts). Unsubscribing before the end
+   * interrupts the turn.
+   *
+   * @example
+   * import { z } from 'zod';
+   *
+   * const Review = z.object({ verdict: z.enum(['approve', 'reject']), findings: z.array(z.string()) });
+   * thread.output$('Review the diff', { output: Review }).subscribe((soFar) => console.log(soFar.findings?.length ?? 0));
+   */
+  output$<S extends SchemaInput>(input: RunInput, options: OutputTurnOptions<S>): Observable<DeepPartial<SchemaOutput<S>>> {
+    return defer(() => {
+      const output = resolveOutput(options) as ResolvedSchema<SchemaOutput<S>>;
+      return this.owned$(input, options, output).pipe(partialOutput(output));
+    });
   }
 
   /**
@@ -70,16 +111,23 @@ export class Thread {
    * completion interrupts it on the server (or, while it waits, leaves the queue).
    */
   turn$(input: RunInput, options: TurnOptions = {}): Observable<TurnEvent> {
-    return this.started$(input, options, 'claim').pipe(switchMap((handle) => ownedEvents$(handle)));
+    return defer(() => this.owned$(input, options, resolveOutput(options)));
+  }
+
+  private owned$(input: RunInput, options: TurnOptions, output: ResolvedSchema<unknown> | undefined): Observable<TurnEvent> {
+    return this.started$(input, options, 'claim', output).pipe(switchMap((handle) => ownedEvents$(handle)));
   }
 
   /**
    * Starts a turn once the thread's earlier turns have ended, and returns its handle as soon as
    * the server accepted it. Aborting the signal before then rejects with an `AbortError` (a turn
-   * the server had started by then is interrupted).
+   * the server had started by then is interrupted). With an `output` schema the handle has
+   * `output$`.
    */
-  turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
-    return firstValueFrom(this.started$(input, options, 'replay'));
+  turn<S extends SchemaInput>(input: RunInput, options: OutputTurnOptions<S>): Promise<TurnHandle<SchemaOutput<S>>>;
+  turn(input: RunInput, options?: TurnOptions): Promise<TurnHandle>;
+  async turn(input: RunInput, options: TurnOptions = {}): Promise<TurnHandle> {
+    return firstValueFrom(this.started$(input, options, 'replay', resolveOutput(options)));
   }
 
   /**
@@ -87,14 +135,15 @@ export class Thread {
    * the turn has ended, whoever listens to it; a subscriber that leaves while the start is in
    * flight gets the turn interrupted once its id is known.
    */
-  private started$(input: RunInput, options: TurnOptions, mode: TurnStreamMode): Observable<TurnHandle> {
+  private started$(input: RunInput, options: TurnOptions, mode: TurnStreamMode, output: ResolvedSchema<unknown> | undefined): Observable<TurnHandle> {
     const signal = options.signal;
     const started$ = new Observable<TurnHandle>((subscriber) => {
       const params = this.turnStartParams(input, options);
+      if (output !== undefined) params.outputSchema = output.jsonSchema;
       let granted = false;
       const lease = this.runtime.queue.lease$(this.id).subscribe(() => {
         granted = true;
-        this.start(params, options.stallTimeoutMs ?? this.runtime.turnStallTimeoutMs, mode).then(
+        this.start(params, options.stallTimeoutMs ?? this.runtime.turnStallTimeoutMs, mode, output).then(
           (handle) => {
             // The thread is free for its next turn once this one has ended.
             // Watched on the router, not on the handle's events: a claimed stream replays the whole
@@ -129,7 +178,7 @@ export class Thread {
   }
 
   /** Sends `turn/start` and tells this turn from a running one the server folded the input into. */
-  private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode): Promise<TurnHandle> {
+  private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode, output: ResolvedSchema<unknown> | undefined): Promise<TurnHandle> {
     const lost = this.runtime.threadLost?.(this.id);
     if (lost !== undefined) throw lost;
     const running = this.router.liveTurnIds(this.id);
@@ -150,7 +199,7 @@ export class Thread {
       const events$ = this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
       const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs };
-      return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$));
+      return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
     } finally {
       release();
     }

@@ -1,4 +1,4 @@
-import { catchError, defer, Observable, firstValueFrom, fromEvent, map, merge, of, take, timer } from 'rxjs';
+import { catchError, defer, Observable, firstValueFrom, fromEvent, map, merge, of, take, throwError, timer } from 'rxjs';
 import { StallWatch } from './stall-watch.js';
 import { TurnReader, type TurnReaderSettle } from './turn-reader.js';
 import { TurnStream } from '../turns/turn-stream.js';
@@ -10,6 +10,10 @@ import type { TurnEvent } from '../turns/turn-event.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import type { TurnResult } from '../turns/turn-result.js';
+import type { DeepPartial } from '../schema/deep-partial.js';
+import type { ResolvedSchema } from '../schema/resolved-schema.js';
+import { SchemaError } from '../schema/schema-error.js';
+import { partialOutput } from '../operators/partial-output.js';
 
 /**
  * The limits of a turn handle.
@@ -39,7 +43,7 @@ export interface TurnLimits {
  * await turn.steer('Also add tests');
  * const result = await turn.run();
  */
-export class TurnHandle {
+export class TurnHandle<T = unknown> {
   /** This turn's notifications. Cold per subscriber, replaying from the first. */
   readonly events$: Observable<TurnEvent>;
   private readonly requestTimeoutMs: number;
@@ -64,6 +68,8 @@ export class TurnHandle {
     events$: Observable<TurnEvent>,
     limits: TurnLimits = {},
     private readonly releaseEvents: () => void = () => undefined,
+    /** The `output` schema the turn was started with. */
+    private readonly output?: ResolvedSchema<T>,
   ) {
     this.requestTimeoutMs = limits.requestTimeoutMs ?? DEFAULT_RPC_CONNECTION_CONFIG.requestTimeoutMs;
     this.source$ = events$;
@@ -106,6 +112,26 @@ export class TurnHandle {
     } else {
       this.events$ = events$;
     }
+  }
+
+  /**
+   * The turn's typed output as it streams, for a turn started with an `output` schema:
+   * deep-partial values of the final answer, parsed incrementally from its deltas, then the
+   * validated value (see `partialOutput`). Errors with `OutputValidationError` when the answer
+   * is not valid, and with `SchemaError` on a turn started without `output`.
+   *
+   * @example
+   * import { z } from 'zod';
+   *
+   * const handle = await thread.turn('Review the diff', { output: z.object({ findings: z.array(z.string()) }) });
+   * handle.output$.subscribe((soFar) => console.log(soFar.findings?.length ?? 0, 'findings so far'));
+   */
+  get output$(): Observable<DeepPartial<T>> {
+    const output = this.output;
+    if (output === undefined) {
+      return throwError(() => new SchemaError([{ path: '$', message: 'this turn was started without an output schema' }], 'no output$'));
+    }
+    return this.events$.pipe(partialOutput(output));
   }
 
   /** The turn's result, once it completes (errors with `TurnFailedError` when it failed). */

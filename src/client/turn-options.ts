@@ -1,4 +1,5 @@
 import type { TurnStartParams } from '../protocol/generated/codecs.js';
+import type { SchemaInput } from '../schema/schema-input.js';
 import type { ApprovalMode } from './approval-mode.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -18,7 +19,13 @@ export interface TurnOptions {
   readonly cwd?: string;
   readonly effort?: TurnStartParams['effort'];
   readonly model?: string;
-  /** A JSON Schema the final answer must follow. */
+  /**
+   * The schema of the final answer, for typed output: the model is held to its JSON Schema
+   * (`outputSchema`, strict), and the answer is parsed and validated into `result.output`. A
+   * schema strict mode would refuse fails the call with `SchemaError` before anything is sent.
+   */
+  readonly output?: SchemaInput;
+  /** A JSON Schema the final answer must follow, sent as given and not validated (see `output`). */
   readonly outputSchema?: unknown;
   readonly personality?: TurnStartParams['personality'];
   readonly sandbox?: Sandbox;
@@ -34,3 +41,14 @@ export interface TurnOptions {
   /** Cancels the call; for `run`, aborting also interrupts the turn on the server. */
   readonly signal?: AbortSignal;
 }
+
+/**
+ * Turn options with an `output` schema: `run` then resolves with a `TypedTurnResult` of the
+ * schema's type, and the turn's handle has `output$`.
+ *
+ * @example
+ * import { z } from 'zod';
+ *
+ * const options: OutputTurnOptions<z.ZodObject<{ verdict: z.ZodString }>> = { output: z.object({ verdict: z.string() }), effort: 'high' };
+ */
+export type OutputTurnOptions<S extends SchemaInput> = TurnOptions & { readonly output: S };

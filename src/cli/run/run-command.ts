@@ -28,6 +28,12 @@ import { openCodex, type CliCodex, type CliServerOptions } from '../shared/open-
 import { scriptedReply } from '../shared/scripted-reply.js';
 import { textWriter } from './text-writer.js';
 import { UsageError } from '../shared/usage-error.js';
+import { readOutputSchema } from './read-output-schema.js';
+import type { ResolvedSchema } from '../../schema/resolved-schema.js';
+import { formatSchemaIssues } from '../../schema/format-schema-issues.js';
+import { OutputValidationError } from '../../turns/output-validation-error.js';
+import type { TurnResult } from '../../turns/turn-result.js';
+import { validateOutput } from '../../turns/validate-output.js';
 
 /** Options of `codex-rx run`, as parsed from the command line. */
 export interface RunOptions extends CliServerOptions {
@@ -40,6 +46,11 @@ export interface RunOptions extends CliServerOptions {
   readonly approval?: ApprovalMode;
   /** Continue this thread (`thread/resume`) instead of starting one. */
   readonly thread?: string;
+  /**
+   * A JSON Schema file the answer must follow: the validated object is printed instead of the
+   * streamed text (one line with `json`), and an answer that does not validate exits 1.
+   */
+  readonly outputSchema?: string;
 }
 
 /**
@@ -56,7 +67,9 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   if (prompt.trim() === '') throw new UsageError('the prompt is empty');
   if (options.cwd !== undefined && !isDirectory(options.cwd)) throw new UsageError(`--cwd ${options.cwd} is not a directory`);
   // Built before anything starts, so a bad CODEX_RX_SCRIPT is a usage error, not a failed turn.
-  const script = options.scripted ? scriptedReply(prompt) : undefined;
+  const output = options.outputSchema === undefined ? undefined : readOutputSchema(options.outputSchema);
+  // With a schema, the scripted model answers with the prompt itself: a JSON prompt is the output.
+  const script = options.scripted ? scriptedReply(prompt, undefined, output !== undefined) : undefined;
 
   // Replayed: a Ctrl-C that comes while the server starts still interrupts the turn once it runs.
   const signals$ = new ReplaySubject<InterruptSignal>();
@@ -83,7 +96,7 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
     );
     const threadOptions = threadOptionsOf(options);
     const thread = options.thread === undefined ? await codex.threadStart(threadOptions) : await codex.threadResume(options.thread, threadOptions);
-    const turn = await thread.turn(prompt);
+    const turn = await thread.turn(prompt, output === undefined ? {} : { outputSchema: output.jsonSchema });
 
     const result = await lastValueFrom(
       merge(turn.events$, interruptOnSignal(turn, signals$)).pipe(
@@ -93,11 +106,12 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
         tap((event: TurnEvent) => {
           if (event.method === 'error' && event.params.willRetry) process.stderr.write(`codex-rx: ${event.params.error.message} (the server retries)\n`);
         }),
-        tap(options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
+        tap(output !== undefined ? {} : options.json ? jsonLinesWriter(process.stdout) : textWriter(process.stdout, process.stderr)),
         toTurnResult({ rejectFailed: false }),
       ),
     );
     if (received !== undefined) return signalExitCode(received);
+    if (result.status === 'completed' && output !== undefined) return await printOutput(result, output, options.json === true);
     if (result.status === 'completed') {
       // Only for a person at a terminal: scripts find the id in --json output.
       if (process.stderr.isTTY) process.stderr.write(`codex-rx: thread ${thread.id} (continue it with --thread ${thread.id})\n`);
@@ -117,6 +131,21 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
     await session?.close();
+  }
+}
+
+/** The validated answer on stdout (one line with `--json`); the issues on stderr and exit 1 otherwise. */
+async function printOutput(result: TurnResult, output: ResolvedSchema<unknown>, json: boolean): Promise<ExitCode> {
+  try {
+    const typed = await validateOutput(result, output);
+    process.stdout.write(`${JSON.stringify(typed.output, null, json ? undefined : 2)}\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    if (!(error instanceof OutputValidationError)) throw error;
+    const issues = formatSchemaIssues(error.issues).replace(/^/gm, '  ');
+    process.stderr.write(`codex-rx: the answer does not follow --output-schema:\n${issues}\n`);
+    if (error.text !== null) process.stderr.write(`codex-rx: the answer was: ${error.text.length > 2000 ? `${error.text.slice(0, 2000)}…` : error.text}\n`);
+    return ExitCode.failure;
   }
 }
 

@@ -10,7 +10,8 @@ import { UsageError } from './usage-error.js';
  * The environment variable that picks the scripted model's behaviour for `run --scripted`. A
  * testing aid, so that specs and try-outs can reach the failure and interrupt paths offline:
  * unset, the model echoes the prompt; `fail` streams a few words and then fails the turn;
- * `hang` streams a few words and then holds the turn open until it is interrupted.
+ * `hang` streams a few words and then holds the turn open until it is interrupted. With
+ * `verbatim` (`run --output-schema`), the model answers with the prompt itself.
  */
 export const SCRIPT_ENV = 'CODEX_RX_SCRIPT';
 
@@ -23,10 +24,12 @@ const WORD_DELAY_MS = 25;
  * @example
  * mock.enqueue(scriptedReply('Say hello'));
  */
-export function scriptedReply(prompt: string, mode: string | undefined = process.env[SCRIPT_ENV]): ResponseScript {
+export function scriptedReply(prompt: string, mode: string | undefined = process.env[SCRIPT_ENV], verbatim = false): ResponseScript {
   const stream = (text: string) => deltas(words(text), { delayMs: WORD_DELAY_MS, phase: 'final_answer' });
   switch (mode ?? '') {
     case '':
+      // `run --output-schema`: the prompt is the answer, so a JSON prompt is the structured output.
+      if (verbatim) return response(stream(prompt), usage({ inputTokens: 40 + prompt.length, outputTokens: words(prompt).length }));
       return response(
         stream(`You said: ${oneLine(prompt)}. This answer comes from the scripted model, offline, word by word.`),
         usage({ inputTokens: 40 + prompt.length, outputTokens: 12 + words(prompt).length }),

@@ -13,6 +13,7 @@ export class TurnGoneError extends Error {
   override readonly name = 'TurnGoneError';
 
   constructor(
+    /** The turn asked for. */
     readonly turnId: string,
     /** `completed`: it ended before being claimed; `dropped`: the router's bounds dropped it unclaimed. */
     readonly reason: 'completed' | 'dropped',

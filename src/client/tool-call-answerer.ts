@@ -198,6 +198,9 @@ export class ToolCallAnswerer {
       case 'item/completed': {
         const item = params?.['item'] as Record<string, unknown> | undefined;
         if (item?.['type'] !== 'dynamicToolCall' || typeof item['id'] !== 'string' || typeof params?.['threadId'] !== 'string') return;
+        // A reconnection rebuilds the items of a running turn from the stored one: a call still in
+        // progress there is not over (the server asks for it again after the resume).
+        if (item['status'] === 'inProgress') return;
         const call = this.calls.get(callKey(params['threadId'], item['id']));
         if (call !== undefined) this.end(call, 'the call completed without this client’s answer');
         return;

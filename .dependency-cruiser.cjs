@@ -5,6 +5,8 @@
 const LAYERS = [
   ['jsonrpc'],
   ['errors'],
+  // Schemas (Standard Schema, io-ts, JSON Schema) for typed output and tool arguments.
+  ['schema'],
   ['transport'],
   ['protocol'],
   ['connection'],

@@ -59,6 +59,19 @@ export { ofMethod } from '../operators/of-method.js';
 export { finalResponse } from '../turns/final-response.js';
 export type { TurnEvent } from '../turns/turn-event.js';
 
+// Schemas: output and tool arguments, from any Standard Schema validator, io-ts or JSON Schema
+export type { JsonSchemaObject } from '../schema/json-schema-object.js';
+export type { SchemaInput, SchemaOutput, SchemaWithJsonSchema, StandardJsonSchemaValidator } from '../schema/schema-input.js';
+export type { SchemaIssue } from '../schema/schema-issue.js';
+export type { SchemaValidation } from '../schema/schema-validation.js';
+export type { ResolvedSchema } from '../schema/resolved-schema.js';
+export { resolveSchema } from '../schema/resolve-schema.js';
+export { SchemaError, type SchemaViolation } from '../schema/schema-error.js';
+export { checkStrictJsonSchema } from '../schema/check-strict-json-schema.js';
+export { strictJsonSchemaViolations } from '../schema/strict-json-schema-violations.js';
+export { formatSchemaIssues } from '../schema/format-schema-issues.js';
+export { jsonPath } from '../schema/json-path.js';
+
 // Transports
 export type { Transport } from '../transport/transport.js';
 export type { TransportDiagnostic } from '../transport/transport-diagnostic.js';

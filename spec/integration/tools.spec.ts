@@ -4,7 +4,6 @@ import { Codex } from '../../src/client/codex.js';
 import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { tool } from '../../src/client/tool.js';
 import { toolNamespace } from '../../src/client/tool-namespace.js';
-import type { StandardToolSchema } from '../../src/client/tool-schema.js';
 import { ToolError } from '../../src/errors/tool-error.js';
 import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { toolCalls } from '../../src/operators/tool-calls.js';
@@ -15,26 +14,14 @@ import { functionCall } from '../../src/testing/script/function-call.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
 import { StdioTransport } from '../../src/transport/stdio-transport.js';
+import { z } from 'zod';
 import { RecordingTransport } from '../support/recording-transport.js';
 
 /** A 1×1 PNG. */
 const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-/** A Standard Schema of `{ city: string }`, written out so the spec depends on no schema library. */
-const cityArgs: StandardToolSchema<{ city: string }> = {
-  '~standard': {
-    version: 1,
-    vendor: 'spec',
-    validate: (value) => {
-      const city = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['city'] : undefined;
-      return typeof city === 'string' ? { value: { city } } : { issues: [{ message: `expected a string, got ${JSON.stringify(city ?? null)}`, path: ['city'] }] };
-    },
-    jsonSchema: {
-      input: () => ({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }),
-      output: () => ({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }),
-    },
-  },
-};
+/** zod 4: a Standard Schema validator with its own JSON Schema. */
+const cityArgs = z.object({ city: z.string() });
 
 /** What the model read for a call: the `output` of its `function_call_output` in the follow-up request. */
 function outputSeen(harness: AppServerHarness, callId: string): unknown {
@@ -116,7 +103,7 @@ describe('client-side tools (real server, scripted model)', function () {
     const result = await thread.run('weather');
 
     const bad = String(outputSeen(harness, 'c_bad'));
-    expect(bad).to.contain('Invalid arguments for tool weather').and.to.contain('city: expected a string, got 42');
+    expect(bad).to.contain('Invalid arguments for tool weather').and.to.contain('$.city: Invalid input: expected string, received number');
     expect(outputSeen(harness, 'c_good')).to.equal('sunny in Oslo');
     expect(runs).to.deep.equal(['Oslo']);
     expect(result.items.filter((item) => item.type === 'dynamicToolCall').map((item) => item.type === 'dynamicToolCall' && item.success)).to.deep.equal([false, true]);
@@ -175,7 +162,7 @@ describe('client-side tools (real server, scripted model)', function () {
     const tickets = toolNamespace({
       name: 'tickets',
       description: 'The tracker',
-      tools: [tool({ name: 'lookup', description: 'Reads a ticket', input: { type: 'object', properties: { id: { type: 'string' } } }, run: ({ id }) => `ticket ${String(id)}: open` })],
+      tools: [tool({ name: 'lookup', description: 'Reads a ticket', input: z.object({ id: z.string() }), run: ({ id }) => `ticket ${id}: open` })],
     });
     const thread = await codex.threadStart({ tools: [tickets] });
     const call = { type: 'function_call', id: 'fc_ns', call_id: 'c_ns', name: 'lookup', namespace: 'tickets', arguments: '{"id":"T-1"}', status: 'completed' };

@@ -1,4 +1,5 @@
-import type { JsonSchemaObject } from './tool-schema.js';
+import type { JsonSchemaObject } from '../schema/json-schema-object.js';
+import type { SchemaValidation } from '../schema/schema-validation.js';
 
 /**
  * A tool of any argument type, as a tool set holds it: what `tool()` makes, without the types of
@@ -17,7 +18,7 @@ export interface AnyTool {
   readonly concurrency: number;
   /** How long one call may run, in ms. */
   readonly timeoutMs: number | undefined;
-  /** Checks the model's arguments; resolves with the issues as text when they do not fit. */
-  readonly validate: (value: unknown) => Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issues: readonly string[] }>;
+  /** Checks the model's arguments (never throws). */
+  readonly validate: (value: unknown) => Promise<SchemaValidation<unknown>>;
   readonly run: (args: never, ctx: never) => unknown;
 }

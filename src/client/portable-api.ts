@@ -115,7 +115,6 @@ export type { ToolSet } from './tool-set.js';
 export type { AnyTool } from './any-tool.js';
 export type { ToolContext } from './tool-context.js';
 export type { ToolOutput } from './tool-output.js';
-export type { InferToolInput, JsonSchemaObject, StandardToolSchema, StandardToolSchemaResult, ToolInputSchema } from './tool-schema.js';
 export { DEFAULT_TOOL_CALL_CONFIG, type ToolCallConfig } from './tool-call-config.js';
 export type { ToolDiagnostic } from './tool-diagnostic.js';
 export { ToolError } from '../errors/tool-error.js';

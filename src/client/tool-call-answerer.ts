@@ -4,6 +4,7 @@ import type { DynamicToolCallOutputContentItem, DynamicToolCallParams, DynamicTo
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { ServerRequestHandler } from '../connection/server-request.js';
 import { ToolError } from '../errors/tool-error.js';
+import { formatSchemaIssues } from '../schema/format-schema-issues.js';
 import type { AnyTool } from './any-tool.js';
 import type { ToolDiagnostic } from './tool-diagnostic.js';
 import type { ToolOutput } from './tool-output.js';
@@ -137,9 +138,10 @@ export class ToolCallAnswerer {
     const ctx = { signal: call.controller.signal, threadId: call.threadId, turnId: call.turnId, callId: call.callId, codex: this.codex };
     return defer(() => found.validate(params.arguments)).pipe(
       switchMap((checked) => {
-        if (!checked.ok) {
-          const text = `Invalid arguments for tool ${name}:\n${checked.issues.map((issue) => `- ${issue}`).join('\n')}\nCall it again with arguments that match its input schema.`;
-          this.diagnostics.next({ kind: 'tool-arguments-invalid', ...facts, issues: checked.issues, message: `tool ${name}: invalid arguments (${checked.issues.join('; ')})` });
+        if (checked.issues !== undefined) {
+          const issues = formatSchemaIssues(checked.issues);
+          const text = `Invalid arguments for tool ${name}:\n${issues}\nCall it again with arguments that match its input schema.`;
+          this.diagnostics.next({ kind: 'tool-arguments-invalid', ...facts, issues: checked.issues, message: `tool ${name}: invalid arguments (${issues.replaceAll('\n', '; ')})` });
           return of(failure(text));
         }
         const output$ = defer(() => outputOf((found.run as (args: unknown, ctx: unknown) => ToolOutput)(checked.value, ctx))).pipe(last(null, undefined as ToolOutput));
@@ -163,7 +165,8 @@ export class ToolCallAnswerer {
         this.diagnostics.next({ kind: 'tool-timeout', ...facts, timeoutMs, message: `tool ${facts.tool} timed out after ${timeoutMs} ms` } as ToolDiagnostic);
         subscriber.error(new ToolTimeout(timeoutMs));
       }, timeoutMs);
-      const inner = source$.subscribe(subscriber);
+      // Through an observer of its own: subscribing `subscriber` itself would make `inner` that subscriber.
+      const inner = source$.subscribe({ next: (value) => subscriber.next(value), error: (error: unknown) => subscriber.error(error), complete: () => subscriber.complete() });
       return () => {
         clearTimeout(timer);
         inner.unsubscribe();
@@ -265,7 +268,7 @@ class Limiter {
       const start = () => {
         holding = true;
         this.running += 1;
-        inner = source$.subscribe(subscriber);
+        inner = source$.subscribe({ next: (value) => subscriber.next(value), error: (error: unknown) => subscriber.error(error), complete: () => subscriber.complete() });
       };
       if (this.running < this.limit) start();
       else this.waiting.push(start);

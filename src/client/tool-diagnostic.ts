@@ -1,3 +1,5 @@
+import type { SchemaIssue } from '../schema/schema-issue.js';
+
 /**
  * What the client did with a tool call that the model will read as a failure, reported on
  * `codex.diagnostics$`: arguments that did not fit the schema (the issues went to the model), a
@@ -12,7 +14,7 @@
  */
 export type ToolDiagnostic = ToolCallFacts &
   (
-    | { readonly kind: 'tool-arguments-invalid'; readonly issues: readonly string[] }
+    | { readonly kind: 'tool-arguments-invalid'; readonly issues: readonly SchemaIssue[] }
     | { readonly kind: 'tool-failed'; readonly error: unknown }
     | { readonly kind: 'tool-timeout'; readonly timeoutMs: number }
     | { readonly kind: 'tool-call-unhandled'; readonly graceMs: number }

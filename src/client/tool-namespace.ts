@@ -5,10 +5,12 @@ import type { AnyTool } from './any-tool.js';
  * `NAMESPACE` tools and the calls name the namespace. Pass it in `tools` like a tool.
  *
  * @example
+ * import { z } from 'zod';
+ *
  * const tickets = toolNamespace({
  *   name: 'tickets',
  *   description: 'The issue tracker',
- *   tools: [tool({ name: 'lookup', description: 'Reads a ticket', input: { type: 'object', properties: { id: { type: 'string' } } }, run: ({ id }) => `ticket ${String(id)}` })],
+ *   tools: [tool({ name: 'lookup', description: 'Reads a ticket', input: z.object({ id: z.string() }), run: ({ id }) => `ticket ${id}` })],
  * });
  * const thread = await codex.threadStart({ tools: [tickets] });
  */

@@ -13,7 +13,7 @@ export type ToolSet = readonly (AnyTool | ToolNamespace)[];
 
 /** The `dynamicTools` of `thread/start` for a tool set. */
 export function dynamicToolSpecs(tools: ToolSet): DynamicToolSpec[] {
-  const spec = (t: AnyTool) => ({ type: 'function' as const, name: t.name, description: t.description, inputSchema: t.inputSchema });
+  const spec = (t: AnyTool) => ({ type: 'function' as const, name: t.name, description: t.description, inputSchema: t.inputSchema as unknown });
   return tools.map((entry) =>
     entry.type === 'namespace' ? { type: 'namespace', name: entry.name, description: entry.description, tools: entry.tools.map(spec) } : spec(entry),
   );

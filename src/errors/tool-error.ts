@@ -5,14 +5,16 @@
  * `codex.diagnostics$` (kind `tool-failed`).
  *
  * @example
+ * import { z } from 'zod';
+ *
  * const tickets = new Map<string, { title: string }>([['T-1', { title: 'Login fails' }]]);
  * const lookup = tool({
  *   name: 'ticket',
  *   description: 'Reads a ticket by id',
- *   input: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+ *   input: z.object({ id: z.string() }),
  *   run: ({ id }) => {
- *     const ticket = tickets.get(id as string);
- *     if (ticket === undefined) throw new ToolError(`There is no ticket ${String(id)}; ids look like T-123.`);
+ *     const ticket = tickets.get(id);
+ *     if (ticket === undefined) throw new ToolError(`There is no ticket ${id}; ids look like T-123.`);
  *     return ticket;
  *   },
  * });

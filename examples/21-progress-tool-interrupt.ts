@@ -29,9 +29,12 @@ export async function main(codex: Codex, io: ExampleIo): Promise<void> {
   });
   const thread = await codex.threadStart({ tools: [build] });
   const turn = await thread.turn('Build the web target');
-  progress$.pipe(takeWhile((percent) => percent < 30, true)).subscribe((percent) => {
-    io.log(`progress: ${percent} %`);
-    if (percent === 30) void turn.interrupt();
+  progress$.pipe(takeWhile((percent) => percent < 30, true)).subscribe({
+    next: (percent) => {
+      io.log(`progress: ${percent} %`);
+      if (percent === 30) void turn.interrupt();
+    },
+    error: (error: unknown) => io.log(`progress: ${String(error)}`),
   });
   const result = await turn.run(); // an interrupted turn resolves, with status 'interrupted'
   io.log(`turn: ${result.status}`);

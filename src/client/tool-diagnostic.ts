@@ -12,19 +12,16 @@ import type { SchemaIssue } from '../schema/schema-issue.js';
  *   if (diagnostic.kind === 'tool-failed') console.error(`tool ${diagnostic.tool} failed`, diagnostic.error);
  * });
  */
-export type ToolDiagnostic = ToolCallFacts &
-  (
-    | { readonly kind: 'tool-arguments-invalid'; readonly issues: readonly SchemaIssue[] }
-    | { readonly kind: 'tool-failed'; readonly error: unknown }
-    | { readonly kind: 'tool-timeout'; readonly timeoutMs: number }
-    | { readonly kind: 'tool-call-unhandled'; readonly graceMs: number }
-  );
-
-interface ToolCallFacts {
+export type ToolDiagnostic = {
   readonly threadId: string;
   readonly turnId: string;
   readonly callId: string;
   /** The tool's name, `namespace/name` for a namespaced one. */
   readonly tool: string;
   readonly message: string;
-}
+} & (
+  | { readonly kind: 'tool-arguments-invalid'; readonly issues: readonly SchemaIssue[] }
+  | { readonly kind: 'tool-failed'; readonly error: unknown }
+  | { readonly kind: 'tool-timeout'; readonly timeoutMs: number }
+  | { readonly kind: 'tool-call-unhandled'; readonly graceMs: number }
+);

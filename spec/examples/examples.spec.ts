@@ -210,8 +210,8 @@ describe('examples, run offline against the real app-server', function () {
     expect(lines).to.include('notes.txt exists: true');
   });
 
-  it('20 a file-system tool: lists, refuses a path outside the project, reads; the model answers from the file', async () => {
-    const { lines } = await run('20-file-system-tool.ts');
+  it('22 a file-system tool: lists, refuses a path outside the project, reads; the model answers from the file', async () => {
+    const { lines } = await run('22-file-system-tool.ts');
     expect(lines).to.include.members([
       'list_files({"dir":"."}) → ok: notes.md',
       'read_file({"path":"../../etc/passwd"}) → failed: ../../etc/passwd is outside the project; use paths relative to it.',
@@ -220,8 +220,8 @@ describe('examples, run offline against the real app-server', function () {
     ]);
   });
 
-  it('21 a progress tool is cancelled by an interrupt: its Observable stops with the signal aborted, the call fails', async () => {
-    const { lines } = await run('21-progress-tool-interrupt.ts');
+  it('23 a progress tool is cancelled by an interrupt: its Observable stops with the signal aborted, the call fails', async () => {
+    const { lines } = await run('23-progress-tool-interrupt.ts');
     expect(lines.filter((line) => line.startsWith('progress: '))).to.deep.equal(['progress: 10 %', 'progress: 20 %', 'progress: 30 %']);
     expect(lines).to.include.members(['build stopped; signal aborted: true', 'turn: interrupted', 'tool call: failed']);
   });

@@ -28,7 +28,7 @@ export interface ToolDefinition<S extends SchemaInput> {
   /**
    * The arguments: a Standard Schema validator with a JSON Schema of its own (zod ≥ 4.2, arktype),
    * `{ schema, jsonSchema }` (any Standard Schema, or an io-ts codec), or a raw JSON Schema of an
-   * object (arguments then typed `unknown`, and not checked). The server offers it to the model
+   * object (arguments then typed `unknown`, checked as `resolveSchema` checks one). The server offers it to the model
    * with `strict: false` and never checks the arguments: the client does, before `run`.
    */
   readonly input: S;

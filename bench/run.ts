@@ -5,7 +5,7 @@
  * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial, tools
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *
@@ -28,8 +28,9 @@ import { runPartialBench } from './partial.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReconnectBench } from './reconnect.js';
 import { runWebBench } from './web.js';
+import { runToolsBench } from './tools.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial', 'tools'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -96,6 +97,9 @@ if (selected.has('web')) {
 }
 if (selected.has('partial')) {
   console.log(`${await runPartialBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
+}
+if (selected.has('tools')) {
+  console.log(`${await runToolsBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

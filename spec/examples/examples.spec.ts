@@ -210,6 +210,22 @@ describe('examples, run offline against the real app-server', function () {
     expect(lines).to.include('notes.txt exists: true');
   });
 
+  it('22 a file-system tool: lists, refuses a path outside the project, reads; the model answers from the file', async () => {
+    const { lines } = await run('22-file-system-tool.ts');
+    expect(lines).to.include.members([
+      'list_files({"dir":"."}) → ok: notes.md',
+      'read_file({"path":"../../etc/passwd"}) → failed: ../../etc/passwd is outside the project; use paths relative to it.',
+      'read_file({"path":"notes.md"}) → ok: # Notes',
+      'answer: The notes say the release is on Friday.',
+    ]);
+  });
+
+  it('23 a progress tool is cancelled by an interrupt: its Observable stops with the signal aborted, the call fails', async () => {
+    const { lines } = await run('23-progress-tool-interrupt.ts');
+    expect(lines.filter((line) => line.startsWith('progress: '))).to.deep.equal(['progress: 10 %', 'progress: 20 %', 'progress: 30 %']);
+    expect(lines).to.include.members(['build stopped; signal aborted: true', 'turn: interrupted', 'tool call: failed']);
+  });
+
   it('runs directly as a program: npx tsx examples/01-quickstart.ts', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(EXAMPLES_DIR, '01-quickstart.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -247,7 +263,7 @@ describe('examples, run offline against the real app-server', function () {
     const files = readdirSync(EXAMPLES_DIR).filter((name) => /^\d\d-.*\.ts$/.test(name));
     const spec = readFileSync(import.meta.filename, 'utf8');
     const readme = readFileSync(join(EXAMPLES_DIR, 'README.md'), 'utf8');
-    expect(files).to.have.length(21);
+    expect(files).to.have.length(23);
     for (const file of files) {
       expect(spec, file).to.contain(`run('${file}'`);
       expect(readme, file).to.contain(`(${file})`);

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
-import type { ConnectionDiagnostic } from '../../src/connection/rpc-connection.js';
 import type { TurnHandle } from '../../src/client/turn-handle.js';
+import type { CodexDiagnostic } from '../../src/client/codex-diagnostic.js';
 import { DecodeError } from '../../src/errors/decode-error.js';
-import type { TurnDiagnostic } from '../../src/turns/turn-diagnostic.js';
-import type { ReconnectDiagnostic } from '../../src/transport/reconnect-diagnostic.js';
 import { agentTextDeltas } from '../../src/operators/agent-text-deltas.js';
 import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { FakeTurnServer } from '../support/fake-turn-server.js';
@@ -18,7 +16,7 @@ async function twoHeldTurns(config: { strictDecoding?: boolean } = {}) {
   server.texts = (turnId) => [`${turnId}: one`, `${turnId}: two`];
   // Results of the fake are minimal; decoding them is not what these specs are about.
   const codex = await Codex.connect({ transport: () => server.transport, validateResults: false, ...config });
-  const diagnostics: (ConnectionDiagnostic | TurnDiagnostic | ReconnectDiagnostic)[] = [];
+  const diagnostics: CodexDiagnostic[] = [];
   codex.diagnostics$.subscribe((d) => diagnostics.push(d));
   const [a, b] = await Promise.all([codex.threadStart(), codex.threadStart()]);
   const turnA = await a.turn('a');

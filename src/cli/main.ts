@@ -182,6 +182,7 @@ program
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes each prompt word by word (for try-outs and tests)')
   .option('--scripted-word-ms <ms>', 'with --scripted, the pause between two streamed words (default: 10)', nonNegativeInteger)
+  .option('--tools <module>', 'load the tools this module exports (tool(), toolNamespace()); a job names those its thread gets')
   .addHelpText(
     'after',
     `
@@ -192,8 +193,8 @@ Examples:
 
 Jobs come from FleetProducer (codex-rx/fleet). SIGTERM or Ctrl-C stops taking jobs, lets the
 running turns finish for --grace-ms, then interrupts them and hands them back to the queue.
-With --scripted, a prompt starting with "fail:" makes its turn fail and one starting with
-"hang:" holds it open (testing aids).`,
+With --scripted, a prompt starting with "fail:" makes its turn fail, one starting with
+"hang:" holds it open, and one starting with "tool:NAME" calls the tool NAME first (testing aids).`,
   )
   .action(async (options: Record<string, string | number | boolean | undefined>) => {
     if (options['tokenFile'] !== undefined && options['ws'] === undefined) throw new UsageError('--token-file needs --ws URL');
@@ -204,7 +205,7 @@ With --scripted, a prompt starting with "fail:" makes its turn fail and one star
       scripted: options['scripted'] === true,
       ...(token === undefined ? {} : { token }),
       ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
-      ...givenOptions(options, 'string', 'queue', 'id', 'ws'),
+      ...givenOptions(options, 'string', 'queue', 'id', 'ws', 'tools'),
       ...givenOptions(options, 'number', 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
     });
   });

@@ -3,6 +3,7 @@ import type { Transport } from '../transport/transport.js';
 import type { WebSocketToken } from '../transport/websocket-transport.js';
 import type { RpcConnectionConfig } from '../connection/rpc-connection-config.js';
 import type { TurnRouterConfig } from '../turns/turn-router-config.js';
+import type { ToolCallConfig } from './tool-call-config.js';
 
 /**
  * A running app-server to connect to instead of launching one.
@@ -35,7 +36,7 @@ export interface RemoteServer {
  *   requestTimeoutMs: 60_000,
  * });
  */
-export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig {
+export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig, ToolCallConfig {
   /** The executable to launch (else `CODEX_BIN`, else the pinned `@openai/codex` binary). */
   readonly codexBin?: string;
   /** The complete argument list after the executable, replacing `app-server --listen stdio://` and the overrides. */

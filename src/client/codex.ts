@@ -41,6 +41,9 @@ import { Thread } from './thread.js';
 import type { TurnRuntime } from './turn-runtime.js';
 import { DEFAULT_TURN_STALL_TIMEOUT_MS } from './codex-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
+import { ToolCallAnswerer } from './tool-call-answerer.js';
+import { DEFAULT_TOOL_CALL_CONFIG } from './tool-call-config.js';
+import { dynamicToolSpecs, type ToolSet } from './tool-set.js';
 
 /**
  * Options shared by `threadStart`, `threadResume` and `threadFork`.
@@ -60,6 +63,12 @@ export interface ThreadOptions extends RequestOptions {
   /** Config overrides for this thread (dotted keys to values). */
   readonly config?: Record<string, unknown>;
   readonly personality?: ThreadStartParams['personality'];
+  /**
+   * Client-side tools (`tool()`), answered by this client. `threadStart` registers them with the
+   * server (they stay with the thread, and its forks, for good); `threadResume` and `threadFork`
+   * attach this client's handlers to the tools the thread was started with.
+   */
+  readonly tools?: ToolSet;
 }
 
 /**
@@ -91,6 +100,8 @@ interface Session {
   readonly reconciler: TurnReconciler | undefined;
   /** With `reconnect`: drops, reconnections, resumed threads and reconciled turns. */
   readonly reconnectDiagnostics$: Observable<ReconnectDiagnostic>;
+  /** Answers `item/tool/call` with the threads' tools. */
+  readonly tools: ToolCallAnswerer;
 }
 
 /**
@@ -137,7 +148,7 @@ export class Codex implements AsyncDisposable {
    * protocol's, every subscriber first gets that `version-mismatch` diagnostic.
    */
   readonly diagnostics$: Observable<CodexDiagnostic> = this.fromSession((s) => {
-    const live$ = merge(s.connection.diagnostics$, s.router.diagnostics$, s.reconnectDiagnostics$);
+    const live$ = merge(s.connection.diagnostics$, s.router.diagnostics$, s.reconnectDiagnostics$, s.tools.diagnostics$);
     return s.metadata.versionMismatch ? concat(of(versionMismatchDiagnostic(s.metadata)), live$) : live$;
   });
 
@@ -207,7 +218,10 @@ export class Codex implements AsyncDisposable {
 
   /** Registers (or removes) the handler of one kind of server request; resolves with a function that removes it again. */
   async setServerRequestHandler<M extends ServerRequestMethod>(method: M, handler: ServerRequestHandler<M> | undefined): Promise<() => void> {
-    return (await this.start()).connection.setServerRequestHandler(method, handler);
+    const session = await this.start();
+    // Tool calls go to the thread's tools first; a handler answers the calls they do not take.
+    if (method === 'item/tool/call') return session.tools.setFallback(handler as ServerRequestHandler<'item/tool/call'> | undefined);
+    return session.connection.setServerRequestHandler(method, handler);
   }
 
   /** Starts a thread. Approvals default to `ApprovalMode.autoReview`. */
@@ -215,8 +229,10 @@ export class Codex implements AsyncDisposable {
     const method = 'thread/start';
     const params: ThreadStartParams = { ...options.params, ...threadParams(options, method, ApprovalMode.autoReview) };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
+    if (options.tools !== undefined && options.tools.length > 0) params.dynamicTools = dynamicToolSpecs(options.tools);
     const { thread } = await this.request(method, params, requestOptions(options));
     if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
+    await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -232,6 +248,7 @@ export class Codex implements AsyncDisposable {
     }
     const { router } = await this.start();
     router.noteStoredTurns(thread.id, turns);
+    await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -242,6 +259,7 @@ export class Codex implements AsyncDisposable {
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
     if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
+    await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -363,6 +381,7 @@ export class Codex implements AsyncDisposable {
         await session.connection.close();
         session.router.dispose();
         session.reconciler?.dispose();
+        session.tools.dispose();
         this.reconnector.dispose();
         this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
@@ -412,7 +431,15 @@ export class Codex implements AsyncDisposable {
         ...(reconciler === undefined ? {} : this.reconnector.turnHooks()),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnector.diagnostics$ : merge(reconnecting.reconnectDiagnostics$, this.reconnector.diagnostics$);
-      const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };
+      const tools = new ToolCallAnswerer(
+        connection,
+        reconciler?.notifications$ ?? connection.notifications$,
+        this,
+        this.config.toolCallGraceMs ?? DEFAULT_TOOL_CALL_CONFIG.toolCallGraceMs,
+        this.config.serverRequestHandlers?.['item/tool/call'],
+      );
+      connection.setServerRequestHandler('item/tool/call', tools.handle);
+      const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$, tools };
       this.session = session;
       this.setStatus({ state: 'ready' });
       reconnecting?.status$.subscribe((status) => this.setStatus(status));
@@ -425,6 +452,10 @@ export class Codex implements AsyncDisposable {
       await connection.close();
       throw error;
     }
+  }
+
+  private async attachTools(threadId: string, tools: ToolSet | undefined): Promise<void> {
+    if (tools !== undefined) (await this.start()).tools.attach(threadId, tools);
   }
 
   private initializeParams(): InitializeParams {

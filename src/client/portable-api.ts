@@ -117,6 +117,18 @@ export { TurnStalledError } from '../turns/turn-stalled-error.js';
 export { ThreadBusyError } from '../turns/thread-busy-error.js';
 export { TurnGoneError } from '../turns/turn-gone-error.js';
 
+// Client-side tools
+export { tool, type Tool, type ToolDefinition } from './tool.js';
+export { toolNamespace, type ToolNamespace } from './tool-namespace.js';
+export type { ToolSet } from './tool-set.js';
+export type { AnyTool } from './any-tool.js';
+export type { ToolContext } from './tool-context.js';
+export type { ToolOutput } from './tool-output.js';
+export { DEFAULT_TOOL_CALL_CONFIG, type ToolCallConfig } from './tool-call-config.js';
+export type { ToolDiagnostic } from './tool-diagnostic.js';
+export { ToolError } from '../errors/tool-error.js';
+export { toolCalls, type ToolCall } from '../operators/tool-calls.js';
+
 // Protocol: every generated codec and type, and the method maps
 /**
  * Every codec and type generated from the pinned runtime's JSON Schema. Each name is both an

@@ -295,6 +295,15 @@ export class RpcConnection {
     };
   }
 
+  /**
+   * Forgets an open server request without answering it, as `serverRequest/resolved` does: for a
+   * request the server no longer waits for though it never said so (a tool call whose turn was
+   * interrupted). An answer given afterwards is dropped. False when it was not open.
+   */
+  withdrawServerRequest(id: RequestId): boolean {
+    return this.closeServerRequest(id);
+  }
+
   /** Closes the transport; pending requests fail with `TransportClosedError`. Idempotent. */
   close(): Promise<void> {
     if (this.closing === undefined) {

@@ -32,12 +32,16 @@ export interface FleetJob {
 }
 
 /**
- * Options of the thread a job starts: those of `codex.threadStart`, less what cannot travel.
+ * Options of the thread a job starts: those of `codex.threadStart`, less what cannot travel. Tools
+ * are named: the worker gives the thread those of its own tools (`FleetWorkerConfig.tools`).
  *
  * @example
- * const thread: FleetThreadOptions = { sandbox: Sandbox.readOnly, ephemeral: true };
+ * const thread: FleetThreadOptions = { sandbox: Sandbox.readOnly, ephemeral: true, tools: ['lookup_ticket'] };
  */
-export type FleetThreadOptions = Omit<ThreadStartOptions, 'signal' | 'timeoutMs'>;
+export type FleetThreadOptions = Omit<ThreadStartOptions, 'signal' | 'timeoutMs' | 'tools'> & {
+  /** Names of the worker's tools (or tool namespaces) the thread gets; a name the worker lacks fails the job. */
+  readonly tools?: readonly string[];
+};
 
 /**
  * Options of a job's turn: those of `thread.run`, less the abort signal (cancel the job instead).

@@ -1,5 +1,6 @@
 import type { Codex } from '../client/codex.js';
 import type { CodexConfig } from '../client/codex-config.js';
+import type { ToolSet } from '../client/tool-set.js';
 import type { FleetConfig } from './fleet-config.js';
 import type { FleetJobStart } from './fleet-job-start.js';
 
@@ -42,6 +43,11 @@ export interface FleetWorkerConfig extends FleetConfig {
   readonly maxStalledCount?: number;
   /** How often the worker reports itself (metrics, and that it is alive for its threads), in ms. Default 1 s. */
   readonly heartbeatMs?: number;
+  /**
+   * The tools jobs may name (`FleetJob.thread.tools`), run in this process. A follow-up on a thread
+   * this worker holds keeps its tools; one resumed after a restart gets this worker's handlers again.
+   */
+  readonly tools?: ToolSet;
   /** Called as each job's turn is about to start, with what it will run. */
   readonly onJob?: (job: FleetJobStart) => void | Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { lastValueFrom, tap } from 'rxjs';
 import { Codex } from '../client/codex.js';
 import type { Thread } from '../client/thread.js';
+import type { ToolSet } from '../client/tool-set.js';
 import type { TurnHandle } from '../client/turn-handle.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnResult } from '../turns/turn-result.js';
@@ -224,15 +225,32 @@ export class FleetWorker implements AsyncDisposable {
 
   private async openThread(data: FleetJobData): Promise<Thread> {
     if ('start' in data.thread) {
-      const thread = await this.codex.threadStart(data.thread.start);
+      const { tools, ...start } = data.thread.start;
+      const thread = await this.codex.threadStart(tools === undefined ? start : { ...start, tools: this.namedTools(tools) });
       await this.holdThread(thread.id, data.retainSeconds);
       return thread;
     }
     const threadId = data.thread.id;
     // Not loaded in this process: a restarted worker's own thread, or one from a shared CODEX_HOME.
-    const thread = this.loadedThreads.has(threadId) ? await this.codex.thread(threadId) : await this.codex.threadResume(threadId);
+    const tools = this.workerTools;
+    const thread = this.loadedThreads.has(threadId)
+      ? await this.codex.thread(threadId)
+      : await this.codex.threadResume(threadId, tools.length === 0 ? {} : { tools });
     await this.holdThread(threadId, data.retainSeconds);
     return thread;
+  }
+
+  /** The worker's tools of those names; a name it lacks fails the job (it cannot open its thread). */
+  private namedTools(names: readonly string[]): ToolSet {
+    return names.map((name) => {
+      const found = this.workerTools.find((entry) => entry.name === name);
+      if (found === undefined) throw new TypeError(`worker ${this.id} has no tool named ${JSON.stringify(name)}`);
+      return found;
+    });
+  }
+
+  private get workerTools(): ToolSet {
+    return this.config.tools ?? [];
   }
 
   private async holdThread(threadId: string, retainSeconds: number): Promise<void> {

@@ -12,6 +12,8 @@ export interface WorkerProcessOptions {
   readonly scriptedWordMs?: number;
   /** The worker's TMPDIR, where its scripted server's CODEX_HOME goes: a killed worker cannot remove it itself. */
   readonly tmpDir?: string;
+  /** `--tools MODULE`: tools the worker's threads may get. */
+  readonly tools?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export class WorkerProcess {
       '--lock-ms', '10000',
       '--stalled-interval-ms', '2000',
       ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
+      ...(options.tools === undefined ? [] : ['--tools', options.tools]),
     ], options.tmpDir === undefined ? {} : { TMPDIR: options.tmpDir });
     const worker = new WorkerProcess(options.id, cli);
     try {

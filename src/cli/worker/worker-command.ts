@@ -7,6 +7,9 @@ import { ExitCode } from '../shared/exit-code.js';
 import { interruptSignals, signalExitCode } from '../shared/interrupt-signals.js';
 import { UsageError } from '../shared/usage-error.js';
 import { workerScriptedReply } from './worker-scripted-reply.js';
+import { loadToolsModule } from './load-tools-module.js';
+import { functionCall } from '../../testing/script/function-call.js';
+import { response } from '../../testing/script/response.js';
 import { pickDefined } from '../../internal/pick-defined.js';
 
 /**
@@ -32,6 +35,8 @@ export interface WorkerCommandOptions {
   /** A running app-server to use instead of launching one. */
   readonly ws?: string;
   readonly token?: string;
+  /** A module whose exported tools the worker's threads may get (jobs name them). */
+  readonly tools?: string;
 }
 
 /**
@@ -47,11 +52,13 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   let scripted: ScriptedCodex | undefined;
   let worker: FleetWorker | undefined;
   try {
+    const tools = options.tools === undefined ? undefined : await loadToolsModule(options.tools);
     scripted = options.scripted ? await startScriptedCodex({ codex: codexConfig(options) }) : undefined;
     const mock = scripted?.mock;
     const config: FleetWorkerConfig = {
       redis: options.redis,
       codex: scripted?.codex ?? codexConfig(options),
+      ...(tools === undefined ? {} : { tools }),
       ...defined({
         concurrency: options.concurrency,
         queue: options.queue,
@@ -65,7 +72,10 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
         : {
             onJob: ({ input }) => {
               const prompt = typeof input === 'string' ? input : JSON.stringify(input);
-              mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, workerScriptedReply(prompt, options.scriptedWordMs));
+              // "tool:NAME …" makes the scripted model call the worker's tool NAME first.
+              const toolName = /^tool:(\S+)/.exec(prompt)?.[1];
+              const call = toolName === undefined ? [] : [response(functionCall(toolName, { prompt }))];
+              mock.enqueueMatching((request) => request.userTexts().at(-1) === prompt, ...call, workerScriptedReply(prompt, options.scriptedWordMs));
             },
           }),
     };

@@ -27,7 +27,7 @@ export interface PipelineOptions {
 
 const DEFAULTS = { rounds: 9, turns: 1_000, concurrencies: [1, 100, 1_000] } as const;
 
-type Variant = 'raw' | 'off' | 'on';
+export type Variant = 'raw' | 'off' | 'on';
 const VARIANTS: readonly Variant[] = ['raw', 'off', 'on'];
 
 /** Called around the timed part of a pass (the profiling script records only that). */
@@ -121,7 +121,19 @@ export async function clientPass(stream: ReplayStream, validate: boolean, window
   return rate;
 }
 
-export async function runPipelineBench(options: PipelineOptions = {}): Promise<string> {
+/** Every pass's rates, by `N/variant/clock`, one entry per measured round. */
+export interface PipelineSamples {
+  readonly rounds: number;
+  readonly turns: number;
+  readonly concurrencies: readonly number[];
+  readonly frameCount: number;
+  readonly bytes: number;
+  readonly framesPerTurn: number;
+  readonly of: (n: number, variant: Variant, clock: keyof PassRate) => readonly number[];
+}
+
+/** Runs the interleaved rounds and keeps every pass's rates. */
+export async function samplePipeline(options: PipelineOptions = {}): Promise<PipelineSamples> {
   const rounds = options.rounds ?? DEFAULTS.rounds;
   const turns = options.turns ?? DEFAULTS.turns;
   const concurrencies = options.concurrencies ?? DEFAULTS.concurrencies;
@@ -147,10 +159,33 @@ export async function runPipelineBench(options: PipelineOptions = {}): Promise<s
       }
     }
   }
+  const first = streams.get(concurrencies[0]!)!;
+  return {
+    rounds,
+    turns,
+    concurrencies,
+    frameCount: first.frames,
+    bytes: first.bytes,
+    framesPerTurn: recorded.lines.length,
+    of: (n, variant, clock) => samples.get(key(n, variant, clock))!,
+  };
+}
+
+/** Per-round ratios of two series measured in the same rounds. */
+export function perRound(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((value, i) => value / b[i]!);
+}
+
+export async function runPipelineBench(options: PipelineOptions = {}): Promise<string> {
+  const measured = await samplePipeline(options);
+  const { rounds, turns, concurrencies } = measured;
+  const key = (n: number, variant: Variant, clock: keyof PassRate) => [n, variant, clock] as const;
+  const samples = { get: (k: readonly [number, Variant, keyof PassRate]) => measured.of(...k) };
+  const first = { frames: measured.frameCount, bytes: measured.bytes };
+  const recorded = { lines: { length: measured.framesPerTurn } };
 
   // Ratios are taken inside each round (measured back to back), then the median of those.
-  const pairedMedian = (a: string, b: string) => median(samples.get(a)!.map((value, i) => value / samples.get(b)![i]!));
-  const first = streams.get(concurrencies[0]!)!;
+  const pairedMedian = (a: readonly [number, Variant, keyof PassRate], b: readonly [number, Variant, keyof PassRate]) => median(perRound(samples.get(a), samples.get(b)));
   const lowest = concurrencies[0]!;
   const highest = concurrencies[concurrencies.length - 1]!;
   const tables = (clock: keyof PassRate, unit: string) => [

@@ -13,6 +13,7 @@ import {
   serverNotificationCodecs,
   serverRequestCodecs,
 } from '../protocol/generated/methods.js';
+import { serverNotificationValidators } from '../protocol/generated/validators.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { validationReport } from '../protocol/validation-report.js';
@@ -111,8 +112,19 @@ interface OpenServerRequest {
 
 type Reply = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
 
+/** A notification's codec, for the report, and the check that accepts it: compiled for the hot ones, else the codec's `is`. */
+interface NotificationCheck {
+  readonly codec: t.Decoder<unknown, unknown>;
+  readonly is: (params: unknown) => boolean;
+}
+
 // Looked up once per frame: a Map keyed by method, never a scan over codecs.
-const NOTIFICATION_CODECS: ReadonlyMap<string, t.Decoder<unknown, unknown>> = new Map(Object.entries(serverNotificationCodecs));
+const NOTIFICATION_CODECS: ReadonlyMap<string, NotificationCheck> = new Map(
+  Object.entries(serverNotificationCodecs).map(([method, codec]): [string, NotificationCheck] => [
+    method,
+    { codec, is: serverNotificationValidators[method as keyof typeof serverNotificationValidators] ?? ((params) => (codec as t.Any).is(params)) },
+  ]),
+);
 const REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown>; result: t.Decoder<unknown, unknown> }> =
   new Map(Object.entries(clientRequestCodecs));
 const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown> }> = new Map(
@@ -455,8 +467,8 @@ export class RpcConnection {
    */
   private onNotification(frame: { method: string; params?: unknown }): void {
     const { method, params } = frame;
-    const codec = NOTIFICATION_CODECS.get(method);
-    if (codec === undefined) {
+    const check = NOTIFICATION_CODECS.get(method);
+    if (check === undefined) {
       if (!this.untypedMethodsSeen.has(method)) {
         // Once per method: a newer server may send thousands of them, and each is on untypedNotifications$.
         this.untypedMethodsSeen.add(method);
@@ -465,7 +477,7 @@ export class RpcConnection {
       this.untypedSubject.next(frame as UntypedNotification);
       return;
     }
-    const decodeError = this.decodeFailure('notification', method, codec, params);
+    const decodeError = this.decodeFailure('notification', method, check.codec, params, check.is);
     if (method === 'serverRequest/resolved' && isRecord(params) && isRequestId(params['requestId'])) {
       this.closeServerRequest(params['requestId']);
     }
@@ -658,7 +670,13 @@ export class RpcConnection {
   }
 
   /** The one decode check of everything the server sends: `is` first, the full decode only for a report. */
-  private decodeFailure(kind: string, method: string, codec: t.Decoder<unknown, unknown>, value: unknown): DecodeError | undefined {
+  private decodeFailure(
+    kind: string,
+    method: string,
+    codec: t.Decoder<unknown, unknown>,
+    value: unknown,
+    is: (value: unknown) => boolean = (u) => (codec as t.Any).is(u),
+  ): DecodeError | undefined {
     const validate = kind === 'response' ? this.config.validateResults : this.config.validateServerMessages;
     if (!validate) return undefined;
     let error: DecodeError | undefined;
@@ -667,8 +685,9 @@ export class RpcConnection {
       // refinements or transformations) without building contexts and Eithers for every member, and
       // a value that passes it is delivered as-is either way. Only what `is` rejects is decoded, for
       // the io-ts report (or found valid after all: `is` is the stricter of the two on absent keys
-      // that a codec would accept as `undefined`).
-      if ((codec as t.Any).is(value)) return undefined;
+      // that a codec would accept as `undefined`). The hot notifications' `is` is compiled to plain
+      // predicates with the same verdicts (generated/validators.ts).
+      if (is(value)) return undefined;
       const decoded = codec.decode(value);
       if (decoded._tag === 'Right') return undefined;
       error = new DecodeError(kind, method, value, validationReport(decoded.left));

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as t from 'io-ts';
-import { serverNotificationCodecs } from '../../src/protocol/generated/methods.js';
-import { serverNotificationValidators } from '../../src/protocol/generated/validators.js';
+import { clientRequestCodecs, serverNotificationCodecs } from '../../src/protocol/generated/methods.js';
+import { clientRequestValidators, serverNotificationValidators } from '../../src/protocol/generated/validators.js';
 
 /** The frames the pinned server wrote during one real turn (bench/record-fixture.ts). */
 const FIXTURE = join(import.meta.dirname, '../../bench/fixtures/turn-50-deltas.jsonl');
@@ -14,7 +14,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const recorded = readFileSync(FIXTURE, 'utf8')
   .split('\n')
   .filter((line) => line !== '')
-  .map((line) => JSON.parse(line) as { method?: string; params?: Json });
+  .map((line) => JSON.parse(line) as { method?: string; params?: Json; result?: Json });
 
 // For the methods no recorded frame has: the members their params may have, so that mutations start near valid values.
 const GENERIC_SEED: Json = {
@@ -79,6 +79,14 @@ function verdicts(method: (typeof methods)[number], value: unknown): { compiled:
   return { compiled: serverNotificationValidators[method]!(value), ioTs: (serverNotificationCodecs[method] as t.Any).is(value) };
 }
 
+/** Mutations of the seeds, and random JSON. */
+function candidates(seeds: readonly Json[]): fc.Arbitrary<Json> {
+  return fc.oneof(
+    { arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([seed, edits]) => edits.reduce(applyEdit, seed)), weight: 4 },
+    { arbitrary: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, weight: 1 },
+  );
+}
+
 describe('compiled notification validators', () => {
   it('cover the notifications of a recorded turn, and accept its frames as io-ts does', () => {
     let checked = 0;
@@ -99,10 +107,7 @@ describe('compiled notification validators', () => {
     for (const method of methods) {
       const seeds: Json[] = recorded.filter((frame) => frame.method === method).map((frame) => frame.params!);
       if (seeds.length === 0) seeds.push(GENERIC_SEED);
-      const value = fc.oneof(
-        { arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.array(edit, { minLength: 1, maxLength: 3 })).map(([seed, edits]) => edits.reduce(applyEdit, seed)), weight: 4 },
-        { arbitrary: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, weight: 1 },
-      );
+      const value = candidates(seeds);
       let accepted = 0;
       fc.assert(
         fc.property(value, (candidate) => {
@@ -115,5 +120,39 @@ describe('compiled notification validators', () => {
       // Not only rejections: the mutations keep many values valid, so both sides of every check are exercised.
       expect(accepted, method).to.be.greaterThan(0);
     }
+  });
+});
+
+describe('compiled request validators', () => {
+  // Params as a program sends them; the turn/start result as the pinned server answered it.
+  const turnStartResult = recorded.find((frame) => (frame.result as { turn?: unknown } | undefined)?.turn !== undefined)!.result!;
+  const SEEDS: Readonly<Record<string, { readonly params: Json[]; readonly result: Json[] }>> = {
+    initialize: {
+      params: [{ clientInfo: { name: 'codex_rx', title: null, version: '0.1.0' }, capabilities: { experimentalApi: true } }],
+      result: [{ userAgent: 'codex/0.171.0', codexHome: '/tmp/home', platformFamily: 'unix', platformOs: 'linux' }],
+    },
+    'thread/start': { params: [{}, { approvalPolicy: 'on-request', approvalsReviewer: 'auto_review', model: 'gpt-5.4' }], result: [GENERIC_SEED] },
+    'thread/resume': { params: [{ threadId: 'thr' }], result: [GENERIC_SEED] },
+    'turn/start': { params: [{ threadId: 'thr', input: [{ type: 'text', text: 'Hi', text_elements: [] }] }], result: [turnStartResult] },
+  };
+
+  it('give the verdicts of the io-ts codecs on params and results, mutated and random', () => {
+    const requests = Object.keys(clientRequestValidators) as (keyof typeof clientRequestValidators)[];
+    expect(requests).to.include.members(['thread/start', 'turn/start']);
+    for (const method of requests) {
+      for (const side of ['params', 'result'] as const) {
+        const seeds: readonly Json[] = SEEDS[method]?.[side] ?? [GENERIC_SEED];
+        const codec = clientRequestCodecs[method][side] as t.Any;
+        const compiled = clientRequestValidators[method]![side];
+        for (const seed of seeds) if (seed !== GENERIC_SEED) expect(compiled(seed), `${method} ${side} seed`).to.equal(codec.is(seed));
+        fc.assert(
+          fc.property(candidates(seeds), (candidate) => {
+            expect(compiled(candidate), `${method} ${side}: ${JSON.stringify(candidate).slice(0, 400)}`).to.equal(codec.is(candidate));
+          }),
+          { numRuns: 300 },
+        );
+      }
+    }
+    expect(clientRequestValidators['turn/start']!.result(turnStartResult)).to.equal(true);
   });
 });

@@ -13,7 +13,7 @@ import {
   serverNotificationCodecs,
   serverRequestCodecs,
 } from '../protocol/generated/methods.js';
-import { serverNotificationValidators } from '../protocol/generated/validators.js';
+import { clientRequestValidators, serverNotificationValidators } from '../protocol/generated/validators.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { validationReport } from '../protocol/validation-report.js';
@@ -86,7 +86,8 @@ export interface RequestOptions {
 interface OutgoingRequest {
   readonly method: string;
   readonly params: unknown;
-  readonly resultCodec: t.Decoder<unknown, unknown> | undefined;
+  /** The checks of the result, when results are validated. */
+  readonly resultCodec: RequestChecks | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly cleanup: () => void;
@@ -125,8 +126,27 @@ const NOTIFICATION_CODECS: ReadonlyMap<string, NotificationCheck> = new Map(
     { codec, is: serverNotificationValidators[method as keyof typeof serverNotificationValidators] ?? ((params) => (codec as t.Any).is(params)) },
   ]),
 );
-const REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown>; result: t.Decoder<unknown, unknown> }> =
-  new Map(Object.entries(clientRequestCodecs));
+/** A request's codecs, for reports, and the checks that accept its params and result: compiled for the hot ones, else `is`. */
+interface RequestChecks {
+  readonly params: t.Decoder<unknown, unknown>;
+  readonly result: t.Decoder<unknown, unknown>;
+  readonly paramsAre: (params: unknown) => boolean;
+  readonly resultIs: (result: unknown) => boolean;
+}
+
+const REQUEST_CODECS: ReadonlyMap<string, RequestChecks> = new Map(
+  Object.entries(clientRequestCodecs).map(([method, codecs]): [string, RequestChecks] => {
+    const compiled = clientRequestValidators[method as keyof typeof clientRequestValidators];
+    return [
+      method,
+      {
+        ...codecs,
+        paramsAre: compiled?.params ?? ((params) => (codecs.params as t.Any).is(params)),
+        resultIs: compiled?.result ?? ((result) => (codecs.result as t.Any).is(result)),
+      },
+    ];
+  }),
+);
 const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown> }> = new Map(
   Object.entries(serverRequestCodecs),
 );
@@ -323,7 +343,8 @@ export class RpcConnection {
     if (codecs === undefined && !untyped) {
       return Promise.reject(new MethodNotFoundError(-32601, 'not a method of the app-server protocol; nothing was sent', undefined, method));
     }
-    if (codecs !== undefined && this.config.validateParams) {
+    // What `is` accepts, decode accepts (see decodeFailure): only the rest is decoded, for the report.
+    if (codecs !== undefined && this.config.validateParams && !codecs.paramsAre(params)) {
       const checked = codecs.params.decode(params);
       // The tag of io-ts's Either, read directly: importing fp-ts's `isLeft` costs every program load time.
       if (checked._tag === 'Left') {
@@ -339,7 +360,7 @@ export class RpcConnection {
       const request: OutgoingRequest = {
         method,
         params,
-        resultCodec: this.config.validateResults ? codecs?.result : undefined,
+        resultCodec: this.config.validateResults ? codecs : undefined,
         onRequestId: options.onRequestId,
         resolve,
         reject,
@@ -516,7 +537,8 @@ export class RpcConnection {
       return;
     }
     const result = frame['result'];
-    const decodeError = request.resultCodec === undefined ? undefined : this.decodeFailure('response', request.method, request.resultCodec, result);
+    const checks = request.resultCodec;
+    const decodeError = checks === undefined ? undefined : this.decodeFailure('response', request.method, checks.result, result, checks.resultIs);
     if (!this.removePending(request)) return;
     if (decodeError !== undefined && this.config.strictDecoding) request.reject(decodeError);
     else request.resolve(result);

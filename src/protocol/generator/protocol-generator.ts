@@ -76,6 +76,12 @@ const HOT_NOTIFICATIONS: readonly string[] = [
   'turn/completed',
 ];
 
+/**
+ * The requests every program sends, whose params and results would otherwise have io-ts build and
+ * walk their codecs (a thread's and a turn's whole tree) in the first moments of every process.
+ */
+const HOT_REQUESTS: readonly string[] = ['initialize', 'thread/start', 'thread/resume', 'turn/start'];
+
 /** Identifiers that a definition may not take in the generated module. */
 const RESERVED = new Set(['t', 'lazy', 'Array', 'Object', 'Record', 'Error', 'Function', 'Symbol', 'Promise', 'undefined']);
 
@@ -247,14 +253,27 @@ export class ProtocolGenerator {
       if (params !== undefined && /\bt\.null\b/.test(this.qualifiedEmitter.codec(params))) predicate = notation.union([predicate, 'isUndefined']);
       entries.push(`${JSON.stringify(method)}: ${predicate},`);
     }
+    const requestEntries: string[] = [];
+    for (const entry of this.methods('ClientRequest')) {
+      if (!HOT_REQUESTS.includes(entry.method)) continue;
+      const variant = (this.definitions.get('ClientRequest') as JsonSchemaObject).oneOf!.find(
+        (v) => ((v as JsonSchemaObject).properties?.['method'] as JsonSchemaObject | undefined)?.enum?.[0] === entry.method,
+      ) as JsonSchemaObject;
+      const params = variant.properties?.['params'];
+      let paramsPredicate = params === undefined ? 'isUndefined' : emitter.emitWith(params, notation);
+      if (params !== undefined && /\bt\.null\b/.test(this.qualifiedEmitter.codec(params))) paramsPredicate = notation.union([paramsPredicate, 'isUndefined']);
+      const response = this.responseOf(entry);
+      const resultPredicate = response === undefined ? 'isUnknown' : emitter.emitWith({ $ref: this.refOfIdentifier(response) }, notation);
+      requestEntries.push(`${JSON.stringify(entry.method)}: { params: ${paramsPredicate}, result: ${resultPredicate} },`);
+    }
     const definitions: string[] = [];
     for (let i = 0; i < wanted.length; i += 1) {
       const name = wanted[i]!;
-      const schema = this.definitions.get([...this.names].find(([, id]) => id === name)![0].split('/').pop()!)!;
+      const schema = this.definitions.get(this.refOfIdentifier(name).split('/').pop()!)!;
       definitions.push(`function is_${name}(u: any): boolean {\n  return ${notation.call(emitter.emitWith(schema, notation), 'u')};\n}`);
     }
     return [
-      "import type { ServerNotificationMap } from './methods.js';\n",
+      "import type { ClientRequestMap, ServerNotificationMap } from './methods.js';\n",
       '// Plain predicates with the verdicts of the io-ts codecs, for the notifications of a turn (see',
       '// HOT_NOTIFICATIONS in the generator). Parameters are `any`: they are JSON values, read as such.\n',
       PREDICATE_HELPERS,
@@ -271,6 +290,16 @@ export class ProtocolGenerator {
       ' */',
       'export const serverNotificationValidators: { readonly [M in keyof ServerNotificationMap]?: (params: unknown) => boolean } = {',
       indent(entries.join('\n')),
+      '};\n',
+      '/**',
+      ' * Validators of the params and results of the requests every program sends: each answers as the',
+      " * `clientRequestCodecs[method]` codec's `is` does for any JSON value.",
+      ' *',
+      ' * @example',
+      " * const valid = clientRequestValidators['thread/start']?.params({});",
+      ' */',
+      'export const clientRequestValidators: { readonly [M in keyof ClientRequestMap]?: { readonly params: (params: unknown) => boolean; readonly result: (result: unknown) => boolean } } = {',
+      indent(requestEntries.join('\n')),
       '};\n',
     ].join('\n');
   }
@@ -415,6 +444,13 @@ export class ProtocolGenerator {
       `${entry.method}: no response definition (tried ${candidates.filter(Boolean).join(', ')}); its result is typed unknown`,
     );
     return undefined;
+  }
+
+  /** The `$ref` an identifier of the codecs module was made for. */
+  private refOfIdentifier(identifier: string): string {
+    const found = [...this.names].find(([, id]) => id === identifier);
+    if (found === undefined) throw new Error(`no definition is named ${identifier}`);
+    return found[0];
   }
 
   private refOf(name: string): string {

@@ -58,7 +58,7 @@ function clocks(): (frames: number) => PassRate {
 }
 
 /** Split + JSON.parse only: the most any client can do with these bytes. */
-async function rawPass(stream: ReplayStream): Promise<PassRate> {
+export async function rawPassRate(stream: ReplayStream): Promise<PassRate> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let frames = 0;
@@ -89,10 +89,10 @@ async function rawPass(stream: ReplayStream): Promise<PassRate> {
  * `turn/start` requests are pending, as they would be on a real connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
  * every `run()` has resolved with its `TurnResult`.
  */
-export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow): Promise<PassRate> {
+export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow, client: typeof Codex = Codex): Promise<PassRate> {
   const transport = new MemoryTransport();
   // Every turn/start goes on the wire before the clock starts: the stream answers them all.
-  const codex = new Codex({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
+  const codex = new client({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
   await codex.ready();
   const threads = await Promise.all(stream.threadIds.map((id) => codex.thread(id)));
   const results: Promise<TurnResult>[] = [];
@@ -150,7 +150,7 @@ export async function samplePipeline(options: PipelineOptions = {}): Promise<Pip
       // No forced GC between passes: a full collection also shrinks the young generation, and the
       // pass after it would pay for regrowing it. Garbage left by one pass is V8's to collect as usual.
       await nextTick();
-      const rate = variant === 'raw' ? await rawPass(stream) : await clientPass(stream, variant === 'on');
+      const rate = variant === 'raw' ? await rawPassRate(stream) : await clientPass(stream, variant === 'on');
       if (round === 0) continue;
       for (const [clock, value] of [['wall', rate.wall], ['cpu', rate.cpu]] as const) {
         const list = samples.get(key(n, variant, clock)) ?? [];

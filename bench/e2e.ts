@@ -46,7 +46,7 @@ const WORKER_TIMEOUT_MS = 120_000;
  */
 const SERVER_CONFIG = { features: { shell_snapshot: false } } as const;
 
-interface Measurement extends WorkerReport {
+export interface Measurement extends WorkerReport {
   readonly peakRssBytes: number;
   readonly peakProcesses: number;
 }
@@ -85,19 +85,27 @@ async function runWorker(command: WorkerCommand, turns: number, mock: MockRespon
   }
 }
 
-export async function runEndToEndBench(options: EndToEndOptions = {}): Promise<string> {
+/** Every measurement, by N and client, one per measured round (in round order). */
+export interface EndToEndSamples {
+  readonly mode: 'bundled' | 'tsx';
+  readonly of: (n: number, client: WorkerName, pick: (m: Measurement) => number) => number[];
+}
+
+/** Runs the interleaved rounds of the given clients (all three by default) and keeps every measurement. */
+export async function sampleEndToEnd(options: EndToEndOptions & { readonly clients?: readonly WorkerName[] } = {}): Promise<EndToEndSamples> {
   const rounds = options.rounds ?? DEFAULTS.rounds;
   const concurrencies = options.concurrencies ?? DEFAULTS.concurrencies;
+  const clients = options.clients ?? CLIENTS;
   const workers = await buildWorkers();
   const mock = await MockResponsesServer.start({ whenEmpty: benchResponse });
   const samples = new Map<string, Measurement[]>();
   const key = (n: number, client: WorkerName) => `${n}/${client}`;
   try {
     progress('e2e: warm-up');
-    for (const client of CLIENTS) await runWorker(workers.commands[client], concurrencies[0]!, mock);
+    for (const client of clients) await runWorker(workers.commands[client], concurrencies[0]!, mock);
     for (let round = 1; round <= rounds; round += 1) {
       for (const n of concurrencies) {
-        for (const client of rotate(CLIENTS, round + n)) {
+        for (const client of rotate(clients, round + n)) {
           progress(`e2e: round ${round}/${rounds}, N=${n}, ${client}`);
           const measurement = await runWorker(workers.commands[client], n, mock);
           const list = samples.get(key(n, client)) ?? [];
@@ -109,8 +117,15 @@ export async function runEndToEndBench(options: EndToEndOptions = {}): Promise<s
   } finally {
     await mock.close();
   }
+  return { mode: workers.mode, of: (n, client, pick) => samples.get(key(n, client))!.map(pick) };
+}
 
-  const of = (n: number, client: WorkerName, pick: (m: Measurement) => number) => samples.get(key(n, client))!.map(pick);
+export async function runEndToEndBench(options: EndToEndOptions = {}): Promise<string> {
+  const rounds = options.rounds ?? DEFAULTS.rounds;
+  const concurrencies = options.concurrencies ?? DEFAULTS.concurrencies;
+  const measured = await sampleEndToEnd(options);
+  const workers = { mode: measured.mode };
+  const of = measured.of;
   // Ratios inside each round (the clients ran back to back), then the median of those.
   const paired = (n: number, client: WorkerName, pick: (m: Measurement) => number) => {
     const mine = of(n, client, pick);

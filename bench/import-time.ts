@@ -23,7 +23,7 @@ export interface ImportTimeBenchOptions {
   readonly baseline?: string;
 }
 
-interface ImportRow {
+export interface ImportRow {
   readonly label: string;
   readonly specifier: string;
   /** Imported before the clock starts. */
@@ -31,7 +31,7 @@ interface ImportRow {
 }
 
 const ROOT = join(import.meta.dirname, '..');
-const MAIN_ENTRY = './dist/index.js';
+export const MAIN_ENTRY = './dist/index.js';
 
 const ROWS: readonly ImportRow[] = [
   { label: 'codex-rx (dist/index.js)', specifier: MAIN_ENTRY },
@@ -52,12 +52,13 @@ const PROCESSES: readonly { readonly label: string; readonly args: readonly stri
 // Prints the process's CPU time on stderr as it exits; loaded with --import before the command.
 const CPU_AT_EXIT = `data:text/javascript,process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('\\ncpu ' + (c.user + c.system) / 1000 + '\\n'); });`;
 
-interface Sample {
+export interface Sample {
   readonly wall: number;
   readonly cpu: number;
 }
 
-function measureOnce({ specifier, preload = [] }: ImportRow): Sample {
+/** One fresh `node` process timing `await import(specifier)` after `preload`; milliseconds. */
+export function measureOnce({ specifier, preload = [] }: ImportRow): Sample {
   const program = [
     ...preload.map((module) => `await import(${JSON.stringify(module)});`),
     'const cpu0 = process.cpuUsage(); const t0 = performance.now();',

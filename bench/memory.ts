@@ -40,9 +40,9 @@ function settledHeap(): number {
 }
 
 /** How the program consumes each turn: `thread.run()` only, or a `TurnHandle` it holds (and runs). */
-type Consumer = 'run' | 'handle';
+export type Consumer = 'run' | 'handle';
 
-interface Sample {
+export interface Sample {
   readonly started: number;
   readonly streaming: number;
   readonly completedHeld: number;
@@ -52,7 +52,8 @@ interface Sample {
   readonly replaying: readonly number[];
 }
 
-async function measureOnce(turns: number, consumer: Consumer): Promise<Sample> {
+/** One measurement of `turns` concurrent turns consumed one way; heap figures are bytes per turn. */
+export async function measureOnce(turns: number, consumer: Consumer): Promise<Sample> {
   const recorded = loadRecordedTurn();
   // One buffer per line of the recorded turn, holding that line for every turn: feeding them in
   // order interleaves the turns, and the test can stop between two lines.

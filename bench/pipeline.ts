@@ -27,7 +27,7 @@ export interface PipelineOptions {
 
 const DEFAULTS = { rounds: 9, turns: 1_000, concurrencies: [1, 100, 1_000] } as const;
 
-type Variant = 'raw' | 'off' | 'on';
+export type Variant = 'raw' | 'off' | 'on';
 const VARIANTS: readonly Variant[] = ['raw', 'off', 'on'];
 
 /** Called around the timed part of a pass (the profiling script records only that). */
@@ -58,7 +58,7 @@ function clocks(): (frames: number) => PassRate {
 }
 
 /** Split + JSON.parse only: the most any client can do with these bytes. */
-async function rawPass(stream: ReplayStream): Promise<PassRate> {
+export async function rawPassRate(stream: ReplayStream): Promise<PassRate> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let frames = 0;
@@ -89,10 +89,10 @@ async function rawPass(stream: ReplayStream): Promise<PassRate> {
  * `turn/start` requests are pending, as they would be on a real connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
  * every `run()` has resolved with its `TurnResult`.
  */
-export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow): Promise<PassRate> {
+export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow, client: typeof Codex = Codex): Promise<PassRate> {
   const transport = new MemoryTransport();
   // Every turn/start goes on the wire before the clock starts: the stream answers them all.
-  const codex = new Codex({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
+  const codex = new client({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
   await codex.ready();
   const threads = await Promise.all(stream.threadIds.map((id) => codex.thread(id)));
   const results: Promise<TurnResult>[] = [];
@@ -121,7 +121,19 @@ export async function clientPass(stream: ReplayStream, validate: boolean, window
   return rate;
 }
 
-export async function runPipelineBench(options: PipelineOptions = {}): Promise<string> {
+/** Every pass's rates, by `N/variant/clock`, one entry per measured round. */
+export interface PipelineSamples {
+  readonly rounds: number;
+  readonly turns: number;
+  readonly concurrencies: readonly number[];
+  readonly frameCount: number;
+  readonly bytes: number;
+  readonly framesPerTurn: number;
+  readonly of: (n: number, variant: Variant, clock: keyof PassRate) => readonly number[];
+}
+
+/** Runs the interleaved rounds and keeps every pass's rates. */
+export async function samplePipeline(options: PipelineOptions = {}): Promise<PipelineSamples> {
   const rounds = options.rounds ?? DEFAULTS.rounds;
   const turns = options.turns ?? DEFAULTS.turns;
   const concurrencies = options.concurrencies ?? DEFAULTS.concurrencies;
@@ -138,7 +150,7 @@ export async function runPipelineBench(options: PipelineOptions = {}): Promise<s
       // No forced GC between passes: a full collection also shrinks the young generation, and the
       // pass after it would pay for regrowing it. Garbage left by one pass is V8's to collect as usual.
       await nextTick();
-      const rate = variant === 'raw' ? await rawPass(stream) : await clientPass(stream, variant === 'on');
+      const rate = variant === 'raw' ? await rawPassRate(stream) : await clientPass(stream, variant === 'on');
       if (round === 0) continue;
       for (const [clock, value] of [['wall', rate.wall], ['cpu', rate.cpu]] as const) {
         const list = samples.get(key(n, variant, clock)) ?? [];
@@ -147,10 +159,33 @@ export async function runPipelineBench(options: PipelineOptions = {}): Promise<s
       }
     }
   }
+  const first = streams.get(concurrencies[0]!)!;
+  return {
+    rounds,
+    turns,
+    concurrencies,
+    frameCount: first.frames,
+    bytes: first.bytes,
+    framesPerTurn: recorded.lines.length,
+    of: (n, variant, clock) => samples.get(key(n, variant, clock))!,
+  };
+}
+
+/** Per-round ratios of two series measured in the same rounds. */
+export function perRound(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((value, i) => value / b[i]!);
+}
+
+export async function runPipelineBench(options: PipelineOptions = {}): Promise<string> {
+  const measured = await samplePipeline(options);
+  const { rounds, turns, concurrencies } = measured;
+  const key = (n: number, variant: Variant, clock: keyof PassRate) => [n, variant, clock] as const;
+  const samples = { get: (k: readonly [number, Variant, keyof PassRate]) => measured.of(...k) };
+  const first = { frames: measured.frameCount, bytes: measured.bytes };
+  const recorded = { lines: { length: measured.framesPerTurn } };
 
   // Ratios are taken inside each round (measured back to back), then the median of those.
-  const pairedMedian = (a: string, b: string) => median(samples.get(a)!.map((value, i) => value / samples.get(b)![i]!));
-  const first = streams.get(concurrencies[0]!)!;
+  const pairedMedian = (a: readonly [number, Variant, keyof PassRate], b: readonly [number, Variant, keyof PassRate]) => median(perRound(samples.get(a), samples.get(b)));
   const lowest = concurrencies[0]!;
   const highest = concurrencies[concurrencies.length - 1]!;
   const tables = (clock: keyof PassRate, unit: string) => [

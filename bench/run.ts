@@ -8,6 +8,7 @@
  *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial, tools
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
+ *   npm run bench -- guard [--update]      the regression guard against bench/baseline.json (or rewrite it)
  *
  * The memory benchmark needs `global.gc`: without `--expose-gc` this script re-spawns itself
  * with it.
@@ -20,6 +21,7 @@ import { limitsFromEnv, runConcurrentBench } from './concurrent.js';
 import { runEndToEndBench } from './e2e.js';
 import { runImportTimeBench } from './import-time.js';
 import { runFleetBench } from './fleet.js';
+import { runGuard } from './guard.js';
 import { runBrowserBundleBench } from './lib/browser-bundle.js';
 import { progress } from './lib/format.js';
 import { hasGc } from './lib/stats.js';
@@ -30,7 +32,7 @@ import { runReconnectBench } from './reconnect.js';
 import { runWebBench } from './web.js';
 import { runToolsBench } from './tools.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial', 'tools'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial', 'tools', 'guard'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -44,7 +46,8 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHMARKS.join(', ')}`);
   process.exit(2);
 }
-const selected = new Set<Benchmark>(requested.length === 0 ? BENCHMARKS : (requested as Benchmark[]));
+// The guard runs only when asked for: it repeats parts of the others.
+const selected = new Set<Benchmark>(requested.length === 0 ? BENCHMARKS.filter((name) => name !== 'guard') : (requested as Benchmark[]));
 const rounds = process.env['BENCH_ROUNDS'] === undefined ? undefined : Number(process.env['BENCH_ROUNDS']);
 
 function pinnedCodexVersion(): string {
@@ -100,6 +103,9 @@ if (selected.has('partial')) {
 }
 if (selected.has('tools')) {
   console.log(`${await runToolsBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
+}
+if (selected.has('guard')) {
+  console.log(`${await runGuard({ update: process.argv.includes('--update'), ...(rounds === undefined ? {} : { rounds }) })}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

@@ -13,6 +13,7 @@ import {
   serverNotificationCodecs,
   serverRequestCodecs,
 } from '../protocol/generated/methods.js';
+import { clientRequestValidators, serverNotificationValidators } from '../protocol/generated/validators.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
 import { validationReport } from '../protocol/validation-report.js';
@@ -85,7 +86,8 @@ export interface RequestOptions {
 interface OutgoingRequest {
   readonly method: string;
   readonly params: unknown;
-  readonly resultCodec: t.Decoder<unknown, unknown> | undefined;
+  /** The checks of the result, when results are validated. */
+  readonly resultCodec: RequestChecks | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly cleanup: () => void;
@@ -111,10 +113,40 @@ interface OpenServerRequest {
 
 type Reply = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
 
+/** A notification's codec, for the report, and the check that accepts it: compiled for the hot ones, else the codec's `is`. */
+interface NotificationCheck {
+  readonly codec: t.Decoder<unknown, unknown>;
+  readonly is: (params: unknown) => boolean;
+}
+
 // Looked up once per frame: a Map keyed by method, never a scan over codecs.
-const NOTIFICATION_CODECS: ReadonlyMap<string, t.Decoder<unknown, unknown>> = new Map(Object.entries(serverNotificationCodecs));
-const REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown>; result: t.Decoder<unknown, unknown> }> =
-  new Map(Object.entries(clientRequestCodecs));
+const NOTIFICATION_CODECS: ReadonlyMap<string, NotificationCheck> = new Map(
+  Object.entries(serverNotificationCodecs).map(([method, codec]): [string, NotificationCheck] => [
+    method,
+    { codec, is: serverNotificationValidators[method as keyof typeof serverNotificationValidators] ?? ((params) => (codec as t.Any).is(params)) },
+  ]),
+);
+/** A request's codecs, for reports, and the checks that accept its params and result: compiled for the hot ones, else `is`. */
+interface RequestChecks {
+  readonly params: t.Decoder<unknown, unknown>;
+  readonly result: t.Decoder<unknown, unknown>;
+  readonly paramsAre: (params: unknown) => boolean;
+  readonly resultIs: (result: unknown) => boolean;
+}
+
+const REQUEST_CODECS: ReadonlyMap<string, RequestChecks> = new Map(
+  Object.entries(clientRequestCodecs).map(([method, codecs]): [string, RequestChecks] => {
+    const compiled = clientRequestValidators[method as keyof typeof clientRequestValidators];
+    return [
+      method,
+      {
+        ...codecs,
+        paramsAre: compiled?.params ?? ((params) => (codecs.params as t.Any).is(params)),
+        resultIs: compiled?.result ?? ((result) => (codecs.result as t.Any).is(result)),
+      },
+    ];
+  }),
+);
 const SERVER_REQUEST_CODECS: ReadonlyMap<string, { params: t.Decoder<unknown, unknown> }> = new Map(
   Object.entries(serverRequestCodecs),
 );
@@ -320,7 +352,8 @@ export class RpcConnection {
     if (codecs === undefined && !untyped) {
       return Promise.reject(new MethodNotFoundError(-32601, 'not a method of the app-server protocol; nothing was sent', undefined, method));
     }
-    if (codecs !== undefined && this.config.validateParams) {
+    // What `is` accepts, decode accepts (see decodeFailure): only the rest is decoded, for the report.
+    if (codecs !== undefined && this.config.validateParams && !codecs.paramsAre(params)) {
       const checked = codecs.params.decode(params);
       // The tag of io-ts's Either, read directly: importing fp-ts's `isLeft` costs every program load time.
       if (checked._tag === 'Left') {
@@ -336,7 +369,7 @@ export class RpcConnection {
       const request: OutgoingRequest = {
         method,
         params,
-        resultCodec: this.config.validateResults ? codecs?.result : undefined,
+        resultCodec: this.config.validateResults ? codecs : undefined,
         onRequestId: options.onRequestId,
         resolve,
         reject,
@@ -464,8 +497,8 @@ export class RpcConnection {
    */
   private onNotification(frame: { method: string; params?: unknown }): void {
     const { method, params } = frame;
-    const codec = NOTIFICATION_CODECS.get(method);
-    if (codec === undefined) {
+    const check = NOTIFICATION_CODECS.get(method);
+    if (check === undefined) {
       if (!this.untypedMethodsSeen.has(method)) {
         // Once per method: a newer server may send thousands of them, and each is on untypedNotifications$.
         this.untypedMethodsSeen.add(method);
@@ -474,7 +507,7 @@ export class RpcConnection {
       this.untypedSubject.next(frame as UntypedNotification);
       return;
     }
-    const decodeError = this.decodeFailure('notification', method, codec, params);
+    const decodeError = this.decodeFailure('notification', method, check.codec, params, check.is);
     if (method === 'serverRequest/resolved' && isRecord(params) && isRequestId(params['requestId'])) {
       this.closeServerRequest(params['requestId']);
     }
@@ -513,7 +546,8 @@ export class RpcConnection {
       return;
     }
     const result = frame['result'];
-    const decodeError = request.resultCodec === undefined ? undefined : this.decodeFailure('response', request.method, request.resultCodec, result);
+    const checks = request.resultCodec;
+    const decodeError = checks === undefined ? undefined : this.decodeFailure('response', request.method, checks.result, result, checks.resultIs);
     if (!this.removePending(request)) return;
     if (decodeError !== undefined && this.config.strictDecoding) request.reject(decodeError);
     else request.resolve(result);
@@ -667,7 +701,13 @@ export class RpcConnection {
   }
 
   /** The one decode check of everything the server sends: `is` first, the full decode only for a report. */
-  private decodeFailure(kind: string, method: string, codec: t.Decoder<unknown, unknown>, value: unknown): DecodeError | undefined {
+  private decodeFailure(
+    kind: string,
+    method: string,
+    codec: t.Decoder<unknown, unknown>,
+    value: unknown,
+    is: (value: unknown) => boolean = (u) => (codec as t.Any).is(u),
+  ): DecodeError | undefined {
     const validate = kind === 'response' ? this.config.validateResults : this.config.validateServerMessages;
     if (!validate) return undefined;
     let error: DecodeError | undefined;
@@ -676,8 +716,9 @@ export class RpcConnection {
       // refinements or transformations) without building contexts and Eithers for every member, and
       // a value that passes it is delivered as-is either way. Only what `is` rejects is decoded, for
       // the io-ts report (or found valid after all: `is` is the stricter of the two on absent keys
-      // that a codec would accept as `undefined`).
-      if ((codec as t.Any).is(value)) return undefined;
+      // that a codec would accept as `undefined`). The hot notifications' `is` is compiled to plain
+      // predicates with the same verdicts (generated/validators.ts).
+      if (is(value)) return undefined;
       const decoded = codec.decode(value);
       if (decoded._tag === 'Right') return undefined;
       error = new DecodeError(kind, method, value, validationReport(decoded.left));

@@ -2,6 +2,7 @@ import { Observable, Subject, throwError, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { TurnGoneError } from './turn-gone-error.js';
+import { IdMap } from '../internal/id-map.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { TurnDiagnostic } from './turn-diagnostic.js';
 import { turnIdOf, type TurnEvent } from './turn-event.js';
@@ -75,7 +76,8 @@ const NOTHING: readonly TurnEvent[] = [];
  * }
  */
 export class TurnRouter {
-  private readonly live = new Map<string, Channel>();
+  // Looked up once per frame by a freshly parsed id: see IdMap.
+  private readonly live = new IdMap<Channel>();
   private readonly parked = new Map<string, Channel>();
   // Insertion-ordered: the oldest unclaimed turn is the first to drop.
   private readonly unclaimed = new Map<string, Channel>();

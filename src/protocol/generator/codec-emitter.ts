@@ -78,6 +78,11 @@ export class CodecEmitter {
     return this.emit(schema, this.types);
   }
 
+  /** Spells `schema` in another notation (the validators' predicates), with the same reading of the schema. */
+  emitWith(schema: JsonSchema, notation: Notation): string {
+    return this.emit(schema, notation);
+  }
+
   private emit(schema: JsonSchema, notation: Notation): string {
     if (typeof schema === 'boolean') return schema ? notation.unknown : notation.never;
     // A node may combine its own shape with allOf/anyOf/oneOf (for example a tagged object whose
@@ -131,16 +136,27 @@ export class CodecEmitter {
   }
 }
 
-/** A member of an object schema, its value already spelled in the notation at hand. */
-interface Member {
+/**
+ * A member of an object schema, its value already spelled in the notation at hand.
+ *
+ * @example
+ * const member: Member = { name: 'threadId', doc: '', required: true, value: 't.string' };
+ */
+export interface Member {
   readonly name: string;
   readonly doc: string;
   readonly required: boolean;
   readonly value: string;
 }
 
-/** How one output, io-ts codecs or TypeScript types, spells each kind of schema node. */
-interface Notation {
+/**
+ * How one output, io-ts codecs, TypeScript types or predicates, spells each kind of schema node.
+ *
+ * @example
+ * const emitter = new CodecEmitter((ref) => ref.split('/').pop()!);
+ * const spell = (notation: Notation) => emitter.emitWith({ type: 'string' }, notation);
+ */
+export interface Notation {
   readonly unknown: string;
   readonly never: string;
   scalar(type: 'string' | 'number' | 'boolean' | 'null'): string;

@@ -1,5 +1,6 @@
 import { CodecEmitter, docComment, indent } from './codec-emitter.js';
 import type { JsonSchema, JsonSchemaObject } from './json-schema.js';
+import { PredicateNotation } from './predicate-notation.js';
 
 /**
  * What the generator writes: file name (relative to the output folder) → contents.
@@ -50,6 +51,36 @@ const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
   // The schema has no response for it; the server answers what the other config writes answer.
   'modelProvider/default/set': 'ConfigWriteResponse',
 };
+
+/**
+ * The notifications every turn sends many of, or one of per turn, in the order a turn sends
+ * them: the connection checks these with compiled validators (`validators.ts`) instead of the
+ * io-ts codecs' `is`, which walks a tree of combinator objects per frame. The others keep `is`.
+ */
+const HOT_NOTIFICATIONS: readonly string[] = [
+  'turn/started',
+  'item/started',
+  'item/agentMessage/delta',
+  'item/reasoning/textDelta',
+  'item/reasoning/summaryTextDelta',
+  'item/reasoning/summaryPartAdded',
+  'item/commandExecution/outputDelta',
+  'item/fileChange/outputDelta',
+  'item/plan/delta',
+  'item/completed',
+  'turn/diff/updated',
+  'turn/plan/updated',
+  'thread/tokenUsage/updated',
+  'account/rateLimits/updated',
+  'thread/status/changed',
+  'turn/completed',
+];
+
+/**
+ * The requests every program sends, whose params and results would otherwise have io-ts build and
+ * walk their codecs (a thread's and a turn's whole tree) in the first moments of every process.
+ */
+const HOT_REQUESTS: readonly string[] = ['initialize', 'thread/start', 'thread/resume', 'turn/start'];
 
 /** Identifiers that a definition may not take in the generated module. */
 const RESERVED = new Set(['t', 'lazy', 'Array', 'Object', 'Record', 'Error', 'Function', 'Symbol', 'Promise', 'undefined']);
@@ -124,6 +155,7 @@ export class ProtocolGenerator {
     return new Map([
       ['codecs.ts', header + codecs],
       ['methods.ts', header + methods],
+      ['validators.ts', header + this.validatorsModule()],
       ['generated-from.ts', header + this.generatedFromModule()],
     ]);
   }
@@ -194,6 +226,82 @@ export class ProtocolGenerator {
       }
     }
     return out.join('\n');
+  }
+
+  /**
+   * Compiled validators for the {@link HOT_NOTIFICATIONS}: for each, a function with the verdict of
+   * `serverNotificationCodecs[method].is` on any JSON value, written from the same schema nodes
+   * (spec/protocol/compiled-validators.spec.ts runs both over recorded and generated values).
+   */
+  private validatorsModule(): string {
+    const notation = new PredicateNotation();
+    const wanted: string[] = [];
+    const emitter = new CodecEmitter((ref) => {
+      const name = this.identifierOf(ref);
+      if (!wanted.includes(name)) wanted.push(name);
+      return `is_${name}`;
+    });
+    const union = this.definitions.get('ServerNotification') as JsonSchemaObject;
+    const entries: string[] = [];
+    for (const variant of union.oneOf ?? []) {
+      const shape = variant as JsonSchemaObject;
+      const method = (shape.properties?.['method'] as JsonSchemaObject | undefined)?.enum?.[0];
+      if (typeof method !== 'string' || !HOT_NOTIFICATIONS.includes(method)) continue;
+      const params = shape.properties?.['params'];
+      let predicate = params === undefined ? 'isUndefined' : emitter.emitWith(params, notation);
+      // As methods(): params that may be null may also be absent.
+      if (params !== undefined && /\bt\.null\b/.test(this.qualifiedEmitter.codec(params))) predicate = notation.union([predicate, 'isUndefined']);
+      entries.push(`${JSON.stringify(method)}: ${predicate},`);
+    }
+    const requestEntries: string[] = [];
+    for (const entry of this.methods('ClientRequest')) {
+      if (!HOT_REQUESTS.includes(entry.method)) continue;
+      const variant = (this.definitions.get('ClientRequest') as JsonSchemaObject).oneOf!.find(
+        (v) => ((v as JsonSchemaObject).properties?.['method'] as JsonSchemaObject | undefined)?.enum?.[0] === entry.method,
+      ) as JsonSchemaObject;
+      const params = variant.properties?.['params'];
+      let paramsPredicate = params === undefined ? 'isUndefined' : emitter.emitWith(params, notation);
+      if (params !== undefined && /\bt\.null\b/.test(this.qualifiedEmitter.codec(params))) paramsPredicate = notation.union([paramsPredicate, 'isUndefined']);
+      const response = this.responseOf(entry);
+      const resultPredicate = response === undefined ? 'isUnknown' : emitter.emitWith({ $ref: this.refOfIdentifier(response) }, notation);
+      requestEntries.push(`${JSON.stringify(entry.method)}: { params: ${paramsPredicate}, result: ${resultPredicate} },`);
+    }
+    const definitions: string[] = [];
+    for (let i = 0; i < wanted.length; i += 1) {
+      const name = wanted[i]!;
+      const schema = this.definitions.get(this.refOfIdentifier(name).split('/').pop()!)!;
+      definitions.push(`function is_${name}(u: any): boolean {\n  return ${notation.call(emitter.emitWith(schema, notation), 'u')};\n}`);
+    }
+    return [
+      "import type { ClientRequestMap, ServerNotificationMap } from './methods.js';\n",
+      '// Plain predicates with the verdicts of the io-ts codecs, for the notifications of a turn (see',
+      '// HOT_NOTIFICATIONS in the generator). Parameters are `any`: they are JSON values, read as such.\n',
+      PREDICATE_HELPERS,
+      ...definitions,
+      '',
+      ...notation.declarations(),
+      '',
+      '/**',
+      ' * Validators of the params of the notifications a turn sends, by method: each answers as',
+      " * `serverNotificationCodecs[method].is` does for any JSON value, without walking the codec's combinators.",
+      ' *',
+      ' * @example',
+      " * const valid = serverNotificationValidators['item/agentMessage/delta']?.({ threadId: 't', turnId: 'u', itemId: 'i', delta: 'Hi' });",
+      ' */',
+      'export const serverNotificationValidators: { readonly [M in keyof ServerNotificationMap]?: (params: unknown) => boolean } = {',
+      indent(entries.join('\n')),
+      '};\n',
+      '/**',
+      ' * Validators of the params and results of the requests every program sends: each answers as the',
+      " * `clientRequestCodecs[method]` codec's `is` does for any JSON value.",
+      ' *',
+      ' * @example',
+      " * const valid = clientRequestValidators['thread/start']?.params({});",
+      ' */',
+      'export const clientRequestValidators: { readonly [M in keyof ClientRequestMap]?: { readonly params: (params: unknown) => boolean; readonly result: (result: unknown) => boolean } } = {',
+      indent(requestEntries.join('\n')),
+      '};\n',
+    ].join('\n');
   }
 
   private methodsModule(
@@ -338,6 +446,13 @@ export class ProtocolGenerator {
     return undefined;
   }
 
+  /** The `$ref` an identifier of the codecs module was made for. */
+  private refOfIdentifier(identifier: string): string {
+    const found = [...this.names].find(([, id]) => id === identifier);
+    if (found === undefined) throw new Error(`no definition is named ${identifier}`);
+    return found[0];
+  }
+
   private refOf(name: string): string {
     const nested = `#/definitions/v2/${name}`;
     return this.names.has(nested) ? nested : `#/definitions/${name}`;
@@ -425,6 +540,37 @@ const LAZY_HELPER = `function lazy<C extends t.Any>(name: string, build: () => C
     definition,
   );
   return self;
+}
+`;
+
+/** The helpers every compiled validator may call (see PredicateNotation). */
+const PREDICATE_HELPERS = `const hasOwn = Object.prototype.hasOwnProperty;
+function isRecord(u: any): boolean {
+  return u !== null && typeof u === 'object' && !Array.isArray(u);
+}
+function isArray(u: any): boolean {
+  return Array.isArray(u);
+}
+function isUndefined(u: any): boolean {
+  return u === undefined;
+}
+function isUnknown(_u: any): boolean {
+  return true;
+}
+function isNever(_u: any): boolean {
+  return false;
+}
+function isString(u: any): boolean {
+  return typeof u === 'string';
+}
+function isNumber(u: any): boolean {
+  return typeof u === 'number';
+}
+function isBoolean(u: any): boolean {
+  return typeof u === 'boolean';
+}
+function isNull(u: any): boolean {
+  return u === null;
 }
 `;
 

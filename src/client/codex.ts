@@ -43,6 +43,8 @@ import { Thread } from './thread.js';
 import type { TurnRuntime } from './turn-runtime.js';
 import { DEFAULT_TURN_STALL_TIMEOUT_MS } from './codex-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-config.js';
+import { loadTelemetry } from '../telemetry/load-telemetry.js';
+import type { CodexTelemetry } from '../telemetry/codex-telemetry.js';
 
 /**
  * Options shared by `threadStart`, `threadResume` and `threadFork`.
@@ -102,6 +104,8 @@ interface Session {
   readonly reconciler: TurnReconciler | undefined;
   /** With `reconnect`: drops, reconnections, resumed threads and reconciled turns. */
   readonly reconnectDiagnostics$: Observable<ReconnectDiagnostic>;
+  /** With `telemetry`: what watches the connection and its turns. */
+  readonly telemetry: CodexTelemetry | undefined;
 }
 
 /**
@@ -374,6 +378,7 @@ export class Codex implements AsyncDisposable {
         await session.connection.close();
         session.router.dispose();
         session.reconciler?.dispose();
+        session.telemetry?.detach();
         this.crossedTurnsCheck?.unsubscribe();
         this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
@@ -392,6 +397,10 @@ export class Codex implements AsyncDisposable {
   }
 
   private async initialize(): Promise<Session> {
+    const telemetry = await loadTelemetry(this.config.telemetry).catch((error: unknown) => {
+      this.setStatus({ state: 'closed', reason: errorMessage(error) });
+      throw error;
+    });
     const reconnecting = await this.openReconnecting().catch((error: unknown) => {
       this.setStatus({ state: 'closed', reason: errorMessage(error) });
       throw error;
@@ -423,7 +432,8 @@ export class Codex implements AsyncDisposable {
         ...(reconciler === undefined ? {} : { afterTurnStart: (threadId: string, turnId: string) => this.resumeAfterTurnStart(threadId, turnId) }),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnectDiagnostics : merge(reconnecting.reconnectDiagnostics$, this.reconnectDiagnostics);
-      const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$ };
+      telemetry?.attach(connection, reconciler?.notifications$ ?? connection.notifications$, reconnectDiagnostics$);
+      const session: Session = { connection, router, turns: telemetry === undefined ? turns : { ...turns, telemetry }, metadata, reconciler, reconnectDiagnostics$, telemetry };
       this.session = session;
       this.setStatus({ state: 'ready' });
       reconnecting?.status$.subscribe((status) => this.setStatus(status));

@@ -10,6 +10,7 @@ import type { TurnEvent } from '../turns/turn-event.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import type { TurnResult } from '../turns/turn-result.js';
+import type { StallCheckOutcome } from '../telemetry/turn-telemetry.js';
 
 /**
  * The limits of a turn handle.
@@ -22,6 +23,8 @@ export interface TurnLimits {
   readonly requestTimeoutMs?: number;
   /** No progress for this long (ms) ends the turn (see `CodexConfig.turnStallTimeoutMs`); 0 or absent: never. */
   readonly stallTimeoutMs?: number;
+  /** Told what each stall check found (telemetry records it). */
+  readonly onStallCheck?: (outcome: StallCheckOutcome) => void;
 }
 
 /**
@@ -52,6 +55,7 @@ export class TurnHandle {
   /** The router's stream, when it can take a plain observer: `run()` then reads it without a subscriber chain. */
   private readonly direct: TurnStream | undefined;
   private readonly stallTimeoutMs: number;
+  private readonly onStallCheck: ((outcome: StallCheckOutcome) => void) | undefined;
   /** The turn's stall watch, made by its first reader (see `stallWatch`). */
   private watch: StallWatch | undefined;
 
@@ -69,6 +73,7 @@ export class TurnHandle {
     this.source$ = events$;
     this.direct = events$ instanceof TurnStream ? events$ : undefined;
     this.stallTimeoutMs = limits.stallTimeoutMs ?? 0;
+    this.onStallCheck = limits.onStallCheck;
     if (this.stallTimeoutMs > 0) {
       // The consumer's subscription comes first and the watch's second: a claimed stream replays
       // the whole turn to its first subscriber only, and the watch needs no more than live events.
@@ -194,7 +199,7 @@ export class TurnHandle {
    */
   private stallWatch(events$: Observable<TurnEvent> | undefined): StallWatch {
     if (this.watch !== undefined) return this.watch;
-    const config = { connection: this.connection, threadId: this.threadId, turnId: this.id, stallTimeoutMs: this.stallTimeoutMs, interrupt: () => this.interrupt() };
+    const config = { connection: this.connection, threadId: this.threadId, turnId: this.id, stallTimeoutMs: this.stallTimeoutMs, interrupt: () => this.interrupt(), onCheck: this.onStallCheck };
     const watch = new StallWatch(events$, config);
     this.watch = watch;
     watch.onVerdict({ next: () => this.stallEnd(), error: () => this.stallEnd() });

@@ -1,4 +1,5 @@
 import type { TurnQueue } from '../turns/turn-queue.js';
+import type { ClientTelemetry } from '../telemetry/turn-telemetry.js';
 
 /**
  * What the turns of a client share: their order per thread and the client's limits. A `Codex`
@@ -23,4 +24,6 @@ export interface TurnRuntime {
    * stored history), so that the new turn's events reach it.
    */
   readonly afterTurnStart?: (threadId: string, turnId: string) => Promise<void>;
+  /** With `CodexConfig.telemetry`: told of each turn a thread asks for. */
+  readonly telemetry?: ClientTelemetry;
 }

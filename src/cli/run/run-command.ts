@@ -28,6 +28,8 @@ import { openCodex, type CliCodex, type CliServerOptions } from '../shared/open-
 import { scriptedReply } from '../shared/scripted-reply.js';
 import { textWriter } from './text-writer.js';
 import { UsageError } from '../shared/usage-error.js';
+import { SpanRecorder } from '../../telemetry/span-recorder.js';
+import { formatSpanTree } from './format-span-tree.js';
 
 /** Options of `codex-rx run`, as parsed from the command line. */
 export interface RunOptions extends CliServerOptions {
@@ -40,6 +42,8 @@ export interface RunOptions extends CliServerOptions {
   readonly approval?: ApprovalMode;
   /** Continue this thread (`thread/resume`) instead of starting one. */
   readonly thread?: string;
+  /** Print the turn's span tree on stderr once it has ended (needs `@opentelemetry/api`). */
+  readonly trace?: boolean;
 }
 
 /**
@@ -74,8 +78,9 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   );
 
   let session: CliCodex | undefined;
+  const recorder = options.trace === true ? await spanRecorder() : undefined;
   try {
-    session = await openCodex(options);
+    session = await openCodex(options, recorder === undefined ? {} : { telemetry: { tracerProvider: recorder } });
     if (script !== undefined) session.mock?.enqueue(script);
     const { codex } = session;
     subscriptions.push(
@@ -117,6 +122,16 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
     await session?.close();
+    if (recorder !== undefined) process.stderr.write(`\n${formatSpanTree(recorder.spans)}`);
+  }
+}
+
+/** The in-memory span recorder of `--trace`; a usage error without `@opentelemetry/api`. */
+async function spanRecorder(): Promise<SpanRecorder> {
+  try {
+    return new SpanRecorder(await import('@opentelemetry/api'));
+  } catch {
+    throw new UsageError('--trace needs the package @opentelemetry/api: npm install @opentelemetry/api');
   }
 }
 

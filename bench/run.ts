@@ -5,7 +5,7 @@
  * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, telemetry
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *
@@ -26,8 +26,9 @@ import { hasGc } from './lib/stats.js';
 import { runMemoryBench } from './memory.js';
 import { runPipelineBench } from './pipeline.js';
 import { runReconnectBench } from './reconnect.js';
+import { runTelemetryBench } from './telemetry.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'telemetry'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -88,6 +89,9 @@ if (selected.has('concurrent')) {
 }
 if (selected.has('reconnect')) {
   console.log(`${await runReconnectBench()}\n`);
+}
+if (selected.has('telemetry')) {
+  console.log(`${await runTelemetryBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

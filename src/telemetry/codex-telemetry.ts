@@ -167,6 +167,9 @@ export class CodexTelemetry implements ClientTelemetry {
   }
 
   private onNotification(notification: ServerNotification): void {
+    // Deltas are most of a turn's events and carry nothing a span records: they cost one check.
+    const method = notification.method;
+    if (method.endsWith('elta')) return;
     this.traceOf(notification)?.onEvent(notification);
   }
 

@@ -275,6 +275,7 @@ export class TurnTrace implements TurnTelemetry {
         'gen_ai.usage.cache_read.input_tokens': usage.cachedInputTokens,
         'codex.usage.reasoning_output_tokens': usage.reasoningOutputTokens,
       });
+      if (usage.cacheWriteInputTokens !== undefined) span.setAttribute('gen_ai.usage.cache_creation.input_tokens', usage.cacheWriteInputTokens);
     }
     if (captureContent && result !== undefined && result.finalResponse !== null) {
       span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: result.finalResponse }] }]));

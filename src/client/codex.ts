@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, exhaustMap, from, interval, merge, Observable, of, Subject, switchMap, takeWhile, type Subscription } from 'rxjs';
+import { BehaviorSubject, concat, defer, exhaustMap, from, interval, merge, Observable, of, share, Subject, switchMap, takeWhile, type Subscription } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -411,7 +411,8 @@ export class Codex implements AsyncDisposable {
     }));
     const connection = new RpcConnection(transport, this.config);
     const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$);
-    const router = new TurnRouter(reconciler?.notifications$ ?? connection.notifications$, this.config);
+    const routed$ = reconciler === undefined ? connection.notifications$ : telemetry === undefined ? reconciler.notifications$ : reconciler.notifications$.pipe(share());
+    const router = new TurnRouter(routed$, this.config);
     connection.notifications$.subscribe({
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
       complete: () => this.setStatus({ state: 'closed', reason: 'closed by the client' }),
@@ -432,7 +433,8 @@ export class Codex implements AsyncDisposable {
         ...(reconciler === undefined ? {} : { afterTurnStart: (threadId: string, turnId: string) => this.resumeAfterTurnStart(threadId, turnId) }),
       };
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnectDiagnostics : merge(reconnecting.reconnectDiagnostics$, this.reconnectDiagnostics);
-      telemetry?.attach(connection, reconciler?.notifications$ ?? connection.notifications$, reconnectDiagnostics$);
+      // The reconciler filters per subscriber: telemetry shares the router's pass through it.
+      telemetry?.attach(connection, reconciler === undefined ? connection.notifications$ : routed$, reconnectDiagnostics$);
       const session: Session = { connection, router, turns: telemetry === undefined ? turns : { ...turns, telemetry }, metadata, reconciler, reconnectDiagnostics$, telemetry };
       this.session = session;
       this.setStatus({ state: 'ready' });

@@ -38,9 +38,12 @@ const THREAD_OPENERS: ReadonlySet<string> = new Set(['thread/start', 'thread/res
  * person are child spans; retries, stall checks, reconnections and rebuilt items are span events.
  *
  * @example
- * const telemetry = await loadTelemetry(true);
- * telemetry?.attach(connection, notifications$, reconnectDiagnostics$);
- * const trace = telemetry?.turnRequested(threadId, params);
+ * import { NEVER } from 'rxjs';
+ * import * as api from '@opentelemetry/api';
+ *
+ * const telemetry = new CodexTelemetry(api, { captureContent: false });
+ * telemetry.attach(connection, connection.notifications$, NEVER);
+ * const trace = telemetry.turnRequested(threadId, { model: 'gpt-5.4' });
  */
 export class CodexTelemetry implements ClientTelemetry {
   /** The settings, with defaults. */
@@ -57,6 +60,8 @@ export class CodexTelemetry implements ClientTelemetry {
   /** Open waits for a person, by server request id. */
   private readonly waits = new Map<RequestId, { readonly trace: TurnTrace; readonly itemId: string | undefined; readonly span: Api.Span }>();
   private readonly subscriptions: Subscription[] = [];
+  /** When the connection dropped, while it is down (with `reconnect`). */
+  private droppedAt: number | undefined;
 
   constructor(
     readonly api: typeof Api,
@@ -170,19 +175,23 @@ export class CodexTelemetry implements ClientTelemetry {
     // Deltas are most of a turn's events and carry nothing a span records: they cost one check.
     const method = notification.method;
     if (method.endsWith('elta')) return;
-    this.traceOf(notification)?.onEvent(notification);
+    const trace = this.traceOf(notification);
+    if (trace === undefined) return;
+    // Events during a reconnection's handshake come over the new connection: the turn is back.
+    if (this.droppedAt !== undefined) trace.reconnected(Date.now() - this.droppedAt, undefined);
+    trace.onEvent(notification);
   }
 
   private onReconnectDiagnostic(diagnostic: ReconnectDiagnostic): void {
     switch (diagnostic.kind) {
       case 'connection-lost':
-        for (const trace of this.turns.values()) trace.addEvent('codex.connection.lost', {});
+        this.droppedAt = Date.now();
+        for (const trace of this.turns.values()) trace.connectionLost();
         break;
       case 'reconnected':
+        this.droppedAt = undefined;
         this.instruments.reconnected(diagnostic.attempts, diagnostic.downtimeMs);
-        for (const trace of this.turns.values()) {
-          trace.addEvent('codex.connection.reconnected', { 'codex.reconnect.attempts': diagnostic.attempts, 'codex.reconnect.downtime_ms': diagnostic.downtimeMs });
-        }
+        for (const trace of this.turns.values()) trace.reconnected(diagnostic.downtimeMs, diagnostic.attempts);
         break;
       case 'turn-reconciled':
         this.turns.get(diagnostic.turnId)?.addEvent('codex.turn.reconciled', {

@@ -11,7 +11,9 @@ let parent: Context | undefined;
  * The parent set by the innermost running `withParent`, if any.
  *
  * @example
- * const parentContext = explicitParent() ?? api.context.active();
+ * import { context } from '@opentelemetry/api';
+ *
+ * const parentContext = explicitParent() ?? context.active();
  */
 export function explicitParent(): Context | undefined {
   return parent;
@@ -21,9 +23,11 @@ export function explicitParent(): Context | undefined {
  * Sets (or clears) the explicit parent; `withParent` restores the previous one after its callback.
  *
  * @example
+ * import { ROOT_CONTEXT } from '@opentelemetry/api';
+ *
  * const previous = explicitParent();
- * setExplicitParent(jobContext);
- * try { start(); } finally { setExplicitParent(previous); }
+ * setExplicitParent(ROOT_CONTEXT);
+ * try { console.log('turns asked for now are roots'); } finally { setExplicitParent(previous); }
  */
 export function setExplicitParent(context: Context | undefined): void {
   parent = context;

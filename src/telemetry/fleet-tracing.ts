@@ -28,12 +28,15 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
  * turn under `process`. One trace goes from producer to worker.
  *
  * @example
+ * declare const telemetry: ConstructorParameters<typeof FleetTracing>[0];
+ * const tracing = new FleetTracing(telemetry);
  * const submit = tracing.submit('turns');
- * await queue.add('turn', { ...data, trace: submit.carrier });
+ * // … the job is added with `trace: submit.carrier`, then:
  * submit.end();
- * // on the worker:
- * const job = tracing.job('turns', jobId, data.trace, enqueuedAt, attempt);
- * const turn = await job.within(() => thread.turn(input));
+ * // on the worker, with the job's carrier and creation time:
+ * const job = tracing.job('turns', jobId, submit.carrier, Date.now() - 50, 1);
+ * const started = await job.within(() => thread.turn('Review the diff'));
+ * job.end();
  */
 export class FleetTracing {
   constructor(private readonly telemetry: CodexTelemetry) {}

@@ -10,8 +10,10 @@ import { TelemetryUnavailableError } from './telemetry-unavailable-error.js';
  * the package is missing.
  *
  * @example
+ * import { NEVER } from 'rxjs';
+ *
  * const telemetry = await loadTelemetry({ captureContent: false });
- * telemetry?.attach(connection, notifications$, reconnectDiagnostics$);
+ * telemetry?.attach(connection, connection.notifications$, NEVER);
  */
 export async function loadTelemetry(option: TelemetryOption | undefined): Promise<CodexTelemetry | undefined> {
   if (option === undefined || option === false) return undefined;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
  * A finished span as `SpanRecorder` keeps it.
  *
  * @example
+ * declare const recorder: SpanRecorder;
  * const span: RecordedSpan = recorder.spans[0]!;
  * console.log(span.name, span.endMs - span.startMs, span.attributes['codex.turn.status']);
  */

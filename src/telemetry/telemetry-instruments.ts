@@ -11,7 +11,9 @@ const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 
  * calls by outcome.
  *
  * @example
- * const instruments = new TelemetryInstruments(meterProvider.getMeter('codex-rx'));
+ * import { metrics } from '@opentelemetry/api';
+ *
+ * const instruments = new TelemetryInstruments(metrics.getMeterProvider().getMeter('codex-rx'));
  * instruments.turnStarted({ 'gen_ai.operation.name': 'invoke_agent' });
  */
 export class TelemetryInstruments {

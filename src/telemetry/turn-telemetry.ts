@@ -4,7 +4,9 @@
  * server accepted it. The turn's events reach telemetry from the connection, not through this.
  *
  * @example
- * const trace = telemetry.turnRequested(thread.id, params);
+ * declare const telemetry: ClientTelemetry;
+ * const params = { threadId, input: [{ type: 'text' as const, text: 'hi', text_elements: [] }] };
+ * const trace = telemetry.turnRequested(threadId, params);
  * try {
  *   const { turn } = await connection.request('turn/start', params);
  *   trace.started(turn.id);
@@ -37,7 +39,8 @@ export type StallCheckOutcome = 'local-work' | 'waiting-for-person' | 'stored-en
  * to each thread through its `TurnRuntime`.
  *
  * @example
- * const trace = runtime.telemetry?.turnRequested(threadId, params);
+ * declare const telemetry: ClientTelemetry | undefined;
+ * const trace = telemetry?.turnRequested(threadId, { model: 'gpt-5.4' });
  */
 export interface ClientTelemetry {
   /** A turn is asked for: its span starts now, under the active span (or the explicit parent). */

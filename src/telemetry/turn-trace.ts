@@ -12,7 +12,16 @@ import type { StallCheckOutcome, TurnTelemetry } from './turn-telemetry.js';
  * What the traces of one client share.
  *
  * @example
- * const shared: TurnTraceShared = { api, tracer, instruments, captureContent: false, ended: (trace) => turns.delete(trace.turnId!) };
+ * import * as api from '@opentelemetry/api';
+ *
+ * declare const instruments: TurnTraceShared['instruments'];
+ * const shared: TurnTraceShared = {
+ *   api,
+ *   tracer: api.trace.getTracer('codex-rx'),
+ *   instruments,
+ *   captureContent: false,
+ *   ended: (trace) => console.log('ended', trace.turnId),
+ * };
  */
 export interface TurnTraceShared {
   readonly api: typeof Api;
@@ -47,8 +56,11 @@ function now(): number {
  * starts the item before it asks), so the wait is its own span and the execution another.
  *
  * @example
+ * import * as api from '@opentelemetry/api';
+ *
+ * declare const shared: TurnTraceShared;
  * const trace = new TurnTrace(shared, api.context.active(), threadId, 'gpt-5.4', 'openai', undefined, { bind: () => {}, unbind: () => {} });
- * notifications$.subscribe((event) => trace.onEvent(event));
+ * connection.notifications$.subscribe((event) => trace.onEvent(event));
  */
 export class TurnTrace implements TurnTelemetry {
   turnId: string | undefined;
@@ -60,6 +72,8 @@ export class TurnTrace implements TurnTelemetry {
   private readonly startedAt = now();
   private readonly metricAttributes: Api.Attributes;
   private done = false;
+  /** The connection dropped during the turn and the turn has not heard from the new one yet. */
+  private awaitingReconnect = false;
 
   constructor(
     private readonly shared: TurnTraceShared,
@@ -105,6 +119,22 @@ export class TurnTrace implements TurnTelemetry {
   /** The connection ended (or telemetry stopped) before the turn did. */
   abandon(error: unknown): void {
     if (!this.done) this.finish(undefined, error === undefined ? 'unfinished' : errorType(error), error);
+  }
+
+  /** The connection dropped while the turn ran. */
+  connectionLost(): void {
+    if (this.done) return;
+    this.awaitingReconnect = true;
+    this.span.addEvent('codex.connection.lost');
+  }
+
+  /** The turn is back on a new connection, after `downtimeMs` (attempts known once the client reports the reconnection). */
+  reconnected(downtimeMs: number, attempts: number | undefined): void {
+    if (this.done || !this.awaitingReconnect) return;
+    this.awaitingReconnect = false;
+    const attributes: Api.Attributes = { 'codex.reconnect.downtime_ms': downtimeMs };
+    if (attempts !== undefined) attributes['codex.reconnect.attempts'] = attempts;
+    this.span.addEvent('codex.connection.reconnected', attributes);
   }
 
   addEvent(name: string, attributes: Api.Attributes): void {

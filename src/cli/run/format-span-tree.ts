@@ -18,7 +18,8 @@ const SHOWN = [
  * time went (the model, a command, a wait for an answer).
  *
  * @example
- * process.stderr.write(formatSpanTree(recorder.spans, 40));
+ * declare const spans: Parameters<typeof formatSpanTree>[0];
+ * process.stderr.write(formatSpanTree(spans, 40));
  */
 export function formatSpanTree(spans: readonly RecordedSpan[], barWidth = 40): string {
   if (spans.length === 0) return '';

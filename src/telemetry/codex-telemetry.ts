@@ -26,6 +26,9 @@ const WAITS: ReadonlyMap<string, string> = new Map([
   ['mcpServer/elicitation/request', 'await_user_input'],
 ]);
 
+/** How many threads' models are remembered: the oldest is forgotten first (its turns then have no request model). */
+const REMEMBERED_THREADS = 10_000;
+
 /** Methods whose answer names a thread's model. */
 const THREAD_OPENERS: ReadonlySet<string> = new Set(['thread/start', 'thread/resume', 'thread/fork']);
 
@@ -250,6 +253,8 @@ export class CodexTelemetry implements ClientTelemetry {
     const answer = result as { readonly thread?: { readonly id?: unknown }; readonly model?: unknown; readonly modelProvider?: unknown } | undefined;
     const id = answer?.thread?.id;
     if (typeof id === 'string' && typeof answer?.model === 'string') {
+      this.threads.delete(id);
+      if (this.threads.size >= REMEMBERED_THREADS) this.threads.delete(this.threads.keys().next().value!);
       this.threads.set(id, { model: answer.model, provider: typeof answer.modelProvider === 'string' ? answer.modelProvider : 'openai' });
     }
   }

@@ -77,7 +77,8 @@ describe('telemetry of a turn, against the real app-server', function () {
     });
     try {
       const thread = await codex.threadStart({ sandbox: Sandbox.workspaceWrite });
-      await thread.run('Run echo', { approvalMode: ApprovalMode.askUser });
+      // A short stall timeout: the watch looks at the turn during the wait, which the span records.
+      await thread.run('Run echo', { approvalMode: ApprovalMode.askUser, stallTimeoutMs: 300 });
     } finally {
       subscription.unsubscribe();
     }
@@ -94,6 +95,10 @@ describe('telemetry of a turn, against the real app-server', function () {
     expect(command.attributes).to.include({ 'codex.command.exit_code': 0, 'codex.item.status': 'completed' });
     expect(command.attributes['codex.command.wait_ms']).to.be.at.least(950);
     expect(command.attributes).not.to.have.property('codex.command.line');
+    const checks = turn.events.filter((event) => event.name === 'codex.turn.stall_check');
+    expect(checks.length, otel.tree()).to.be.at.least(1);
+    // The command's item is open while the person decides: local work, not a stall.
+    expect(checks.map((event) => event.attributes?.['codex.stall.outcome'])).to.include('local-work');
     const tools = await otel.points('codex.tool_calls', { 'codex.item.type': 'commandExecution', 'codex.tool.outcome': 'completed' });
     expect(tools.map((point) => point.value)).to.deep.equal([1]);
   });

@@ -68,6 +68,18 @@ describe('telemetry of a turn, against the real app-server', function () {
     expect(inFlight.reduce((sum, point) => sum + (point.value as number), 0)).to.equal(0);
   });
 
+  it('two turns asked for at once on one thread: two spans, each with its own turn id', async () => {
+    const { codex, mock } = scripted;
+    mock.enqueue(response(assistantMessage('One.')), response(assistantMessage('Two.')));
+    const thread = await codex.threadStart();
+    const [first, second] = await Promise.all([thread.run('first'), thread.run('second')]);
+    await otel.ended('invoke_agent codex');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const turns = otel.spans.filter((span) => span.name === 'invoke_agent codex');
+    expect(turns.map((span) => span.attributes['codex.turn.id']).sort(), otel.tree()).to.deep.equal([first.id, second.id].sort());
+    expect(turns.every((span) => span.attributes['codex.turn.status'] === 'completed')).to.equal(true);
+  });
+
   it('a command that needs an approval answered 1 s later: the wait is its own span of about 1 s, the execution starts after it', async () => {
     const { codex, mock } = scripted;
     mock.enqueue(response(execCommand('echo hi', { callId: 'call_echo' })), response(assistantMessage('Done.')));

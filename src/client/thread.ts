@@ -136,6 +136,7 @@ export class Thread {
   private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode, trace: TurnTelemetry | undefined): Promise<TurnHandle> {
     const running = this.router.liveTurnIds(this.id);
     const release = this.router.expectTurnStart(this.id);
+    trace?.sending();
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
       const { turn } = await this.connection.request('turn/start', params);

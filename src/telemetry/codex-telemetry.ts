@@ -117,7 +117,9 @@ export class CodexTelemetry implements ClientTelemetry {
     const parent = explicitParent() ?? this.api.context.active();
     const opened = this.threads.get(threadId);
     const model = params.model ?? opened?.model;
-    const trace = new TurnTrace(this.shared, parent, threadId, model ?? undefined, opened?.provider, this.settings.captureContent ? params.input : undefined, {
+    const trace: TurnTrace = new TurnTrace(this.shared, parent, threadId, model ?? undefined, opened?.provider, this.settings.captureContent ? params.input : undefined, {
+      // Only the turn being started may claim events that come before its id is known.
+      pending: () => this.requested.set(threadId, trace),
       bind: (turnId) => {
         if (this.requested.get(threadId) === trace) this.requested.delete(threadId);
         this.turns.set(turnId, trace);
@@ -126,7 +128,6 @@ export class CodexTelemetry implements ClientTelemetry {
         if (this.requested.get(threadId) === trace) this.requested.delete(threadId);
       },
     });
-    this.requested.set(threadId, trace);
     return trace;
   }
 

@@ -7,6 +7,7 @@
  * declare const telemetry: ClientTelemetry;
  * const params = { threadId, input: [{ type: 'text' as const, text: 'hi', text_elements: [] }] };
  * const trace = telemetry.turnRequested(threadId, params);
+ * trace.sending();
  * try {
  *   const { turn } = await connection.request('turn/start', params);
  *   trace.started(turn.id);
@@ -15,6 +16,8 @@
  * }
  */
 export interface TurnTelemetry {
+  /** `turn/start` is being sent (the thread's earlier turns have ended): its events may come before the answer. */
+  sending(): void;
   /** The server accepted the turn under `turnId`. */
   started(turnId: string): void;
   /** `turn/start` failed, or the caller left before it was sent. */

@@ -59,7 +59,7 @@ function now(): number {
  * import * as api from '@opentelemetry/api';
  *
  * declare const shared: TurnTraceShared;
- * const trace = new TurnTrace(shared, api.context.active(), threadId, 'gpt-5.4', 'openai', undefined, { bind: () => {}, unbind: () => {} });
+ * const trace = new TurnTrace(shared, api.context.active(), threadId, 'gpt-5.4', 'openai', undefined, { pending: () => {}, bind: () => {}, unbind: () => {} });
  * connection.notifications$.subscribe((event) => trace.onEvent(event));
  */
 export class TurnTrace implements TurnTelemetry {
@@ -82,7 +82,7 @@ export class TurnTrace implements TurnTelemetry {
     model: string | undefined,
     provider: string | undefined,
     input: unknown,
-    private readonly binding: { readonly bind: (turnId: string) => void; readonly unbind: () => void },
+    private readonly binding: { readonly pending: () => void; readonly bind: (turnId: string) => void; readonly unbind: () => void },
   ) {
     const { api } = shared;
     const common: Api.Attributes = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': provider ?? 'openai' };
@@ -93,6 +93,10 @@ export class TurnTrace implements TurnTelemetry {
     this.span = shared.tracer.startSpan('invoke_agent codex', { kind: api.SpanKind.CLIENT, attributes, startTime: this.startedAt }, parent);
     this.context = api.trace.setSpan(parent, this.span);
     shared.instruments.turnStarted(common);
+  }
+
+  sending(): void {
+    if (this.turnId === undefined && !this.done) this.binding.pending();
   }
 
   started(turnId: string): void {

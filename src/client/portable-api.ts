@@ -134,3 +134,4 @@ export {
   type TracerProviderLike,
 } from '../telemetry/telemetry-config.js';
 export { TelemetryUnavailableError } from '../telemetry/telemetry-unavailable-error.js';
+export type { StallCheckOutcome } from '../telemetry/turn-telemetry.js';

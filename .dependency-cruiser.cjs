@@ -12,6 +12,8 @@ const LAYERS = [
   ['connection'],
   ['turns'],
   ['operators'],
+  // Telemetry watches the client from beside it; the client loads it only when configured.
+  ['telemetry'],
   ['client'],
   ['fleet', 'browser'],
   // The web UI runs on the browser entry; the relay serves it.

@@ -11,6 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { Codex } from '../dist/client/codex.js';
 import type { TurnResult } from '../dist/turns/turn-result.js';
+import type { CodexConfig } from '../dist/client/codex-config.js';
 import { buildReplayStream, loadRecordedTurn, type ReplayStream } from './lib/fixture.js';
 import { integer, markdownTable, progress, ratio } from './lib/format.js';
 import { MemoryTransport } from './lib/memory-transport.js';
@@ -89,10 +90,10 @@ export async function rawPassRate(stream: ReplayStream): Promise<PassRate> {
  * `turn/start` requests are pending, as they would be on a real connection), then the stream fed chunk by chunk as a pipe delivers it. The clock stops when
  * every `run()` has resolved with its `TurnResult`.
  */
-export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow, client: typeof Codex = Codex): Promise<PassRate> {
+export async function clientPass(stream: ReplayStream, validate: boolean, window?: TimedWindow, client: typeof Codex = Codex, config: CodexConfig = {}): Promise<PassRate> {
   const transport = new MemoryTransport();
   // Every turn/start goes on the wire before the clock starts: the stream answers them all.
-  const codex = new client({ transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
+  const codex = new client({ ...config, transport: () => transport, validateNotifications: validate, validateResults: validate, maxInFlightRequests: Infinity });
   await codex.ready();
   const threads = await Promise.all(stream.threadIds.map((id) => codex.thread(id)));
   const results: Promise<TurnResult>[] = [];

@@ -5,7 +5,7 @@
  * thread starts and runs on one connection (`BENCH_CONCURRENT_LIMITS=16,64,Infinity` compares limits).
  *
  *   npm run bench                           all of them (a few minutes)
- *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial, tools
+ *   npm run bench -- pipeline memory        some of them: pipeline, e2e, memory, concurrent, import, fleet, bundle, reconnect, web, partial, tools, telemetry
  *   BENCH_ROUNDS=3 npm run bench            fewer rounds (pipeline, e2e, import), for a quick look
  *   IMPORT_BASELINE=DIR npm run bench -- import   import time beside another build (DIR/dist/index.js)
  *   npm run bench -- guard [--update]      the regression guard against bench/baseline.json (or rewrite it)
@@ -31,8 +31,9 @@ import { runPipelineBench } from './pipeline.js';
 import { runReconnectBench } from './reconnect.js';
 import { runWebBench } from './web.js';
 import { runToolsBench } from './tools.js';
+import { runTelemetryBench } from './telemetry.js';
 
-const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial', 'tools', 'guard'] as const;
+const BENCHMARKS = ['pipeline', 'e2e', 'memory', 'concurrent', 'import', 'fleet', 'bundle', 'reconnect', 'web', 'partial', 'tools', 'telemetry', 'guard'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 if (!hasGc()) {
@@ -106,6 +107,9 @@ if (selected.has('tools')) {
 }
 if (selected.has('guard')) {
   console.log(`${await runGuard({ update: process.argv.includes('--update'), ...(rounds === undefined ? {} : { rounds }) })}\n`);
+}
+if (selected.has('telemetry')) {
+  console.log(`${await runTelemetryBench({ ...(rounds === undefined ? {} : { rounds }) })}\n`);
 }
 if (selected.has('bundle')) {
   console.log(`${await runBrowserBundleBench()}\n`);

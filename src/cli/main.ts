@@ -71,6 +71,7 @@ program
   .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or wss://, unix://PATH; not http://) instead of launching one')
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes the prompt (for try-outs and tests)')
+  .option('--trace', "print the turn's span tree (OpenTelemetry) on stderr when it ends: where the time went (needs @opentelemetry/api)")
   .addHelpText(
     'after',
     `
@@ -100,6 +101,7 @@ ${EXIT_CODES}`,
     process.exitCode = await (await import('./run/run-command.js')).runCommand(await readPrompt(prompt), {
       json: options['json'] === true,
       scripted: options['scripted'] === true,
+      trace: options['trace'] === true,
       ...givenOptions(options, 'string', 'model', 'cwd', 'thread', 'ws', 'tokenFile', 'outputSchema'),
       ...(typeof options['sandbox'] === 'string' ? { sandbox: SANDBOX_CHOICES[options['sandbox']]! } : {}),
       ...(typeof options['approval'] === 'string' ? { approval: APPROVAL_CHOICES[options['approval']]! } : {}),
@@ -183,6 +185,7 @@ program
   .option('--scripted', 'answer with the embedded scripted model: offline, echoes each prompt word by word (for try-outs and tests)')
   .option('--scripted-word-ms <ms>', 'with --scripted, the pause between two streamed words (default: 10)', nonNegativeInteger)
   .option('--tools <module>', 'load the tools this module exports (tool(), toolNamespace()); a job names those its thread gets')
+  .option('--telemetry', "OpenTelemetry spans and metrics to the global providers (register an SDK first, e.g. node --import ./otel.js); needs @opentelemetry/api")
   .addHelpText(
     'after',
     `
@@ -203,6 +206,7 @@ With --scripted, a prompt starting with "fail:" makes its turn fail, one startin
     process.exitCode = await (await import('./worker/worker-command.js')).workerCommand({
       redis: String(options['redis']),
       scripted: options['scripted'] === true,
+      telemetry: options['telemetry'] === true,
       ...(token === undefined ? {} : { token }),
       ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
       ...givenOptions(options, 'string', 'queue', 'id', 'ws', 'tools'),

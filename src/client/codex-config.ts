@@ -4,6 +4,7 @@ import type { WebSocketToken } from '../transport/websocket-transport.js';
 import type { RpcConnectionConfig } from '../connection/rpc-connection-config.js';
 import type { TurnRouterConfig } from '../turns/turn-router-config.js';
 import type { ToolCallConfig } from './tool-call-config.js';
+import type { TelemetryOption } from '../telemetry/telemetry-config.js';
 
 /**
  * A running app-server to connect to instead of launching one.
@@ -83,6 +84,12 @@ export interface CodexConfig extends RpcConnectionConfig, TurnRouterConfig, Tool
    * `unix://`); with a launched server it relaunches the process.
    */
   readonly reconnect?: boolean | ReconnectConfig;
+  /**
+   * OpenTelemetry traces and metrics of this client's turns (see `TelemetryConfig`): `true` for
+   * the global providers, or the providers and options. Off by default; without it nothing of
+   * `@opentelemetry/api` (an optional peer dependency) is loaded.
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**

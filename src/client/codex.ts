@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, from, merge, Observable, of, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, from, merge, Observable, of, share, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -44,6 +44,8 @@ import { DEFAULT_RPC_CONNECTION_CONFIG } from '../connection/rpc-connection-conf
 import { ToolCallAnswerer } from './tool-call-answerer.js';
 import { DEFAULT_TOOL_CALL_CONFIG } from './tool-call-config.js';
 import { dynamicToolSpecs, type ToolSet } from './tool-set.js';
+import { loadTelemetry } from '../telemetry/load-telemetry.js';
+import type { CodexTelemetry } from '../telemetry/codex-telemetry.js';
 
 /**
  * Options shared by `threadStart`, `threadResume` and `threadFork`.
@@ -102,6 +104,8 @@ interface Session {
   readonly reconnectDiagnostics$: Observable<ReconnectDiagnostic>;
   /** Answers `item/tool/call` with the threads' tools. */
   readonly tools: ToolCallAnswerer;
+  /** With `telemetry`: what watches the connection and its turns. */
+  readonly telemetry: CodexTelemetry | undefined;
 }
 
 /**
@@ -382,6 +386,7 @@ export class Codex implements AsyncDisposable {
         session.router.dispose();
         session.reconciler?.dispose();
         session.tools.dispose();
+        session.telemetry?.detach();
         this.reconnector.dispose();
         this.setStatus({ state: 'closed', reason: 'closed by the client' });
       })();
@@ -400,6 +405,10 @@ export class Codex implements AsyncDisposable {
   }
 
   private async initialize(): Promise<Session> {
+    const telemetry = await loadTelemetry(this.config.telemetry).catch((error: unknown) => {
+      this.setStatus({ state: 'closed', reason: errorMessage(error) });
+      throw error;
+    });
     const reconnecting = await this.openReconnecting().catch((error: unknown) => {
       this.setStatus({ state: 'closed', reason: errorMessage(error) });
       throw error;
@@ -410,7 +419,9 @@ export class Codex implements AsyncDisposable {
     }));
     const connection = new RpcConnection(transport, this.config);
     const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$, (threadId, turnId) => this.reconnector.readStoredTurn(threadId, turnId));
-    const router = new TurnRouter(reconciler?.notifications$ ?? connection.notifications$, this.config);
+    // The reconciler filters repeats per subscriber: the router, the tools and telemetry share one pass through it.
+    const routed$ = reconciler === undefined ? connection.notifications$ : reconciler.notifications$.pipe(share());
+    const router = new TurnRouter(routed$, this.config);
     connection.notifications$.subscribe({
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
       complete: () => this.setStatus({ state: 'closed', reason: 'closed by the client' }),
@@ -433,13 +444,14 @@ export class Codex implements AsyncDisposable {
       const reconnectDiagnostics$ = reconnecting === undefined ? this.reconnector.diagnostics$ : merge(reconnecting.reconnectDiagnostics$, this.reconnector.diagnostics$);
       const tools = new ToolCallAnswerer(
         connection,
-        reconciler?.notifications$ ?? connection.notifications$,
+        routed$,
         this,
         this.config.toolCallGraceMs ?? DEFAULT_TOOL_CALL_CONFIG.toolCallGraceMs,
         this.config.serverRequestHandlers?.['item/tool/call'],
       );
       connection.setServerRequestHandler('item/tool/call', tools.handle);
-      const session: Session = { connection, router, turns, metadata, reconciler, reconnectDiagnostics$, tools };
+      telemetry?.attach(connection, routed$, reconnectDiagnostics$);
+      const session: Session = { connection, router, turns: telemetry === undefined ? turns : { ...turns, telemetry }, metadata, reconciler, reconnectDiagnostics$, tools, telemetry };
       this.session = session;
       this.setStatus({ state: 'ready' });
       reconnecting?.status$.subscribe((status) => this.setStatus(status));

@@ -158,3 +158,14 @@ export type { ConnectionStatus } from '../transport/connection-status.js';
 export { DEFAULT_RECONNECT_CONFIG, type ReconnectConfig } from '../transport/reconnect-config.js';
 export type { ReconnectDiagnostic } from '../transport/reconnect-diagnostic.js';
 export { isReconstructed } from '../turns/is-reconstructed.js';
+
+// Telemetry: OpenTelemetry traces and metrics, loaded only when configured
+export {
+  DEFAULT_TELEMETRY_CONFIG,
+  type MeterProviderLike,
+  type TelemetryConfig,
+  type TelemetryOption,
+  type TracerProviderLike,
+} from '../telemetry/telemetry-config.js';
+export { TelemetryUnavailableError } from '../telemetry/telemetry-unavailable-error.js';
+export type { StallCheckOutcome } from '../telemetry/turn-telemetry.js';

@@ -3,6 +3,7 @@ import type { RpcConnection } from '../connection/rpc-connection.js';
 import type { TurnError } from '../protocol/generated/codecs.js';
 import type { TurnEvent } from '../turns/turn-event.js';
 import { TurnStalledError } from '../turns/turn-stalled-error.js';
+import type { StallCheckOutcome } from '../telemetry/turn-telemetry.js';
 
 /**
  * What a `StallWatch` needs to know of the turn it watches.
@@ -18,6 +19,8 @@ export interface StallWatchConfig {
   readonly stallTimeoutMs: number;
   /** Stops the turn on the server. */
   readonly interrupt: () => Promise<unknown>;
+  /** Told what each check found (telemetry records it). */
+  readonly onCheck?: ((outcome: StallCheckOutcome) => void) | undefined;
 }
 
 /** How a watch ends: with the stored end of a turn whose events were lost, with none (the turn ended by itself), or with an error. */
@@ -179,6 +182,7 @@ export class StallWatch {
   private async check(): Promise<void> {
     const { connection, threadId, turnId, stallTimeoutMs } = this.config;
     if (this.localWork.size > 0) {
+      this.config.onCheck?.('local-work');
       this.arm();
       return;
     }
@@ -186,6 +190,7 @@ export class StallWatch {
       const { thread } = await connection.request('thread/read', { threadId, includeTurns: false });
       if (this.decided) return;
       if (thread.status.type === 'active' && thread.status.activeFlags.length > 0) {
+        this.config.onCheck?.('waiting-for-person');
         this.arm();
         return;
       }
@@ -193,9 +198,11 @@ export class StallWatch {
       const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: STORED_TURNS_PAGE, itemsView: 'full' });
       const stored = page.data.find((turn) => turn.id === turnId);
       if (stored !== undefined && stored.status !== 'inProgress') {
+        this.config.onCheck?.('stored-end');
         this.decide({ event: { method: 'turn/completed', params: { threadId, turn: stored } } });
         return;
       }
+      this.config.onCheck?.('stalled');
       await this.config.interrupt();
     } catch {
       // A server that cannot be asked, or cannot interrupt, leaves the turn stalled all the same.

@@ -30,6 +30,7 @@ import type { SchemaInput, SchemaOutput } from '../schema/schema-input.js';
 import { partialOutput } from '../operators/partial-output.js';
 import { resolveOutput } from './resolve-output.js';
 import type { OutputTurnOptions } from './turn-options.js';
+import type { StallCheckOutcome, TurnTelemetry } from '../telemetry/turn-telemetry.js';
 
 /**
  * A conversation: turns run in it one after another, and it keeps their history.
@@ -140,10 +141,12 @@ export class Thread {
     const started$ = new Observable<TurnHandle>((subscriber) => {
       const params = this.turnStartParams(input, options);
       if (output !== undefined) params.outputSchema = output.jsonSchema;
+      // Asked for here, in the caller's context: the turn's span is a child of the caller's.
+      const trace = this.runtime.telemetry?.turnRequested(this.id, params);
       let granted = false;
       const lease = this.runtime.queue.lease$(this.id).subscribe(() => {
         granted = true;
-        this.start(params, options.stallTimeoutMs ?? this.runtime.turnStallTimeoutMs, mode, output).then(
+        this.start(params, options.stallTimeoutMs ?? this.runtime.turnStallTimeoutMs, mode, output, trace).then(
           (handle) => {
             // The thread is free for its next turn once this one has ended.
             // Watched on the router, not on the handle's events: a claimed stream replays the whole
@@ -158,13 +161,16 @@ export class Thread {
             }
           },
           (error: unknown) => {
+            trace?.failedToStart(error);
             lease.unsubscribe();
             subscriber.error(error);
           },
         );
       });
       return () => {
-        if (!granted) lease.unsubscribe();
+        if (granted) return;
+        lease.unsubscribe();
+        trace?.failedToStart(new DOMException('turn/start: the caller left before the turn was started', 'AbortError'));
       };
     });
     if (signal === undefined) return started$;
@@ -178,11 +184,12 @@ export class Thread {
   }
 
   /** Sends `turn/start` and tells this turn from a running one the server folded the input into. */
-  private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode, output: ResolvedSchema<unknown> | undefined): Promise<TurnHandle> {
+  private async start(params: TurnStartParams, stallTimeoutMs: number, mode: TurnStreamMode, output: ResolvedSchema<unknown> | undefined, trace: TurnTelemetry | undefined): Promise<TurnHandle> {
     const lost = this.runtime.threadLost?.(this.id);
     if (lost !== undefined) throw lost;
     const running = this.router.liveTurnIds(this.id);
     const release = this.router.expectTurnStart(this.id);
+    trace?.sending();
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
       const turn = await this.connection.request('turn/start', params).then(
@@ -196,10 +203,13 @@ export class Thread {
         throw lostMeanwhile;
       }
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
+      trace?.started(turn.id);
       const events$ = this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
-      const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs };
-      return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
+      const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs, ...(trace === undefined ? {} : { onStallCheck: (outcome: StallCheckOutcome) => trace.stallChecked(outcome) }) };
+      const handle = new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
+      if (trace !== undefined) handle.whenStallEnded(() => trace.stallEnded());
+      return handle;
     } finally {
       release();
     }

@@ -14,6 +14,7 @@ import type { DeepPartial } from '../schema/deep-partial.js';
 import type { ResolvedSchema } from '../schema/resolved-schema.js';
 import { SchemaError } from '../schema/schema-error.js';
 import { partialOutput } from '../operators/partial-output.js';
+import type { StallCheckOutcome } from '../telemetry/turn-telemetry.js';
 
 /**
  * The limits of a turn handle.
@@ -26,6 +27,8 @@ export interface TurnLimits {
   readonly requestTimeoutMs?: number;
   /** No progress for this long (ms) ends the turn (see `CodexConfig.turnStallTimeoutMs`); 0 or absent: never. */
   readonly stallTimeoutMs?: number;
+  /** Told what each stall check found (telemetry records it). */
+  readonly onStallCheck?: (outcome: StallCheckOutcome) => void;
 }
 
 /**
@@ -56,6 +59,7 @@ export class TurnHandle<T = unknown> {
   /** The router's stream, when it can take a plain observer: `run()` then reads it without a subscriber chain. */
   private readonly direct: TurnStream | undefined;
   private readonly stallTimeoutMs: number;
+  private readonly onStallCheck: ((outcome: StallCheckOutcome) => void) | undefined;
   /** The turn's stall watch, made by its first reader (see `stallWatch`). */
   private watch: StallWatch | undefined;
 
@@ -75,6 +79,7 @@ export class TurnHandle<T = unknown> {
     this.source$ = events$;
     this.direct = events$ instanceof TurnStream ? events$ : undefined;
     this.stallTimeoutMs = limits.stallTimeoutMs ?? 0;
+    this.onStallCheck = limits.onStallCheck;
     if (this.stallTimeoutMs > 0) {
       // The consumer's subscription comes first and the watch's second: a claimed stream replays
       // the whole turn to its first subscriber only, and the watch needs no more than live events.
@@ -220,7 +225,7 @@ export class TurnHandle<T = unknown> {
    */
   private stallWatch(events$: Observable<TurnEvent> | undefined): StallWatch {
     if (this.watch !== undefined) return this.watch;
-    const config = { connection: this.connection, threadId: this.threadId, turnId: this.id, stallTimeoutMs: this.stallTimeoutMs, interrupt: () => this.interrupt() };
+    const config = { connection: this.connection, threadId: this.threadId, turnId: this.id, stallTimeoutMs: this.stallTimeoutMs, interrupt: () => this.interrupt(), onCheck: this.onStallCheck };
     const watch = new StallWatch(events$, config);
     this.watch = watch;
     watch.onVerdict({ next: () => this.stallEnd(), error: () => this.stallEnd() });

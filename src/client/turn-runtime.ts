@@ -1,4 +1,5 @@
 import type { TurnQueue } from '../turns/turn-queue.js';
+import type { ClientTelemetry } from '../telemetry/turn-telemetry.js';
 
 /**
  * What the turns of a client share: their order per thread and the client's limits. A `Codex`
@@ -31,4 +32,6 @@ export interface TurnRuntime {
   readonly findLostTurnStart?: (threadId: string, clientUserMessageId: string) => Promise<string | undefined>;
   /** Why no turn can start on the thread any more (an ephemeral thread that crossed a drop), or undefined. */
   readonly threadLost?: (threadId: string) => Error | undefined;
+  /** With `CodexConfig.telemetry`: told of each turn a thread asks for. */
+  readonly telemetry?: ClientTelemetry;
 }

@@ -25,6 +25,7 @@ import { defaultServerRequestAnswer } from './default-server-request-answers.js'
 import { failSafeServerRequestAnswer } from './fail-safe-server-request-answer.js';
 import { isSafeToResend } from './is-safe-to-resend.js';
 import { overloadDelayMs } from './overload-delay-ms.js';
+import type { RequestObserver, RequestProbe } from './request-observer.js';
 import { serverErrorFrom } from './server-error-from.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
@@ -101,6 +102,8 @@ interface OutgoingRequest {
   /** Gives the admission slot back; set while the request holds one. */
   releaseSlot: (() => void) | undefined;
   removed: boolean;
+  /** Telemetry's probe of this request (see `observeRequests`). */
+  readonly probe: RequestProbe | undefined;
 }
 
 /** A server request that a handler or subscriber saw, until its answer is written. */
@@ -185,6 +188,7 @@ export class RpcConnection {
   private readonly config: Required<Omit<RpcConnectionConfig, 'serverRequestHandlers' | 'validateNotifications'>>;
   private readonly subscriptions: Subscription[] = [];
   private closeError: Error | undefined;
+  private requestObserver: RequestObserver | undefined;
   private closing: Promise<void> | undefined;
 
   /** Every notification whose method the protocol knows, decoded, in arrival order. Hot. */
@@ -234,6 +238,15 @@ export class RpcConnection {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+
+  /**
+   * Lets telemetry follow every request from now on (undefined stops it). One observer at a time.
+   *
+   * @internal
+   */
+  observeRequests(observer: RequestObserver | undefined): void {
+    this.requestObserver = observer;
   }
 
   /** How many requests are waiting for a slot or for their answer. */
@@ -364,6 +377,7 @@ export class RpcConnection {
       }
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
+    const probe = this.requestObserver?.request(method, params);
     return new Promise<unknown>((resolve, reject) => {
       const onAbort = () => this.fail(request, abortError(method));
       const request: OutgoingRequest = {
@@ -371,8 +385,9 @@ export class RpcConnection {
         params,
         resultCodec: this.config.validateResults ? codecs : undefined,
         onRequestId: options.onRequestId,
-        resolve,
-        reject,
+        resolve: probe === undefined ? resolve : (value) => (probe.settled(undefined, value), resolve(value)),
+        reject: probe === undefined ? reject : (error) => (probe.settled(error), reject(error)),
+        probe,
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
         timeoutMs: options.timeoutMs ?? this.config.requestTimeoutMs,
         id: undefined,
@@ -411,6 +426,7 @@ export class RpcConnection {
     request.id = id;
     this.onWire.set(id, request);
     request.onRequestId?.(id);
+    request.probe?.sent(id);
     try {
       this.transport.send(request.params === undefined ? { id, method: request.method } : { id, method: request.method, params: request.params });
     } catch (error) {
@@ -558,6 +574,7 @@ export class RpcConnection {
     if (request.id !== undefined) this.onWire.delete(request.id);
     request.id = undefined;
     request.overloadRetries += 1;
+    request.probe?.retried();
     request.retryTimer = setTimeout(() => {
       request.retryTimer = undefined;
       this.transmit(request);
@@ -565,6 +582,7 @@ export class RpcConnection {
   }
 
   private onServerRequest(id: RequestId, method: string, params: unknown): void {
+    this.requestObserver?.serverRequest?.(id, method, params);
     const codecs = SERVER_REQUEST_CODECS.get(method);
     if (codecs === undefined) {
       this.reply(id, { error: { code: -32601, message: `the client does not implement ${method}` } });
@@ -693,6 +711,7 @@ export class RpcConnection {
 
   private reply(id: RequestId, reply: Reply): void {
     if (this.stateValue === 'closed') return;
+    this.requestObserver?.answered?.(id);
     try {
       this.transport.send({ id, ...reply } as JsonRpcMessage);
     } catch {

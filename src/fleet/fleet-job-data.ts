@@ -1,5 +1,6 @@
 import type { RunInput } from '../client/run-input.js';
 import type { FleetThreadOptions, FleetTurnOptions } from './fleet-job.js';
+import type { TraceCarrier } from '../telemetry/fleet-tracing.js';
 
 /**
  * A job as it is stored in BullMQ: what the worker needs to run the turn.
@@ -13,4 +14,6 @@ export interface FleetJobData {
   readonly turn?: FleetTurnOptions;
   /** How long the job's event stream is kept after it ends. */
   readonly retainSeconds: number;
+  /** The producer's `submit` span, with telemetry: the worker's spans of the job are its children. */
+  readonly trace?: TraceCarrier;
 }

@@ -1,4 +1,5 @@
 import type { FleetConfig } from './fleet-config.js';
+import type { TelemetryOption } from '../telemetry/telemetry-config.js';
 
 /**
  * Options of `FleetProducer.connect`.
@@ -15,6 +16,8 @@ export interface FleetProducerConfig extends FleetConfig {
   readonly sharedCodexHome?: boolean;
   /** How long a finished job, its event stream and its idempotency key are kept, in seconds. Default one day. */
   readonly retainSeconds?: number;
+  /** OpenTelemetry: a `submit` span per job, whose context travels in the job to the worker (see `TelemetryConfig`). */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**

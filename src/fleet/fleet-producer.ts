@@ -3,10 +3,13 @@ import type { Redis } from 'ioredis';
 import { defer, exhaustMap, filter, finalize, from, map, Observable, ReplaySubject, share, take, tap, timer } from 'rxjs';
 import type { TurnResult } from '../turns/turn-result.js';
 import { DEFAULT_FLEET_PRODUCER_CONFIG, type FleetProducerConfig } from './fleet-producer-config.js';
+import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
 import type { FleetEvent } from './fleet-event.js';
 import type { FleetFailure } from './fleet-failure.js';
 import type { FleetJob } from './fleet-job.js';
 import type { FleetJobData } from './fleet-job-data.js';
+import { loadTelemetry } from '../telemetry/load-telemetry.js';
+import { FleetTracing, type TraceCarrier } from '../telemetry/fleet-tracing.js';
 import { FleetJobFailedError } from './fleet-job-failed-error.js';
 import { FleetEventLog } from './fleet-event-log.js';
 import { FleetJobHandle } from './fleet-job-handle.js';
@@ -37,6 +40,8 @@ export class FleetProducer implements AsyncDisposable {
   private readonly shared = new Map<string, Observable<FleetEvent>>();
   private readonly queues: FleetQueues;
   private closing: Promise<void> | undefined;
+  /** With `telemetry`: the submit spans. */
+  private tracing: FleetTracing | undefined;
 
   private constructor(
     private readonly dependencies: FleetDependencies,
@@ -52,9 +57,12 @@ export class FleetProducer implements AsyncDisposable {
   /** Connects to the fleet's Redis. Fails with `FleetDependencyMissingError` without `bullmq`/`ioredis`. */
   static async connect(config: FleetProducerConfig): Promise<FleetProducer> {
     const dependencies = await loadFleetDependencies();
+    const telemetry = await loadTelemetry(config.telemetry);
     const redis = openRedis(dependencies, config, 'codex-rx producer');
     const blocking = openRedis(dependencies, config, 'codex-rx producer reader');
-    return new FleetProducer(dependencies, config, new FleetKeys(config), redis, new FleetStreamReader(blocking, redis), blocking);
+    const producer = new FleetProducer(dependencies, config, new FleetKeys(config), redis, new FleetStreamReader(blocking, redis), blocking);
+    producer.tracing = telemetry === undefined ? undefined : new FleetTracing(telemetry);
+    return producer;
   }
 
   /**
@@ -65,6 +73,19 @@ export class FleetProducer implements AsyncDisposable {
   async submit(job: FleetJob): Promise<FleetJobHandle> {
     const id = job.key ?? randomUUID();
     if (id.includes(':') || /^\d+$/.test(id)) throw new TypeError(`a fleet job key must not contain ":" nor be a number; got "${id}"`);
+    const span = this.tracing?.submit(this.config.queue ?? DEFAULT_FLEET_CONFIG.queue);
+    span?.span.setAttribute('messaging.message.id', id);
+    try {
+      const handle = await this.enqueue(id, job, span?.carrier);
+      span?.end();
+      return handle;
+    } catch (error) {
+      span?.end(error);
+      throw error;
+    }
+  }
+
+  private async enqueue(id: string, job: FleetJob, trace: TraceCarrier | undefined): Promise<FleetJobHandle> {
     const retainSeconds = this.config.retainSeconds ?? DEFAULT_FLEET_PRODUCER_CONFIG.retainSeconds;
     const thread = job.thread;
     const data: FleetJobData = {
@@ -72,6 +93,7 @@ export class FleetProducer implements AsyncDisposable {
       thread: typeof thread === 'string' ? { id: thread } : { start: thread ?? {} },
       ...pickDefined(job, ['turn']),
       retainSeconds,
+      ...(trace === undefined ? {} : { trace }),
     };
     const queue = this.queues.get(typeof thread === 'string' ? await this.route(thread) : this.keys.queue);
     await queue.add('turn', data, {

@@ -3,6 +3,7 @@ import type { CodexConfig } from '../client/codex-config.js';
 import type { ToolSet } from '../client/tool-set.js';
 import type { FleetConfig } from './fleet-config.js';
 import type { FleetJobStart } from './fleet-job-start.js';
+import type { TelemetryOption } from '../telemetry/telemetry-config.js';
 
 /**
  * Options of `FleetWorker.start`.
@@ -50,6 +51,12 @@ export interface FleetWorkerConfig extends FleetConfig {
   readonly tools?: ToolSet;
   /** Called as each job's turn is about to start, with what it will run. */
   readonly onJob?: (job: FleetJobStart) => void | Promise<void>;
+  /**
+   * OpenTelemetry (see `TelemetryConfig`): each job's wait in the queue and its `process` span,
+   * children of the producer's `submit`, with the job's turn under it. Also the telemetry of the
+   * `Codex` the worker creates, unless `codex` sets its own.
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**

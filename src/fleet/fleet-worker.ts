@@ -13,9 +13,12 @@ import type { FleetFailure } from './fleet-failure.js';
 import type { FleetJobData } from './fleet-job-data.js';
 import { FleetKeys } from './fleet-keys.js';
 import { FleetQueues } from './fleet-queues.js';
+import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
 import { DEFAULT_FLEET_WORKER_CONFIG, type FleetWorkerConfig } from './fleet-worker-config.js';
 import { loadFleetDependencies, type FleetDependencies } from './load-fleet-dependencies.js';
 import { openRedis } from './open-redis.js';
+import { loadTelemetry } from '../telemetry/load-telemetry.js';
+import { FleetTracing } from '../telemetry/fleet-tracing.js';
 
 /** A job this worker is running, and why it might have to stop early. */
 interface RunningJob {
@@ -47,6 +50,8 @@ export class FleetWorker implements AsyncDisposable {
   private readonly queues: FleetQueues;
   private heartbeat: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  /** With `telemetry`: each job's spans. */
+  private tracing: FleetTracing | undefined;
 
   private constructor(
     private readonly dependencies: FleetDependencies,
@@ -75,11 +80,14 @@ export class FleetWorker implements AsyncDisposable {
    */
   static async start(config: FleetWorkerConfig): Promise<FleetWorker> {
     const dependencies = await loadFleetDependencies();
+    const telemetry = await loadTelemetry(config.telemetry);
     const ownsCodex = !(config.codex instanceof Codex);
-    const codex = config.codex instanceof Codex ? config.codex : new Codex(config.codex);
+    const codex =
+      config.codex instanceof Codex ? config.codex : new Codex(config.telemetry === undefined || config.codex?.telemetry !== undefined ? config.codex : { ...config.codex, telemetry: config.telemetry });
     const redis = openRedis(dependencies, config, 'codex-rx worker');
     const subscriber = openRedis(dependencies, config, 'codex-rx worker cancel');
     const worker = new FleetWorker(dependencies, config, new FleetKeys(config), codex, ownsCodex, redis, subscriber);
+    worker.tracing = telemetry === undefined ? undefined : new FleetTracing(telemetry);
     try {
       await codex.ready();
       await worker.listen();
@@ -158,6 +166,18 @@ export class FleetWorker implements AsyncDisposable {
   }
 
   private async process(job: Job<FleetJobData, TurnResult>, token: string | undefined): Promise<TurnResult> {
+    const trace = this.tracing?.job(this.config.queue ?? DEFAULT_FLEET_CONFIG.queue, job.id ?? '', job.data.trace, job.timestamp, job.attemptsMade + 1);
+    try {
+      const result = await this.processJob(job, token, trace?.within);
+      trace?.end();
+      return result;
+    } catch (error) {
+      trace?.end(error);
+      throw error;
+    }
+  }
+
+  private async processJob(job: Job<FleetJobData, TurnResult>, token: string | undefined, within: (<T>(start: () => T) => T) | undefined): Promise<TurnResult> {
     const { UnrecoverableError, WaitingError } = this.dependencies.bullmq;
     const jobId = job.id!;
     const data = job.data;
@@ -185,7 +205,8 @@ export class FleetWorker implements AsyncDisposable {
       }
       log.append({ kind: 'attempt', seq: log.nextSeq(), attempt, workerId: this.id, threadId: thread.id });
       await this.config.onJob?.({ jobId, attempt, threadId: thread.id, input: data.input });
-      const turn = await thread.turn(data.input, data.turn ?? {});
+      const startTurn = () => thread.turn(data.input, data.turn ?? {});
+      const turn = await (within === undefined ? startTurn() : within(startTurn));
       state.turn = turn;
       if (state.handBack || state.cancelled) void turn.interrupt().catch(() => undefined);
       const result = await lastValueFrom(

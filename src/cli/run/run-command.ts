@@ -34,6 +34,8 @@ import { formatSchemaIssues } from '../../schema/format-schema-issues.js';
 import { OutputValidationError } from '../../turns/output-validation-error.js';
 import type { TurnResult } from '../../turns/turn-result.js';
 import { validateOutput } from '../../turns/validate-output.js';
+import { SpanRecorder } from '../../telemetry/span-recorder.js';
+import { formatSpanTree } from './format-span-tree.js';
 
 /** Options of `codex-rx run`, as parsed from the command line. */
 export interface RunOptions extends CliServerOptions {
@@ -51,6 +53,8 @@ export interface RunOptions extends CliServerOptions {
    * streamed text (one line with `json`), and an answer that does not validate exits 1.
    */
   readonly outputSchema?: string;
+  /** Print the turn's span tree on stderr once it has ended (needs `@opentelemetry/api`). */
+  readonly trace?: boolean;
 }
 
 /**
@@ -87,8 +91,9 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   );
 
   let session: CliCodex | undefined;
+  const recorder = options.trace === true ? await spanRecorder() : undefined;
   try {
-    session = await openCodex(options);
+    session = await openCodex(options, recorder === undefined ? {} : { telemetry: { tracerProvider: recorder } });
     if (script !== undefined) session.mock?.enqueue(script);
     const { codex } = session;
     subscriptions.push(
@@ -131,6 +136,16 @@ export async function runCommand(prompt: string, options: RunOptions): Promise<E
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
     await session?.close();
+    if (recorder !== undefined) process.stderr.write(`\n${formatSpanTree(recorder.spans)}`);
+  }
+}
+
+/** The in-memory span recorder of `--trace`; a usage error without `@opentelemetry/api`. */
+async function spanRecorder(): Promise<SpanRecorder> {
+  try {
+    return new SpanRecorder(await import('@opentelemetry/api'));
+  } catch {
+    throw new UsageError('--trace needs the package @opentelemetry/api: npm install @opentelemetry/api');
   }
 }
 

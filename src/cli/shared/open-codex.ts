@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Codex } from '../../client/codex.js';
+import type { CodexConfig } from '../../client/codex-config.js';
 import '../../client/node-transport.js';
 import type { MockResponsesServer } from '../../testing/mock-responses-server.js';
 import { startScriptedCodex } from '../../testing/scripted-codex.js';
@@ -38,17 +39,17 @@ export interface CliCodex {
  * session.mock?.enqueue(response(assistantMessage('Hi')));
  * try { await (await session.codex.threadStart()).run('hello'); } finally { await session.close(); }
  */
-export async function openCodex(options: CliServerOptions): Promise<CliCodex> {
+export async function openCodex(options: CliServerOptions, extra: CodexConfig = {}): Promise<CliCodex> {
   if (options.tokenFile !== undefined && options.ws === undefined) throw new UsageError('--token-file needs --ws URL');
   if (options.scripted && options.ws !== undefined) throw new UsageError('--scripted launches its own server; it cannot be combined with --ws');
   if (options.ws !== undefined) checkServerUrl(options.ws);
   if (options.scripted) {
-    const scripted = await startScriptedCodex();
+    const scripted = await startScriptedCodex({ codex: extra });
     return { codex: scripted.codex, mock: scripted.mock, workspace: scripted.workspace, close: () => scripted.dispose() };
   }
   const token = options.tokenFile === undefined ? undefined : await readToken(options.tokenFile);
   const codex = new Codex(
-    options.ws === undefined ? {} : { transport: { url: options.ws, ...(token === undefined ? {} : { token }) } },
+    { ...extra, ...(options.ws === undefined ? {} : { transport: { url: options.ws, ...(token === undefined ? {} : { token }) } }) },
   );
   try {
     await codex.ready();

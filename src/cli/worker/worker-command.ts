@@ -20,6 +20,8 @@ import { pickDefined } from '../../internal/pick-defined.js';
  */
 export interface WorkerCommandOptions {
   readonly redis: string;
+  /** OpenTelemetry to the global providers (`FleetWorkerConfig.telemetry: true`). */
+  readonly telemetry?: boolean;
   readonly concurrency?: number;
   readonly queue?: string;
   readonly id?: string;
@@ -53,12 +55,13 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   let worker: FleetWorker | undefined;
   try {
     const tools = options.tools === undefined ? undefined : await loadToolsModule(options.tools);
-    scripted = options.scripted ? await startScriptedCodex({ codex: codexConfig(options) }) : undefined;
+    scripted = options.scripted ? await startScriptedCodex({ codex: { ...codexConfig(options), ...(options.telemetry === true ? { telemetry: true } : {}) } }) : undefined;
     const mock = scripted?.mock;
     const config: FleetWorkerConfig = {
       redis: options.redis,
       codex: scripted?.codex ?? codexConfig(options),
       ...(tools === undefined ? {} : { tools }),
+      ...(options.telemetry === true ? { telemetry: true } : {}),
       ...defined({
         concurrency: options.concurrency,
         queue: options.queue,

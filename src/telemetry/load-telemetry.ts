@@ -1,0 +1,33 @@
+import type * as Api from '@opentelemetry/api';
+import type { CodexTelemetry } from './codex-telemetry.js';
+import type { TelemetryOption } from './telemetry-config.js';
+import { TelemetryUnavailableError } from './telemetry-unavailable-error.js';
+
+/**
+ * Loads the telemetry of a client, worker or producer when its option asks for it, and nothing
+ * otherwise: `@opentelemetry/api` and the code that uses it are imported here, on first use, so
+ * that a program without telemetry never loads them. Fails with `TelemetryUnavailableError` when
+ * the package is missing.
+ *
+ * @example
+ * import { NEVER } from 'rxjs';
+ *
+ * const telemetry = await loadTelemetry({ captureContent: false });
+ * telemetry?.attach(connection, connection.notifications$, NEVER);
+ */
+export async function loadTelemetry(option: TelemetryOption | undefined): Promise<CodexTelemetry | undefined> {
+  if (option === undefined || option === false) return undefined;
+  const config = option === true ? {} : option;
+  let loaded: unknown;
+  try {
+    loaded = await (config.loadApi?.() ?? import('@opentelemetry/api'));
+  } catch (error) {
+    throw new TelemetryUnavailableError({ cause: error });
+  }
+  // The api's CommonJS build may arrive as a default export only.
+  const module = loaded as Partial<typeof Api> & { readonly default?: typeof Api };
+  const api = (module.trace === undefined ? module.default : module) as typeof Api | undefined;
+  if (api?.trace === undefined) throw new TelemetryUnavailableError();
+  const { CodexTelemetry: Telemetry } = await import('./codex-telemetry.js');
+  return new Telemetry(api, config);
+}

@@ -1,4 +1,10 @@
-/** One problem of a schema, at a JSON path inside the schema. */
+/**
+ * One problem of a schema, at a JSON path inside the schema.
+ *
+ * @example
+ * const violations: readonly SchemaViolation[] = strictJsonSchemaViolations({ type: 'object', properties: { a: { type: 'string' } } });
+ * for (const { path, message } of violations) console.log(`${path}: ${message}`);
+ */
 export interface SchemaViolation {
   /** Where in the JSON Schema, e.g. `$.properties.findings.items`. */
   readonly path: string;

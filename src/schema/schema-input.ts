@@ -2,10 +2,27 @@ import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/sp
 import type { Decoder } from 'io-ts';
 import type { JsonSchemaObject } from './json-schema-object.js';
 
-/** A Standard Schema validator that also gives its JSON Schema (zod ≥ 4.2, arktype ≥ 2.1.28, …). */
+/**
+ * A Standard Schema validator that also gives its JSON Schema (zod ≥ 4.2, arktype ≥ 2.1.28, …).
+ *
+ * @example
+ * import { z } from 'zod';
+ *
+ * const Verdict: StandardJsonSchemaValidator<{ ok: boolean }> = z.object({ ok: z.boolean() });
+ */
 export type StandardJsonSchemaValidator<T = unknown> = StandardSchemaV1<unknown, T> & StandardJSONSchemaV1<unknown, T>;
 
-/** A validator beside the JSON Schema it stands for: any Standard Schema, or an io-ts codec. */
+/**
+ * A validator beside the JSON Schema it stands for: any Standard Schema, or an io-ts codec.
+ *
+ * @example
+ * import * as t from 'io-ts';
+ *
+ * const verdict: SchemaWithJsonSchema<{ ok: boolean }> = {
+ *   schema: t.type({ ok: t.boolean }),
+ *   jsonSchema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false },
+ * };
+ */
 export interface SchemaWithJsonSchema<T = unknown> {
   readonly schema: StandardSchemaV1<unknown, T> | Decoder<unknown, T>;
   readonly jsonSchema: JsonSchemaObject;

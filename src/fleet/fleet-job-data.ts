@@ -13,4 +13,9 @@ export interface FleetJobData {
   readonly turn?: FleetTurnOptions;
   /** How long the job's event stream is kept after it ends. */
   readonly retainSeconds: number;
+  /**
+   * A follow-up whose workers share a `CODEX_HOME`: should its holder die, the job may move to
+   * the shared queue (any worker can resume the thread) instead of failing.
+   */
+  readonly sharedCodexHome?: boolean;
 }

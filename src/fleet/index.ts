@@ -38,3 +38,4 @@ export { FleetJobFailedError } from './fleet-job-failed-error.js';
 export { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
 export { FleetDependencyMissingError } from './fleet-dependency-missing-error.js';
 export { InsecureRedisError } from './insecure-redis-error.js';
+export { InvalidFleetJobError } from './invalid-fleet-job-error.js';

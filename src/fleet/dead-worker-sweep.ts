@@ -23,7 +23,16 @@ const STRANDED_STATES = ['active', 'waiting', 'prioritized', 'delayed'] as const
  * and its follow-ups wait for it to come back with the same id.
  *
  * @example
- * const sweep = new DeadWorkerSweep(redis, keys, queues, 'worker-a', 30_000);
+ * import { loadFleetDependencies } from './load-fleet-dependencies.js';
+ * import { openRedis } from './open-redis.js';
+ * import { FleetKeys } from './fleet-keys.js';
+ * import { FleetQueues } from './fleet-queues.js';
+ *
+ * const config = { redis: 'redis://127.0.0.1:6379' };
+ * const dependencies = await loadFleetDependencies();
+ * const redis = openRedis(dependencies, config, 'codex-rx example');
+ * const keys = new FleetKeys(config);
+ * const sweep = new DeadWorkerSweep(redis, keys, new FleetQueues(dependencies, redis, keys.prefix), 'worker-a', 30_000);
  * setInterval(() => void sweep.run(), 30_000);
  */
 export class DeadWorkerSweep {

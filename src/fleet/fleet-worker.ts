@@ -207,7 +207,7 @@ export class FleetWorker implements AsyncDisposable {
           for (const worker of this.workers) void worker.pause(true).catch(() => undefined);
         } else if (status.state === 'ready' && this.serverDown) {
           this.serverDown = false;
-          for (const worker of this.workers) worker.resume();
+          for (const worker of this.workers) void worker.resume();
         } else if (status.state === 'closed' && this.closing === undefined) {
           this.giveUp(`its app-server is gone: ${status.reason}`);
         }
@@ -227,9 +227,10 @@ export class FleetWorker implements AsyncDisposable {
   private async process(job: Job<FleetJobData, TurnResult>, token: string | undefined): Promise<TurnResult> {
     const { UnrecoverableError, WaitingError } = this.dependencies.bullmq;
     const jobId = job.id!;
-    const data = job.data;
+    // Written by any client of the queue: trust nothing of its shape.
+    const data = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as FleetJobData;
     const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
-    const problem = validateFleetJob({ input: data?.input }, this.config.maxInputBytes ?? DEFAULT_FLEET_CONFIG.maxInputBytes);
+    const problem = validateFleetJob({ input: data.input }, this.config.maxInputBytes ?? DEFAULT_FLEET_CONFIG.maxInputBytes);
     if (problem !== undefined || typeof data.retainSeconds !== 'number' || typeof data.thread !== 'object' || data.thread === null) {
       // It can never run: fail it once, for good, and keep none of its (possibly huge) input.
       this.counters.failed += 1;

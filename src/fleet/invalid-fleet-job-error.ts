@@ -6,7 +6,7 @@
  *
  * @example
  * try {
- *   await producer.submit({ input: hugeText, key: 'review-42' });
+ *   await producer.submit({ input: 'x'.repeat(2_000_000), key: 'review-42' });
  * } catch (error) {
  *   if (error instanceof InvalidFleetJobError) console.error(`${error.field}: ${error.message}`);
  * }

@@ -12,9 +12,10 @@ import { WorkerProcess } from './support/worker-process.js';
 /**
  * The fleet's faults at every phase of a job, against a real redis-server and worker processes
  * with real app-servers on one shared CODEX_HOME. Periods are short (lock 4 s, stalled check and
- * dead-worker sweep every 1 s, heartbeat 500 ms) so that each fault resolves within seconds.
+ * dead-worker sweep every 1 s) so that each fault resolves within seconds; the heartbeat stays at
+ * 1 s, so that a worker slowed down by a busy machine does not look dead.
  */
-const WORKER_TIMING = { lockMs: 4_000, stalledIntervalMs: 1_000, heartbeatMs: 500, graceMs: 15_000, concurrency: 2 } as const;
+const WORKER_TIMING = { lockMs: 4_000, stalledIntervalMs: 1_000, heartbeatMs: 1_000, graceMs: 15_000, concurrency: 2 } as const;
 /** The scripted model's pause between two words: a turn of `WORDS` words streams for about 1 s. */
 const WORD_MS = 120;
 const WORDS = 8;

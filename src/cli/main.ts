@@ -179,6 +179,7 @@ program
   .option('--grace-ms <ms>', 'on SIGTERM, how long running turns may finish before they are handed back (default: 30000)', positiveInteger)
   .option('--lock-ms <ms>', 'how soon the jobs of a dead worker go back to the queue (default: 30000)', positiveInteger)
   .option('--stalled-interval-ms <ms>', 'how often to look for jobs of dead workers (default: 30000)', positiveInteger)
+  .option('--heartbeat-ms <ms>', 'how often the worker reports itself alive; it counts as gone after 3 missed beats (default: 1000)', positiveInteger)
   .addOption(new Option('--approvals <decision>', 'answer command and file approvals with this decision').choices(['accept', 'decline']))
   .option('--ws <url>', 'use a running app-server at ws://HOST:PORT (or unix://PATH) instead of launching one')
   .option('--token-file <file>', 'read the --ws bearer token from this file (trimmed; never printed)')
@@ -186,6 +187,7 @@ program
   .option('--scripted-word-ms <ms>', 'with --scripted, the pause between two streamed words (default: 10)', nonNegativeInteger)
   .option('--tools <module>', 'load the tools this module exports (tool(), toolNamespace()); a job names those its thread gets')
   .option('--telemetry', "OpenTelemetry spans and metrics to the global providers (register an SDK first, e.g. node --import ./otel.js); needs @opentelemetry/api")
+  .option('--scripted-home <dir>', 'with --scripted, use this CODEX_HOME (e.g. one shared by several workers) instead of a temporary one')
   .addHelpText(
     'after',
     `
@@ -209,8 +211,8 @@ With --scripted, a prompt starting with "fail:" makes its turn fail, one startin
       telemetry: options['telemetry'] === true,
       ...(token === undefined ? {} : { token }),
       ...(typeof options['approvals'] === 'string' ? { approvals: options['approvals'] as 'accept' | 'decline' } : {}),
-      ...givenOptions(options, 'string', 'queue', 'id', 'ws', 'tools'),
-      ...givenOptions(options, 'number', 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'scriptedWordMs'),
+      ...givenOptions(options, 'string', 'queue', 'id', 'ws', 'tools', 'scriptedHome'),
+      ...givenOptions(options, 'number', 'concurrency', 'graceMs', 'lockMs', 'stalledIntervalMs', 'heartbeatMs', 'scriptedWordMs'),
     });
   });
 

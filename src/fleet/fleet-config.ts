@@ -17,6 +17,11 @@ export interface FleetConfig {
   readonly prefix?: string;
   /** Allow a password over plain `redis://` to a host that is not loopback (default false: `InsecureRedisError`). */
   readonly allowInsecurePassword?: boolean;
+  /**
+   * The largest job input accepted, in bytes of its JSON: `submit` refuses a larger one with
+   * `InvalidFleetJobError`, and a worker fails one for good without running it. Default 1 MiB.
+   */
+  readonly maxInputBytes?: number;
 }
 
 /**
@@ -27,4 +32,4 @@ export interface FleetConfig {
  *   return config.queue ?? DEFAULT_FLEET_CONFIG.queue;
  * }
  */
-export const DEFAULT_FLEET_CONFIG = { queue: 'turns', prefix: 'codex-rx' } as const;
+export const DEFAULT_FLEET_CONFIG = { queue: 'turns', prefix: 'codex-rx', maxInputBytes: 1_048_576 } as const;

@@ -16,4 +16,9 @@ export interface FleetJobData {
   readonly retainSeconds: number;
   /** The producer's `submit` span, with telemetry: the worker's spans of the job are its children. */
   readonly trace?: TraceCarrier;
+  /**
+   * A follow-up whose workers share a `CODEX_HOME`: should its holder die, the job may move to
+   * the shared queue (any worker can resume the thread) instead of failing.
+   */
+  readonly sharedCodexHome?: boolean;
 }

@@ -3,7 +3,8 @@ import type { FleetFailure } from './fleet-failure.js';
 
 /**
  * A fleet job ended without a result: its turn failed on every attempt, it was cancelled, its
- * thread's worker is gone, or its worker kept dying. `reason` says which.
+ * thread's worker is gone, its app-server or its workers kept dying, or its input can never run.
+ * `reason` says which.
  *
  * @example
  * try {
@@ -14,7 +15,7 @@ import type { FleetFailure } from './fleet-failure.js';
  */
 export class FleetJobFailedError extends Error {
   override readonly name = 'FleetJobFailedError';
-  /** Why: `turn-failed`, `cancelled`, `thread-owner-gone` or `error`. */
+  /** Why: `turn-failed`, `cancelled`, `thread-owner-gone`, `app-server-lost`, `worker-lost`, `invalid-input` or `error` (see `FleetFailure`). */
   readonly reason: FleetFailure['reason'];
   /** The failed turn's result, when the turn ran and failed. */
   readonly result: TurnResult | undefined;

@@ -56,6 +56,11 @@ export class FleetKeys {
     return `${this.base}:worker:${workerId}`;
   }
 
+  /** Held by the worker that is handing a dead worker's jobs on, so that only one does. */
+  sweep(workerId: string): string {
+    return `${this.base}:sweep:${workerId}`;
+  }
+
   /** The set of worker ids that have announced themselves. */
   get workers(): string {
     return `${this.base}:workers`;

@@ -23,6 +23,8 @@ import { loadFleetDependencies, type FleetDependencies } from './load-fleet-depe
 import { openRedis } from './open-redis.js';
 import { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
 import { pickDefined } from '../internal/pick-defined.js';
+import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
+import { validateFleetJob } from './validate-fleet-job.js';
 
 /**
  * Puts turns on a fleet of workers and follows them: each job is a durable BullMQ job, its
@@ -69,10 +71,13 @@ export class FleetProducer implements AsyncDisposable {
    * Submits a job, or finds the job already submitted under the same `key`. A job on a thread
    * goes to the worker that holds the thread; when that worker is gone it goes to any worker if
    * the workers share a `CODEX_HOME` (`sharedCodexHome`), else this rejects with `ThreadOwnerGoneError`.
+   * A job that can never run (an empty or malformed key, an input that is not one, or larger than
+   * `maxInputBytes`) rejects with `InvalidFleetJobError` and nothing reaches Redis.
    */
   async submit(job: FleetJob): Promise<FleetJobHandle> {
+    const problem = validateFleetJob(job, this.config.maxInputBytes ?? DEFAULT_FLEET_CONFIG.maxInputBytes);
+    if (problem !== undefined) throw problem;
     const id = job.key ?? randomUUID();
-    if (id.includes(':') || /^\d+$/.test(id)) throw new TypeError(`a fleet job key must not contain ":" nor be a number; got "${id}"`);
     const span = this.tracing?.submit(this.config.queue ?? DEFAULT_FLEET_CONFIG.queue);
     span?.span.setAttribute('messaging.message.id', id);
     try {
@@ -88,12 +93,14 @@ export class FleetProducer implements AsyncDisposable {
   private async enqueue(id: string, job: FleetJob, trace: TraceCarrier | undefined): Promise<FleetJobHandle> {
     const retainSeconds = this.config.retainSeconds ?? DEFAULT_FLEET_PRODUCER_CONFIG.retainSeconds;
     const thread = job.thread;
+    const sharedCodexHome = this.config.sharedCodexHome ?? DEFAULT_FLEET_PRODUCER_CONFIG.sharedCodexHome;
     const data: FleetJobData = {
       input: job.input,
       thread: typeof thread === 'string' ? { id: thread } : { start: thread ?? {} },
       ...pickDefined(job, ['turn']),
       retainSeconds,
       ...(trace === undefined ? {} : { trace }),
+      ...(sharedCodexHome && typeof thread === 'string' ? { sharedCodexHome } : {}),
     };
     const queue = this.queues.get(typeof thread === 'string' ? await this.route(thread) : this.keys.queue);
     await queue.add('turn', data, {

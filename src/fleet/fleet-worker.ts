@@ -1,8 +1,10 @@
 import { hostname } from 'node:os';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { lastValueFrom, tap } from 'rxjs';
+import { lastValueFrom, tap, type Subscription } from 'rxjs';
 import { Codex } from '../client/codex.js';
+import { ConnectionLostError } from '../errors/connection-lost-error.js';
+import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { Thread } from '../client/thread.js';
 import type { ToolSet } from '../client/tool-set.js';
 import type { TurnHandle } from '../client/turn-handle.js';
@@ -19,6 +21,9 @@ import { loadFleetDependencies, type FleetDependencies } from './load-fleet-depe
 import { openRedis } from './open-redis.js';
 import { loadTelemetry } from '../telemetry/load-telemetry.js';
 import { FleetTracing } from '../telemetry/fleet-tracing.js';
+import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
+import { DeadWorkerSweep } from './dead-worker-sweep.js';
+import { validateFleetJob } from './validate-fleet-job.js';
 
 /** A job this worker is running, and why it might have to stop early. */
 interface RunningJob {
@@ -32,7 +37,10 @@ interface RunningJob {
  * Runs fleet jobs: takes turns from the fleet's queue (and follow-ups on its threads from its
  * own), up to its concurrency, runs each through one `Codex`, and writes every turn event and
  * the result to the job's stream. Jobs of a worker that dies are taken up again by the others
- * (BullMQ's stalled-job check); `close()` stops gracefully.
+ * (BullMQ's stalled-job check, and a sweep of the dead worker's own queue); `close()` stops
+ * gracefully. The `Codex` it creates reconnects (a crashed app-server is relaunched; the worker
+ * takes no job meanwhile, and the turns it lost are retried within their attempts); should it give
+ * up, the worker stops advertising itself, hands its jobs back and stops (`stopped`).
  *
  * @example
  * const worker = await FleetWorker.start({ redis: 'redis://127.0.0.1:6379', concurrency: 4 });
@@ -49,9 +57,18 @@ export class FleetWorker implements AsyncDisposable {
   private workers: Worker[] = [];
   private readonly queues: FleetQueues;
   private heartbeat: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   /** With `telemetry`: each job's spans. */
   private tracing: FleetTracing | undefined;
+  /** Counts the app-server's losses: a turn that saw it change lost its server under it. */
+  private serverGeneration = 0;
+  private serverDown = false;
+  /** Why the worker stopped by itself: its app-server is gone for good. */
+  private gaveUp: string | undefined;
+  private serverWatch: Subscription | undefined;
+  private readonly stoppedWith: Promise<string | undefined>;
+  private resolveStopped: (reason: string | undefined) => void = () => undefined;
 
   private constructor(
     private readonly dependencies: FleetDependencies,
@@ -72,6 +89,7 @@ export class FleetWorker implements AsyncDisposable {
       maxStalledCount: config.maxStalledCount ?? DEFAULT_FLEET_WORKER_CONFIG.maxStalledCount,
       heartbeatMs: config.heartbeatMs ?? DEFAULT_FLEET_WORKER_CONFIG.heartbeatMs,
     } as typeof DEFAULT_FLEET_WORKER_CONFIG;
+    this.stoppedWith = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
   /**
@@ -82,8 +100,10 @@ export class FleetWorker implements AsyncDisposable {
     const dependencies = await loadFleetDependencies();
     const telemetry = await loadTelemetry(config.telemetry);
     const ownsCodex = !(config.codex instanceof Codex);
+    // A worker outlives its app-server: relaunched (or reconnected) by default, not fatal.
+    const codexConfig = { reconnect: true, ...config.codex };
     const codex =
-      config.codex instanceof Codex ? config.codex : new Codex(config.telemetry === undefined || config.codex?.telemetry !== undefined ? config.codex : { ...config.codex, telemetry: config.telemetry });
+      config.codex instanceof Codex ? config.codex : new Codex(config.telemetry === undefined || codexConfig.telemetry !== undefined ? codexConfig : { ...codexConfig, telemetry: config.telemetry });
     const redis = openRedis(dependencies, config, 'codex-rx worker');
     const subscriber = openRedis(dependencies, config, 'codex-rx worker cancel');
     const worker = new FleetWorker(dependencies, config, new FleetKeys(config), codex, ownsCodex, redis, subscriber);
@@ -104,6 +124,15 @@ export class FleetWorker implements AsyncDisposable {
   }
 
   /**
+   * Settles once the worker has stopped: with `undefined` after `close()`, with the reason when it
+   * stopped by itself because its app-server is gone for good (the `Codex` gave up reconnecting);
+   * its jobs then went back to the queues. A supervisor restarts it.
+   */
+  get stopped(): Promise<string | undefined> {
+    return this.stoppedWith;
+  }
+
+  /**
    * Stops gracefully: takes no new jobs, lets running turns finish for up to `graceMs`, then
    * interrupts the rest and hands their jobs back to the queue; closes the `Codex` it created.
    * Idempotent.
@@ -111,23 +140,29 @@ export class FleetWorker implements AsyncDisposable {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.heartbeat);
+      clearInterval(this.sweepTimer);
+      this.serverWatch?.unsubscribe();
+      // Without an app-server nothing can finish: hand the jobs back at once.
       const stopped = Promise.all(this.workers.map((worker) => worker.close()));
-      const grace = setTimeout(() => this.handBackAll(), this.settings.graceMs);
+      const grace = setTimeout(() => this.handBackAll(), this.gaveUp === undefined ? this.settings.graceMs : 0);
       try {
         await stopped;
       } finally {
         clearTimeout(grace);
       }
       await this.queues.close();
-      await this.redis
-        .multi()
-        .srem(this.keys.workers, this.id)
+      // A worker that gave up stays in the set with no heartbeat, as a crashed one does, so that
+      // the others hand on what waits in its own queue; one that was closed may come back for it.
+      const leave = this.redis.multi();
+      if (this.gaveUp === undefined) leave.srem(this.keys.workers, this.id);
+      await leave
         .del(this.keys.worker(this.id))
         .exec()
         .catch(() => undefined);
       if (this.ownsCodex) await this.codex.close();
       this.subscriber.disconnect();
       await this.redis.quit().catch(() => undefined);
+      this.resolveStopped(this.gaveUp);
     })();
     return this.closing;
   }
@@ -139,8 +174,11 @@ export class FleetWorker implements AsyncDisposable {
   private async listen(): Promise<void> {
     await this.subscriber.subscribe(this.keys.cancelChannel);
     this.subscriber.on('message', (_channel: string, jobId: string) => this.cancelRunning(jobId));
+    this.watchServer();
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), this.settings.heartbeatMs);
+    const sweep = new DeadWorkerSweep(this.redis, this.keys, this.queues, this.id, this.settings.lockDurationMs);
+    this.sweepTimer = setInterval(() => void sweep.run().catch(() => undefined), this.settings.stalledIntervalMs);
     for (const queue of [this.keys.queue, this.keys.workerQueue(this.id)]) {
       const worker = new this.dependencies.bullmq.Worker<FleetJobData, TurnResult>(
         queue,
@@ -165,6 +203,37 @@ export class FleetWorker implements AsyncDisposable {
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
   }
 
+  /**
+   * Follows the app-server: while it is being relaunched (or reconnected) the worker takes no
+   * job, and turns running then are known to have lost it; when the `Codex` gives up, the worker
+   * stops.
+   */
+  private watchServer(): void {
+    this.serverWatch = this.codex.connectionState$.subscribe({
+      next: (status) => {
+        if (status.state === 'reconnecting' && !this.serverDown) {
+          this.serverDown = true;
+          this.serverGeneration += 1;
+          for (const worker of this.workers) void worker.pause(true).catch(() => undefined);
+        } else if (status.state === 'ready' && this.serverDown) {
+          this.serverDown = false;
+          for (const worker of this.workers) void worker.resume();
+        } else if (status.state === 'closed' && this.closing === undefined) {
+          this.giveUp(`its app-server is gone: ${status.reason}`);
+        }
+      },
+      error: (error: unknown) => {
+        if (this.closing === undefined) this.giveUp(`its app-server is gone: ${messageOf(error)}`);
+      },
+    });
+  }
+
+  private giveUp(reason: string): void {
+    this.gaveUp = reason;
+    this.serverGeneration += 1;
+    void this.close();
+  }
+
   private async process(job: Job<FleetJobData, TurnResult>, token: string | undefined): Promise<TurnResult> {
     const trace = this.tracing?.job(this.config.queue ?? DEFAULT_FLEET_CONFIG.queue, job.id ?? '', job.data.trace, job.timestamp, job.attemptsMade + 1);
     try {
@@ -180,8 +249,19 @@ export class FleetWorker implements AsyncDisposable {
   private async processJob(job: Job<FleetJobData, TurnResult>, token: string | undefined, within: (<T>(start: () => T) => T) | undefined): Promise<TurnResult> {
     const { UnrecoverableError, WaitingError } = this.dependencies.bullmq;
     const jobId = job.id!;
-    const data = job.data;
+    // Written by any client of the queue: trust nothing of its shape.
+    const data = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as FleetJobData;
     const log = await FleetEventLog.begin(this.redis, this.keys.events(jobId), this.keys.attempts(jobId));
+    const problem = validateFleetJob({ input: data.input }, this.config.maxInputBytes ?? DEFAULT_FLEET_CONFIG.maxInputBytes);
+    if (problem !== undefined || typeof data.retainSeconds !== 'number' || typeof data.thread !== 'object' || data.thread === null) {
+      // It can never run: fail it once, for good, and keep none of its (possibly huge) input.
+      this.counters.failed += 1;
+      const retainSeconds = typeof data.retainSeconds === 'number' ? data.retainSeconds : 3_600;
+      await job.updateData({ input: '(removed: invalid)', thread: { start: {} }, retainSeconds }).catch(() => undefined);
+      const message = problem?.message ?? 'the job data is not a fleet job (no thread or retainSeconds)';
+      await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt: log.attempt, failure: { reason: 'invalid-input', message }, final: true }, retainSeconds);
+      throw new UnrecoverableError(message);
+    }
     // It ran before and its result is stored: deliver that one, never a second.
     if (log.previous?.kind === 'result') return log.previous.result;
     const attempt = log.attempt;
@@ -196,12 +276,18 @@ export class FleetWorker implements AsyncDisposable {
 
     const state: RunningJob = { turn: undefined, handBack: false, cancelled: false };
     this.running.set(jobId, state);
+    const generation = this.serverGeneration;
+    const serverLost = (error?: unknown) =>
+      this.serverGeneration !== generation || error instanceof TransportClosedError || error instanceof ConnectionLostError;
+    const lastAttempt = () => job.attemptsMade + 1 >= totalAttempts;
     try {
       let thread: Thread;
       try {
         thread = await this.openThread(data);
       } catch (error) {
-        return await fail({ reason: 'thread-owner-gone', message: `cannot open the thread: ${messageOf(error)}` }, true);
+        if (this.gaveUp !== undefined) return await this.handBack(job, token, log, attempt);
+        if (serverLost(error)) return await fail({ reason: 'app-server-lost', message: `the app-server was lost while opening the thread: ${messageOf(error)}` }, lastAttempt());
+        return await fail({ reason: 'thread-owner-gone', message: `cannot open the thread: ${messageOf(error)}` }, lastAttempt());
       }
       log.append({ kind: 'attempt', seq: log.nextSeq(), attempt, workerId: this.id, threadId: thread.id });
       await this.config.onJob?.({ jobId, attempt, threadId: thread.id, input: data.input });
@@ -220,15 +306,17 @@ export class FleetWorker implements AsyncDisposable {
         ),
       );
       if (state.cancelled) return await fail({ reason: 'cancelled', message: 'cancelled while running', result }, true);
-      if (state.handBack) {
-        // Back to the queue without spending an attempt; another worker runs it again.
-        await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure: { reason: 'error', message: `worker ${this.id} stopped; the job goes back to the queue` }, final: false });
-        await job.moveToWait(token);
-        throw new WaitingError();
+      if (state.handBack || this.gaveUp !== undefined) return await this.handBack(job, token, log, attempt);
+      if (result.status !== 'completed' && serverLost()) {
+        // Its server died under it: the turn ended as the relaunched server stored it. Not the
+        // turn's fault, yet it spends an attempt, so that a job that kills its server ends.
+        return await fail({ reason: 'app-server-lost', message: `the app-server of worker ${this.id} was lost during the turn (it ended ${result.status})`, result }, lastAttempt());
       }
       if (result.status === 'failed') {
-        const final = job.attemptsMade + 1 >= totalAttempts;
-        return await fail({ reason: 'turn-failed', message: result.error?.message ?? 'the turn failed', result }, final);
+        return await fail({ reason: 'turn-failed', message: result.error?.message ?? 'the turn failed', result }, lastAttempt());
+      }
+      if (result.status === 'interrupted' && !log.isFenced) {
+        return await fail({ reason: 'error', message: 'the turn was interrupted by another client of its app-server', result }, lastAttempt());
       }
       if (!(await log.flush({ kind: 'result', seq: log.nextSeq(), attempt, result }, data.retainSeconds))) {
         throw new RecordedFailure(`attempt ${attempt} was superseded by a later one`);
@@ -237,11 +325,20 @@ export class FleetWorker implements AsyncDisposable {
       return result;
     } catch (error) {
       if (error instanceof UnrecoverableError || error instanceof WaitingError || error instanceof RecordedFailure) throw error;
-      const final = job.attemptsMade + 1 >= totalAttempts;
-      return await fail({ reason: 'error', message: messageOf(error) }, final);
+      if (this.gaveUp !== undefined) return await this.handBack(job, token, log, attempt);
+      if (serverLost(error)) return await fail({ reason: 'app-server-lost', message: messageOf(error) }, lastAttempt());
+      return await fail({ reason: 'error', message: messageOf(error) }, lastAttempt());
     } finally {
       this.running.delete(jobId);
     }
+  }
+
+  /** Back to its queue without spending an attempt: this worker is stopping; another runs it again. */
+  private async handBack(job: Job<FleetJobData, TurnResult>, token: string | undefined, log: FleetEventLog, attempt: number): Promise<never> {
+    const why = this.gaveUp ?? 'it stopped';
+    await log.flush({ kind: 'failed', seq: log.nextSeq(), attempt, failure: { reason: 'error', message: `worker ${this.id} stopped (${why}); the job goes back to the queue` }, final: false });
+    await job.moveToWait(token);
+    throw new this.dependencies.bullmq.WaitingError();
   }
 
   private async openThread(data: FleetJobData): Promise<Thread> {
@@ -318,7 +415,7 @@ export class FleetWorker implements AsyncDisposable {
     const last = log.previous;
     if (last !== undefined && (last.kind === 'result' || (last.kind === 'failed' && last.final))) return;
     await log.flush(
-      { kind: 'failed', seq: log.nextSeq(), attempt: log.attempt - 1, failure: { reason: 'error', message: job.failedReason || 'its workers died too often' }, final: true },
+      { kind: 'failed', seq: log.nextSeq(), attempt: log.attempt - 1, failure: { reason: 'worker-lost', message: `its workers died too often (${job.failedReason || 'stalled'})` }, final: true },
       job.data.retainSeconds,
     );
   }

@@ -39,3 +39,4 @@ export { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
 export { FleetDependencyMissingError } from './fleet-dependency-missing-error.js';
 export { InsecureRedisError } from './insecure-redis-error.js';
 export type { TraceCarrier } from '../telemetry/fleet-tracing.js';
+export { InvalidFleetJobError } from './invalid-fleet-job-error.js';

@@ -29,8 +29,15 @@ export interface AppServerHarnessOptions {
   readonly tempRoot?: string;
 }
 
-/** The id under which the mock model is registered in `[model_providers]`. */
-const PROVIDER_ID = 'codex_rx_mock';
+/**
+ * The model provider id the harness's `config.toml` names for the scripted model: override its
+ * `base_url` to point a server at another mock.
+ *
+ * @example
+ * const overrides = { [`model_providers.${SCRIPTED_PROVIDER_ID}.base_url`]: JSON.stringify(mock.url) };
+ */
+export const SCRIPTED_PROVIDER_ID = 'codex_rx_mock';
+const PROVIDER_ID = SCRIPTED_PROVIDER_ID;
 
 const DEFAULT_MODEL = 'mock-model';
 

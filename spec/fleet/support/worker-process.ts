@@ -14,6 +14,12 @@ export interface WorkerProcessOptions {
   readonly tmpDir?: string;
   /** `--tools MODULE`: tools the worker's threads may get. */
   readonly tools?: string;
+  /** A CODEX_HOME to run on instead of a temporary one (several workers may share it). */
+  readonly codexHome?: string;
+  /** Lock, stalled-check and heartbeat periods (default 10 s, 2 s and the worker's own default). */
+  readonly lockMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly heartbeatMs?: number;
 }
 
 /**
@@ -36,8 +42,10 @@ export class WorkerProcess {
       '--id', options.id,
       '--concurrency', String(options.concurrency ?? 4),
       '--grace-ms', String(options.graceMs ?? 10_000),
-      '--lock-ms', '10000',
-      '--stalled-interval-ms', '2000',
+      '--lock-ms', String(options.lockMs ?? 10_000),
+      '--stalled-interval-ms', String(options.stalledIntervalMs ?? 2_000),
+      ...(options.heartbeatMs === undefined ? [] : ['--heartbeat-ms', String(options.heartbeatMs)]),
+      ...(options.codexHome === undefined ? [] : ['--scripted-home', options.codexHome]),
       ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
       ...(options.tools === undefined ? [] : ['--tools', options.tools]),
     ], options.tmpDir === undefined ? {} : { TMPDIR: options.tmpDir });
@@ -91,6 +99,19 @@ export class WorkerProcess {
   terminate(): Promise<CliOutcome> {
     this.cli.child.kill('SIGTERM');
     return this.cli.done;
+  }
+
+  /** SIGKILL of its app-server only (every process below the worker); the worker lives on. Returns the pids killed. */
+  killAppServer(): number[] {
+    const pids = this.descendants();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return pids;
   }
 
   /** SIGKILL, as a crash: the worker has no chance to hand anything back. Returns the app-server pids it leaves. */

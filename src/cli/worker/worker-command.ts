@@ -11,6 +11,10 @@ import { loadToolsModule } from './load-tools-module.js';
 import { functionCall } from '../../testing/script/function-call.js';
 import { response } from '../../testing/script/response.js';
 import { pickDefined } from '../../internal/pick-defined.js';
+import { copyFile, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MockResponsesServer } from '../../testing/mock-responses-server.js';
+import { SCRIPTED_PROVIDER_ID } from '../../testing/app-server-harness.js';
 
 /**
  * Options of `codex-rx worker`, as parsed from the command line.
@@ -28,12 +32,15 @@ export interface WorkerCommandOptions {
   readonly graceMs?: number;
   readonly lockMs?: number;
   readonly stalledIntervalMs?: number;
+  readonly heartbeatMs?: number;
   /** Answer command and file-change approvals with this decision instead of the library's default. */
   readonly approvals?: 'accept' | 'decline';
   /** Run turns against the embedded scripted model (offline; see `workerScriptedReply`). */
   readonly scripted?: boolean;
   /** With `scripted`: the pause between two streamed words, in ms (default 10). */
   readonly scriptedWordMs?: number;
+  /** With `scripted`: this `CODEX_HOME` (one several workers share) instead of a temporary one. */
+  readonly scriptedHome?: string;
   /** A running app-server to use instead of launching one. */
   readonly ws?: string;
   readonly token?: string;
@@ -55,7 +62,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
   let worker: FleetWorker | undefined;
   try {
     const tools = options.tools === undefined ? undefined : await loadToolsModule(options.tools);
-    scripted = options.scripted ? await startScriptedCodex({ codex: { ...codexConfig(options), ...(options.telemetry === true ? { telemetry: true } : {}) } }) : undefined;
+    scripted = options.scripted ? await startScripted(options) : undefined;
     const mock = scripted?.mock;
     const config: FleetWorkerConfig = {
       redis: options.redis,
@@ -69,6 +76,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
         graceMs: options.graceMs,
         lockDurationMs: options.lockMs,
         stalledIntervalMs: options.stalledIntervalMs,
+        heartbeatMs: options.heartbeatMs,
       }),
       ...(mock === undefined
         ? {}
@@ -84,20 +92,55 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<numb
     };
     worker = await FleetWorker.start(config);
     process.stdout.write(`worker ${worker.id} ready: ${config.concurrency ?? 'default'} slots on ${redactedUrl(options.redis)}\n`);
-    const signal = await firstValueFrom(signals);
-    process.stdout.write(`worker ${worker.id} stopping (${signal}): ${worker.runningTurns} turns running\n`);
+    const stoppedItself = worker.stopped.then((reason) => ({ reason }));
+    const outcome = await Promise.race([firstValueFrom(signals), stoppedItself]);
+    if (typeof outcome !== 'string') {
+      // Its app-server is gone for good; a supervisor restarts the worker.
+      process.stderr.write(`worker ${worker.id} stopped: ${outcome.reason ?? 'closed'}\n`);
+      return ExitCode.failure;
+    }
+    process.stdout.write(`worker ${worker.id} stopping (${outcome}): ${worker.runningTurns} turns running\n`);
     await worker.close();
     process.stdout.write(`worker ${worker.id} stopped\n`);
-    return signal === 'SIGTERM' ? ExitCode.ok : signalExitCode(signal);
+    return outcome === 'SIGTERM' ? ExitCode.ok : signalExitCode(outcome);
   } finally {
     await worker?.close();
     await scripted?.dispose();
   }
 }
 
+/**
+ * The scripted model's server; with `scriptedHome`, on that `CODEX_HOME`, its config pointing at
+ * this worker's own scripted model (the first worker writes `config.toml`, each overrides the URL).
+ */
+async function startScripted(options: WorkerCommandOptions): Promise<ScriptedCodex> {
+  const home = options.scriptedHome;
+  const codex = { ...codexConfig(options), ...(options.telemetry === true ? { telemetry: true } : {}) };
+  if (home === undefined) return startScriptedCodex({ codex });
+  const mock = await MockResponsesServer.start();
+  const scripted = await startScriptedCodex({
+    harness: { mock },
+    connect: false,
+    codex: { ...codex, env: { CODEX_HOME: home }, configOverrides: { [`model_providers.${SCRIPTED_PROVIDER_ID}.base_url`]: JSON.stringify(mock.url) } },
+  });
+  try {
+    await copyFile(scripted.harness.configPath, join(home, 'config.toml'), constants.COPYFILE_EXCL).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    await scripted.codex.ready();
+  } catch (error) {
+    await scripted.dispose();
+    await mock.close();
+    throw error;
+  }
+  return { ...scripted, dispose: async () => (await scripted.dispose(), await mock.close()) };
+}
+
 function codexConfig(options: WorkerCommandOptions): CodexConfig {
   const decision = options.approvals;
   return {
+    // The worker outlives its app-server: a crashed one is relaunched, a dropped socket reconnected.
+    reconnect: true,
     ...(options.ws === undefined ? {} : { transport: { url: options.ws, ...pickDefined(options, ['token']) } }),
     ...(decision === undefined
       ? {}

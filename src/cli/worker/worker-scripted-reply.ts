@@ -1,3 +1,4 @@
+import { delay } from '../../testing/script/delay.js';
 import { deltas } from '../../testing/script/deltas.js';
 import { failed } from '../../testing/script/failed.js';
 import { gate } from '../../testing/script/gate.js';
@@ -9,7 +10,8 @@ export const SCRIPTED_WORD_DELAY_MS = 10;
 
 /**
  * What the scripted model answers to a job's prompt in `worker --scripted`: the prompt's words
- * streamed back one delta each. A testing aid to reach the failure paths offline: a prompt that
+ * streamed back one delta each, then, after a pause of five words, the end of the response (the
+ * turn's closing phase: its answer is complete, the turn not yet). A testing aid to reach the failure paths offline: a prompt that
  * starts with `fail:` streams its words and then fails the turn; one that starts with `hang:`
  * streams them and holds the turn open until it is interrupted.
  *
@@ -22,5 +24,5 @@ export function workerScriptedReply(prompt: string, wordDelayMs = SCRIPTED_WORD_
   const stream = deltas(words, { delayMs: wordDelayMs, phase: 'final_answer' });
   if (prompt.startsWith('fail:')) return response(stream, failed('scripted failure (fail: prompt)'));
   if (prompt.startsWith('hang:')) return response(stream, gate('hang: prompt'));
-  return response(stream);
+  return response(stream, delay(wordDelayMs * 5));
 }

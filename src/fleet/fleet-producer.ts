@@ -23,7 +23,6 @@ import { loadFleetDependencies, type FleetDependencies } from './load-fleet-depe
 import { openRedis } from './open-redis.js';
 import { ThreadOwnerGoneError } from './thread-owner-gone-error.js';
 import { pickDefined } from '../internal/pick-defined.js';
-import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
 import { validateFleetJob } from './validate-fleet-job.js';
 
 /**

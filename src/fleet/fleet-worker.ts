@@ -3,6 +3,7 @@ import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { lastValueFrom, tap, type Subscription } from 'rxjs';
 import { Codex } from '../client/codex.js';
+import type { CodexConfig } from '../client/codex-config.js';
 import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import type { Thread } from '../client/thread.js';
@@ -21,7 +22,6 @@ import { loadFleetDependencies, type FleetDependencies } from './load-fleet-depe
 import { openRedis } from './open-redis.js';
 import { loadTelemetry } from '../telemetry/load-telemetry.js';
 import { FleetTracing } from '../telemetry/fleet-tracing.js';
-import { DEFAULT_FLEET_CONFIG } from './fleet-config.js';
 import { DeadWorkerSweep } from './dead-worker-sweep.js';
 import { validateFleetJob } from './validate-fleet-job.js';
 
@@ -101,7 +101,7 @@ export class FleetWorker implements AsyncDisposable {
     const telemetry = await loadTelemetry(config.telemetry);
     const ownsCodex = !(config.codex instanceof Codex);
     // A worker outlives its app-server: relaunched (or reconnected) by default, not fatal.
-    const codexConfig = { reconnect: true, ...config.codex };
+    const codexConfig: CodexConfig = { reconnect: true, ...(config.codex instanceof Codex ? {} : config.codex) };
     const codex =
       config.codex instanceof Codex ? config.codex : new Codex(config.telemetry === undefined || codexConfig.telemetry !== undefined ? codexConfig : { ...codexConfig, telemetry: config.telemetry });
     const redis = openRedis(dependencies, config, 'codex-rx worker');

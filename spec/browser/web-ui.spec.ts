@@ -315,15 +315,52 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     expect(await pane.locator('.turn-meta').textContent()).to.match(/^interrupted/);
   });
 
-  it('typed output: the schema goes with the turn and the answer renders as JSON', async () => {
-    const schema = { type: 'object', properties: { answer: { type: 'number' } }, required: ['answer'], additionalProperties: false };
-    harness.mock.enqueue(response(deltas(['{"answer":', ' 42}'])));
+  it('typed output: a schema strict mode would refuse is shown, not sent; the partial object renders live, then the validated value', async () => {
+    const schema = {
+      type: 'object',
+      properties: { title: { type: 'string' }, score: { type: 'number' }, tags: { type: 'array', items: { type: 'string' } } },
+      required: ['title', 'score', 'tags'],
+      additionalProperties: false,
+    };
     const pane = await newThread();
     await pane.locator('.typed summary').click();
+    // Without additionalProperties: false and with a property left out of required: refused in the form.
+    await pane.locator('.schema').fill(JSON.stringify({ type: 'object', properties: { a: { type: 'string' } } }));
+    await ask(pane, 'the review');
+    await pane.locator('.schema-violations li').first().waitFor();
+    const violations = await pane.locator('.schema-violations li').allTextContents();
+    expect(violations.join('\n')).to.include('additionalProperties must be false').and.to.include('property "a" is not in required');
+    expect(await pane.locator('.prompt').inputValue()).to.equal('the review');
+    expect(await pane.locator('.turn').count()).to.equal(0);
+    expect(harness.mock.requests).to.have.length(0);
+
+    // Every render of the typed output, as the page draws it.
+    await page.evaluate(`(() => {
+      window.typedRenders = [];
+      new MutationObserver(() => {
+        const node = document.querySelector('.typed-output pre');
+        const last = window.typedRenders[window.typedRenders.length - 1];
+        const final = node !== null && node.parentElement.classList.contains('final');
+        if (node !== null && (last === undefined || node.textContent !== last.text || final !== last.final)) window.typedRenders.push({ text: node.textContent, final });
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
+    const chunks = ['{"title":"Rev', 'iew of', ' the plan","score":', '4', '2,"tags":["a"', ',"b"]}'];
+    harness.mock.enqueue(response(deltas(chunks, { delayMs: 250 })));
     await pane.locator('.schema').fill(JSON.stringify(schema));
-    await ask(pane, 'the answer');
-    await pane.locator('.typed-output pre').waitFor();
-    expect(JSON.parse((await pane.locator('.typed-output pre').textContent())!)).to.deep.equal({ answer: 42 });
+    await pane.locator('.prompt').press('Enter');
+    await pane.locator('.typed-output.final pre').waitFor();
+    const final = { title: 'Review of the plan', score: 42, tags: ['a', 'b'] };
+    expect(JSON.parse((await pane.locator('.typed-output.final pre').textContent())!)).to.deep.equal(final);
+    expect(await pane.locator('.schema-violations').count()).to.equal(0);
+    const renders = (await page.evaluate('window.typedRenders')) as { text: string; final: boolean }[];
+    const values = renders.map((render) => ({ value: JSON.parse(render.text) as Record<string, unknown>, final: render.final }));
+    // Partial objects came first, each with fewer keys (or a shorter title) than the final value.
+    const partials = values.filter((render) => !render.final);
+    expect(partials.length, JSON.stringify(renders)).to.be.at.least(2);
+    expect(partials.some((render) => Object.keys(render.value).length < Object.keys(final).length)).to.equal(true);
+    expect(partials.some((render) => typeof render.value['title'] === 'string' && render.value['title'] !== final.title)).to.equal(true);
+    expect(values.at(-1)).to.deep.equal({ value: final, final: true });
+    expect(values.findIndex((render) => render.final)).to.equal(values.length - 1);
     const body = harness.mock.requests.at(-1)!.body as { text?: { format?: { type: string; schema: unknown } } };
     expect(body.text?.format?.type).to.equal('json_schema');
     expect(body.text?.format?.schema).to.deep.equal(schema);

@@ -36,7 +36,7 @@ import {
   takeUntil,
   tap,
 } from 'rxjs';
-import { ApprovalMode, Codex, failSafeServerRequestAnswer, isReconstructed, toUserInput, type Sandbox, type Thread } from '../browser/index.js';
+import { ApprovalMode, Codex, failSafeServerRequestAnswer, isReconstructed, partialOutput, resolveSchema, toUserInput, type Sandbox, type Thread, type TurnEvent } from '../browser/index.js';
 import { INITIAL_APP_STATE, reduceApp, type AppEvent } from './app-state.js';
 import type { Intent } from './intent.js';
 import { initialPane, reducePane, type PaneEvent } from './pane-state.js';
@@ -64,7 +64,9 @@ const page$ = intentsOf('reconnect').pipe(
   startWith({ type: 'reconnect', threadIds: [] } as IntentOf<'reconnect'>),
   switchMap((intent) =>
     defer(() => {
-      const codex = new Codex({ clientInfo: { name: 'codex_rx_web', title: 'codex-rx web', version: '0.1.0' }, reconnect: RECONNECT });
+      // The page defines no tools: a thread's tools run in the client that registered them, which
+      // must not be beaten by this page's "no handler" answer, so the page never answers a tool call.
+      const codex = new Codex({ clientInfo: { name: 'codex_rx_web', title: 'codex-rx web', version: '0.1.0' }, reconnect: RECONNECT, toolCallGraceMs: Infinity });
       return appEvents$(codex, intent.threadIds).pipe(tap({ finalize: () => void codex.close() }));
     }),
   ),
@@ -206,7 +208,13 @@ function pane$(codex: Codex, opening: PaneOpening, pending$: Observable<readonly
         switchMap((turn) =>
           concat(
             of<PaneEvent>({ type: 'turn-started', turnId: turn.id, input: text, typed: outputSchema !== undefined }),
-            turn.events$.pipe(map((event): PaneEvent => ({ type: 'event', event, reconstructed: isReconstructed(event) }))),
+            defer(() => {
+              const events$ = turn.events$.pipe(share());
+              return merge(
+                events$.pipe(map((event): PaneEvent => ({ type: 'event', event, reconstructed: isReconstructed(event) }))),
+                outputSchema === undefined ? EMPTY : typedOutput$(turn.id, events$, outputSchema),
+              );
+            }),
           ),
         ),
         catchError(failed('the turn failed')),
@@ -262,6 +270,24 @@ function pane$(codex: Codex, opening: PaneOpening, pending$: Observable<readonly
     takeUntil(closed$),
     endWith<AppEvent>({ type: 'pane-closed', threadId }),
   );
+}
+
+/**
+ * A typed turn's output as it streams: the partial object parsed incrementally from the answer's
+ * deltas (the parser's state lives here, in the stream, not in the pane's state), then the value
+ * validated against the schema once the turn ends.
+ */
+function typedOutput$(turnId: string, events$: Observable<TurnEvent>, schema: unknown): Observable<PaneEvent> {
+  return defer(() => {
+    // `partialOutput` emits its partials as the events come, and the validated value after they end.
+    let ended = false;
+    return events$.pipe(
+      tap({ complete: () => (ended = true) }),
+      partialOutput(resolveSchema(schema as Record<string, unknown>)),
+      map((value): PaneEvent => ({ type: 'output', turnId, value, final: ended })),
+      catchError((error: unknown) => of<PaneEvent>({ type: 'output-failed', turnId, message: message(error) })),
+    );
+  });
 }
 
 function message(error: unknown): string {

@@ -34,6 +34,10 @@ export interface TurnView {
   readonly plan: { readonly explanation: string | null; readonly steps: readonly protocol.TurnPlanStep[] } | null;
   /** The turn was asked for typed output (an output schema): its answer is JSON. */
   readonly typed: boolean;
+  /** The typed output so far: a partial object while the answer streams, then the validated value (`final`). */
+  readonly output: { readonly value: unknown; readonly final: boolean } | null;
+  /** Why the typed output was refused (not JSON, or not valid against the schema). */
+  readonly outputError: string | null;
   /** Read from the stored thread when the pane opened. */
   readonly stored: boolean;
 }
@@ -61,6 +65,8 @@ export type PaneEvent =
   | { readonly type: 'history'; readonly thread: protocol.Thread }
   | { readonly type: 'turn-started'; readonly turnId: string; readonly input: string; readonly typed: boolean }
   | { readonly type: 'event'; readonly event: TurnEvent; readonly reconstructed: boolean }
+  | { readonly type: 'output'; readonly turnId: string; readonly value: unknown; readonly final: boolean }
+  | { readonly type: 'output-failed'; readonly turnId: string; readonly message: string }
   | { readonly type: 'renamed'; readonly name: string | null }
   | { readonly type: 'goal'; readonly goal: protocol.ThreadGoal | null }
   | { readonly type: 'approvals'; readonly requests: readonly IncomingServerRequest[] }
@@ -102,6 +108,10 @@ export function reducePane(state: PaneState, event: PaneEvent): PaneState {
       return withTurn(state, event.turnId, (turn) => ({ ...turn, input: turn.input || event.input, typed: event.typed }));
     case 'event':
       return reduceTurnEvent(state, event.event, event.reconstructed);
+    case 'output':
+      return withTurn(state, event.turnId, (turn) => (turn.output?.final ? turn : { ...turn, output: { value: event.value, final: event.final } }));
+    case 'output-failed':
+      return withTurn(state, event.turnId, (turn) => ({ ...turn, outputError: event.message }));
     case 'renamed':
       return { ...state, name: event.name };
     case 'goal':
@@ -250,7 +260,7 @@ function storedTurn(turn: protocol.Turn): TurnView {
 }
 
 function emptyTurn(id: string): TurnView {
-  return { id, status: 'inProgress', input: '', items: [], durationMs: null, tokens: null, error: null, retry: null, plan: null, typed: false, stored: false };
+  return { id, status: 'inProgress', input: '', items: [], durationMs: null, tokens: null, error: null, retry: null, plan: null, typed: false, output: null, outputError: null, stored: false };
 }
 
 function withTurn(state: PaneState, turnId: string, change: (turn: TurnView) => TurnView): PaneState {

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { type IncomingServerRequest, type protocol } from '../browser/index.js';
+import { strictJsonSchemaViolations, type IncomingServerRequest, type protocol } from '../browser/index.js';
 import type { AppState } from './app-state.js';
 import { h, keyed } from './dom.js';
 import type { Intent } from './intent.js';
@@ -156,6 +156,15 @@ function paneShell(pane: PaneState, emit: (intent: Intent) => void): HTMLElement
         schemaError.textContent = `not JSON: ${error instanceof Error ? error.message : String(error)}`;
         return;
       }
+      // The server would refuse the turn: say where, here, rather than send it.
+      const violations = strictJsonSchemaViolations(outputSchema);
+      if (violations.length > 0) {
+        schemaError.replaceChildren(
+          h('div', {}, 'Strict mode would refuse this schema:'),
+          h('ul', { class: 'schema-violations' }, ...violations.map((violation) => h('li', {}, h('code', {}, violation.path), ` ${violation.message}`))),
+        );
+        return;
+      }
     }
     schemaError.textContent = '';
     prompt.value = '';
@@ -221,7 +230,7 @@ function drawPane(node: Element, pane: PaneState, emit?: (intent: Intent) => voi
 
 function turnNode(turn: TurnView): HTMLElement {
   const items = h('div', { class: 'items' });
-  keyed(items, turn.items, (view) => view.id, (view) => itemNode(view, turn));
+  keyed(items, turn.items, (view) => view.id, (view) => itemNode(view));
   const meta = [statusLabel(turn.status)];
   if (turn.durationMs !== null) meta.push(seconds(turn.durationMs));
   if (turn.tokens !== null) meta.push(`${turn.tokens.total.toLocaleString('en')} tokens (${turn.tokens.input.toLocaleString('en')} in, ${turn.tokens.cached.toLocaleString('en')} cached, ${turn.tokens.output.toLocaleString('en')} out)`);
@@ -231,6 +240,7 @@ function turnNode(turn: TurnView): HTMLElement {
     turn.input === '' ? null : h('div', { class: 'user-message' }, turn.input),
     turn.plan === null ? null : planNode(turn.plan),
     items,
+    turn.typed ? typedOutput(turn) : null,
     turn.retry === null ? null : h('div', { class: 'retry', role: 'status' }, `retrying: ${turn.retry}`),
     turn.error === null ? null : h('div', { class: 'turn-error', role: 'alert' }, turn.error),
     h('div', { class: 'turn-meta' }, meta.join(' · ')),
@@ -246,21 +256,21 @@ function planNode(plan: NonNullable<TurnView['plan']>): HTMLElement {
   );
 }
 
-function itemNode(view: ItemView, turn: TurnView): HTMLElement {
-  const node = itemBody(view, turn);
+function itemNode(view: ItemView): HTMLElement {
+  const node = itemBody(view);
   node.classList.add('item');
   node.dataset['itemId'] = view.id;
   if (view.reconstructed) node.append(h('span', { class: 'reconstructed', title: 'rebuilt from the stored turn after a reconnection' }, 'recovered after reconnection'));
   return node;
 }
 
-function itemBody(view: ItemView, turn: TurnView): HTMLElement {
+function itemBody(view: ItemView): HTMLElement {
   const item = view.item;
   switch (item.type) {
     case 'agentMessage': {
       const body = h('div', { class: 'markdown' });
       body.innerHTML = markdownHtml(view.text);
-      return h('div', { class: 'agent-message' }, body, turn.typed && view.done && item.phase !== 'commentary' ? typedOutput(view.text) : null);
+      return h('div', { class: 'agent-message' }, body);
     }
     case 'reasoning':
       return h('details', { class: 'reasoning' }, h('summary', {}, 'Reasoning'), h('div', { class: 'reasoning-text' }, view.text));
@@ -296,12 +306,17 @@ function itemBody(view: ItemView, turn: TurnView): HTMLElement {
   }
 }
 
-function typedOutput(text: string): HTMLElement {
-  try {
-    return h('div', { class: 'typed-output' }, h('div', { class: 'label' }, 'Typed output'), h('pre', {}, JSON.stringify(JSON.parse(text), null, 2)));
-  } catch {
-    return h('div', { class: 'typed-output invalid' }, 'The answer is not valid JSON.');
-  }
+/** The turn's typed output: the partial object while it streams, then the validated value. */
+function typedOutput(turn: TurnView): HTMLElement | null {
+  if (turn.outputError !== null) return h('div', { class: 'typed-output invalid', role: 'alert' }, `Typed output refused: ${turn.outputError}`);
+  if (turn.output === null) return null;
+  const { value, final } = turn.output;
+  return h(
+    'div',
+    { class: `typed-output ${final ? 'final' : 'partial'}` },
+    h('div', { class: 'label' }, final ? 'Typed output (validated)' : 'Typed output (streaming…)'),
+    h('pre', {}, JSON.stringify(value, null, 2)),
+  );
 }
 
 function toolNode(name: string, status: string, args: unknown, result: unknown): HTMLElement {

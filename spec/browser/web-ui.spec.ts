@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { concatMap, delay, of } from 'rxjs';
 import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { Codex } from '../../src/client/codex.js';
+import { tool } from '../../src/client/tool.js';
 import { REFUSED_METHOD_CODE } from '../../src/relay/create-relay.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from '../../src/testing/listening-app-server.js';
@@ -124,7 +125,7 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     upstreams = [];
     consoleErrors = [];
     // The relay specs at the end make their own.
-    if (this.currentTest?.title.includes('relay restart') || this.currentTest?.title.includes('gives up')) return;
+    if (this.currentTest?.title.includes('relay restart') || this.currentTest?.title.includes('gives up') || this.currentTest?.title.includes('shared app-server')) return;
     fixture = await startRelay();
     await signIn();
   });
@@ -364,6 +365,62 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     const body = harness.mock.requests.at(-1)!.body as { text?: { format?: { type: string; schema: unknown } } };
     expect(body.text?.format?.type).to.equal('json_schema');
     expect(body.text?.format?.schema).to.deep.equal(schema);
+  });
+
+  it('a client tool on a shared app-server: the page shows its name, arguments and result, and leaves the answer to the client that holds it', async () => {
+    // One app-server, two clients: a Node client that starts the thread with its tool (the relay
+    // refuses dynamicTools from a page), and the page, which opens the thread and sends the turn.
+    const server: ListeningAppServer = await startListeningAppServer(harness);
+    const upstream = () => WebSocketTransport.connect(server.url, { token: server.token });
+    const owner = await Codex.connect({ transport: upstream });
+    try {
+      const runs: string[] = [];
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const ticket = tool({
+        name: 'ticket',
+        description: 'Reads a ticket by id',
+        input: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'], additionalProperties: false },
+        run: async (args) => {
+          const { id } = args as { id: string };
+          runs.push(id);
+          await released;
+          return `T-${id}: the login page is slow`;
+        },
+      });
+      harness.mock.enqueue(response(assistantMessage('Ready.')));
+      const thread = await owner.threadStart({ tools: [ticket] });
+      await thread.run('Get ready'); // a thread is listed only after its first turn
+      fixture = await startRelay({ upstream });
+      await signIn();
+      await page.locator(`.thread-entry[data-thread-id="${thread.id}"]`).click();
+      const pane = page.locator(`.pane[data-thread-id="${thread.id}"]`);
+      await pane.locator('.turn.completed').waitFor();
+
+      harness.mock.enqueue(response(functionCall('ticket', { id: '42' }, { callId: 'c_ticket' })), response(assistantMessage('Ticket 42: the login page is slow.')));
+      await ask(pane, 'What is ticket 42 about?');
+      const call = pane.locator('.tool-call');
+      // While the Node client runs it, the page shows the call running, with no answer of its own.
+      await call.filter({ hasText: 'running' }).waitFor();
+      expect(await call.locator('.tool-result').count()).to.equal(0);
+      release();
+      await call.locator('.tool-result').waitFor();
+      await pane.locator('.turn.completed').nth(1).waitFor();
+      expect(await call.locator('.tool-name').textContent()).to.equal('ticket');
+      expect(JSON.parse((await call.locator('.tool-args').textContent())!)).to.deep.equal({ id: '42' });
+      expect(await call.locator('.tool-result').textContent()).to.equal('T-42: the login page is slow');
+      expect(await call.textContent()).to.include('completed');
+      expect(await pane.locator('.agent-message', { hasText: 'Ticket 42: the login page is slow.' }).count()).to.equal(1);
+      // The Node client ran it, once, and its answer is what the model read.
+      expect(runs).to.deep.equal(['42']);
+      const output = harness.mock.requests.map((request) => request.functionCallOutput('c_ticket')).find((found) => found !== undefined);
+      expect(output?.['output']).to.equal('T-42: the login page is slow');
+    } finally {
+      await page.context().close();
+      await fixture.close();
+      await owner.close();
+      await server.stop();
+    }
   });
 
   it('keyboard and accessibility: Shift+Enter is a new line, every control has a name, tab order follows the page, text contrast is at least 4.5:1', async () => {

@@ -26,6 +26,21 @@ const WAITS: ReadonlyMap<string, string> = new Map([
   ['mcpServer/elicitation/request', 'await_user_input'],
 ]);
 
+/** What the tool answerer reports of a call that did not succeed, by diagnostic kind: the call's outcome. */
+const TOOL_OUTCOMES: ReadonlyMap<string, string> = new Map([
+  ['tool-arguments-invalid', 'invalid_arguments'],
+  ['tool-failed', 'thrown'],
+  ['tool-timeout', 'timeout'],
+  ['tool-call-unhandled', 'unhandled'],
+]);
+
+/** What telemetry reads of a tool answerer's diagnostics (`ToolDiagnostic`, kept structural: the client layer is above). */
+interface ToolCallReport {
+  readonly kind: string;
+  readonly turnId: string;
+  readonly callId: string;
+}
+
 /** How many threads' models are remembered: the oldest is forgotten first (its turns then have no request model). */
 const REMEMBERED_THREADS = 10_000;
 
@@ -89,13 +104,16 @@ export class CodexTelemetry implements ClientTelemetry {
 
   /**
    * Starts watching a connection: its turn events (`notifications$`, after reconciliation when the
-   * client reconnects), its requests and server requests, and its reconnections.
+   * client reconnects), its requests and server requests, its reconnections, and what its tool
+   * answerer reports of the calls it ran (the server tells only whether a call succeeded).
    */
   attach(
     connection: { observeRequests(observer: RequestObserver | undefined): void },
     notifications$: Observable<ServerNotification>,
     reconnectDiagnostics$: Observable<ReconnectDiagnostic>,
+    toolDiagnostics$?: Observable<ToolCallReport>,
   ): void {
+    if (toolDiagnostics$ !== undefined) this.subscriptions.push(toolDiagnostics$.subscribe((report) => this.onToolReport(report)));
     connection.observeRequests(this.requestObserver());
     this.subscriptions.push(
       notifications$.subscribe({
@@ -184,6 +202,11 @@ export class CodexTelemetry implements ClientTelemetry {
     // Events during a reconnection's handshake come over the new connection: the turn is back.
     if (this.droppedAt !== undefined) trace.reconnected(Date.now() - this.droppedAt, undefined);
     trace.onEvent(notification);
+  }
+
+  private onToolReport(report: ToolCallReport): void {
+    const outcome = TOOL_OUTCOMES.get(report.kind);
+    if (outcome !== undefined) this.turns.get(report.turnId)?.toolCallEnded(report.callId, outcome);
   }
 
   private onReconnectDiagnostic(diagnostic: ReconnectDiagnostic): void {

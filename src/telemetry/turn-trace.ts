@@ -39,6 +39,8 @@ interface OpenItem {
   runFrom?: number;
   /** The id the server gave a client tool's call (`item/tool/call`). */
   callId?: string;
+  /** How this client's tool answerer ended the call, when it did not succeed (see `toolCallEnded`). */
+  outcome?: string;
 }
 
 /** Items that get a span of their own, by type. */
@@ -203,6 +205,17 @@ export class TurnTrace implements TurnTelemetry {
     else open.callId = callId;
   }
 
+  /**
+   * This client's tool answerer ended a call without success (`invalid_arguments`, `thrown`,
+   * `timeout`, `unhandled`): the server only reports the call as failed, so the reason is kept for
+   * the call's span and its `codex.tool_calls` point.
+   */
+  toolCallEnded(callId: string, outcome: string): void {
+    const open = this.items.get(callId);
+    if (open === undefined) this.items.set(callId, { startedAt: undefined, callId, outcome });
+    else open.outcome = outcome;
+  }
+
   private itemCompleted(item: ThreadItem, reconstructed: boolean): void {
     if (reconstructed) this.span.addEvent('codex.item.reconstructed', { 'codex.item.type': item.type, 'codex.item.id': item.id });
     if (!TRACED_ITEMS.has(item.type)) return;
@@ -219,6 +232,7 @@ export class TurnTrace implements TurnTelemetry {
     const attributes: Api.Attributes = { 'codex.item.id': item.id, 'codex.item.type': item.type, 'codex.item.status': status };
     let name: string;
     let toolName: string;
+    let outcome: string = status;
     let failed = status === 'failed';
     switch (item.type) {
       case 'commandExecution':
@@ -251,6 +265,9 @@ export class TurnTrace implements TurnTelemetry {
         name = `execute_tool ${item.tool}`;
         toolName = item.tool;
         failed ||= item.success === false;
+        // A client tool's outcome is what its answerer saw; a handler's answer says only success or not.
+        outcome = open?.outcome ?? (failed ? 'failed' : 'success');
+        attributes['codex.tool.outcome'] = outcome;
         Object.assign(attributes, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': item.tool, 'gen_ai.tool.call.id': open?.callId ?? item.id, 'gen_ai.tool.type': 'function' });
         if (typeof item.namespace === 'string') attributes['codex.tool.namespace'] = item.namespace;
         if (captureContent) {
@@ -261,11 +278,11 @@ export class TurnTrace implements TurnTelemetry {
       default:
         return;
     }
-    if (failed) attributes['error.type'] = `${item.type}_failed`;
+    if (failed) attributes['error.type'] = open?.outcome ?? `${item.type}_failed`;
     const span = tracer.startSpan(name, { kind: api.SpanKind.INTERNAL, attributes, startTime: start }, this.context);
     if (failed) span.setStatus({ code: api.SpanStatusCode.ERROR });
     span.end(end);
-    instruments.toolCall({ 'codex.item.type': item.type, 'gen_ai.tool.name': toolName, 'codex.tool.outcome': status });
+    instruments.toolCall({ 'codex.item.type': item.type, 'gen_ai.tool.name': toolName, 'codex.tool.outcome': outcome });
   }
 
   private complete(reconstructed: boolean): void {

@@ -10,6 +10,7 @@ import { TurnTrace, type TurnTraceShared } from './turn-trace.js';
 import { TelemetryInstruments } from './telemetry-instruments.js';
 import { setExplicitParent, explicitParent } from './explicit-parent.js';
 import { errorType } from './error-type.js';
+import { isReconstructed as ownIsReconstructed } from '../turns/is-reconstructed.js';
 
 /** The instrumentation scope of every span and metric. */
 export const INSTRUMENTATION_SCOPE = 'codex-rx';
@@ -84,6 +85,8 @@ export class CodexTelemetry implements ClientTelemetry {
   constructor(
     readonly api: typeof Api,
     config: TelemetryConfig,
+    /** Reads the reconciler's marks on rebuilt events (see `loadTelemetry`); default this module's import. */
+    isReconstructed: (event: object) => boolean = ownIsReconstructed,
   ) {
     this.settings = {
       captureContent: config.captureContent ?? DEFAULT_TELEMETRY_CONFIG.captureContent,
@@ -98,6 +101,7 @@ export class CodexTelemetry implements ClientTelemetry {
       tracer: this.tracer,
       instruments: this.instruments,
       captureContent: this.settings.captureContent,
+      isReconstructed,
       ended: (trace) => this.forget(trace),
     };
   }
@@ -221,10 +225,7 @@ export class CodexTelemetry implements ClientTelemetry {
         for (const trace of this.turns.values()) trace.reconnected(diagnostic.downtimeMs, diagnostic.attempts);
         break;
       case 'turn-reconciled':
-        this.turns.get(diagnostic.turnId)?.addEvent('codex.turn.reconciled', {
-          'codex.turn.reconstructed_items': diagnostic.reconstructedItems,
-          'codex.turn.reconciled_end': diagnostic.completed,
-        });
+        this.turns.get(diagnostic.turnId)?.reconciled(diagnostic.reconstructedItems, diagnostic.completed);
         break;
       default:
         break;

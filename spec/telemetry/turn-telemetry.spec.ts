@@ -169,7 +169,7 @@ describe('telemetry of a turn, against the real app-server', function () {
     });
     expect(ms(tool.endTime) - ms(tool.startTime)).to.be.at.least(190);
     expect(tool.attributes).not.to.have.property('gen_ai.tool.call.arguments');
-    const calls = await otel.points('codex.tool_calls', { 'gen_ai.tool.name': 'lookup_order', 'codex.tool.outcome': 'completed' });
+    const calls = await otel.points('codex.tool_calls', { 'gen_ai.tool.name': 'lookup_order', 'codex.tool.outcome': 'success' });
     expect(calls.map((point) => point.value)).to.deep.equal([1]);
   });
 

@@ -450,7 +450,7 @@ export class Codex implements AsyncDisposable {
         this.config.serverRequestHandlers?.['item/tool/call'],
       );
       connection.setServerRequestHandler('item/tool/call', tools.handle);
-      telemetry?.attach(connection, routed$, reconnectDiagnostics$);
+      telemetry?.attach(connection, routed$, reconnectDiagnostics$, tools.diagnostics$);
       const session: Session = { connection, router, turns: telemetry === undefined ? turns : { ...turns, telemetry }, metadata, reconciler, reconnectDiagnostics$, tools, telemetry };
       this.session = session;
       this.setStatus({ state: 'ready' });

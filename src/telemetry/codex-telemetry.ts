@@ -10,6 +10,7 @@ import { TurnTrace, type TurnTraceShared } from './turn-trace.js';
 import { TelemetryInstruments } from './telemetry-instruments.js';
 import { setExplicitParent, explicitParent } from './explicit-parent.js';
 import { errorType } from './error-type.js';
+import { isReconstructed as ownIsReconstructed } from '../turns/is-reconstructed.js';
 
 /** The instrumentation scope of every span and metric. */
 export const INSTRUMENTATION_SCOPE = 'codex-rx';
@@ -25,6 +26,21 @@ const WAITS: ReadonlyMap<string, string> = new Map([
   ['item/tool/requestUserInput', 'await_user_input'],
   ['mcpServer/elicitation/request', 'await_user_input'],
 ]);
+
+/** What the tool answerer reports of a call that did not succeed, by diagnostic kind: the call's outcome. */
+const TOOL_OUTCOMES: ReadonlyMap<string, string> = new Map([
+  ['tool-arguments-invalid', 'invalid_arguments'],
+  ['tool-failed', 'thrown'],
+  ['tool-timeout', 'timeout'],
+  ['tool-call-unhandled', 'unhandled'],
+]);
+
+/** What telemetry reads of a tool answerer's diagnostics (`ToolDiagnostic`, kept structural: the client layer is above). */
+interface ToolCallReport {
+  readonly kind: string;
+  readonly turnId: string;
+  readonly callId: string;
+}
 
 /** How many threads' models are remembered: the oldest is forgotten first (its turns then have no request model). */
 const REMEMBERED_THREADS = 10_000;
@@ -69,6 +85,8 @@ export class CodexTelemetry implements ClientTelemetry {
   constructor(
     readonly api: typeof Api,
     config: TelemetryConfig,
+    /** Reads the reconciler's marks on rebuilt events (see `loadTelemetry`); default this module's import. */
+    isReconstructed: (event: object) => boolean = ownIsReconstructed,
   ) {
     this.settings = {
       captureContent: config.captureContent ?? DEFAULT_TELEMETRY_CONFIG.captureContent,
@@ -83,19 +101,23 @@ export class CodexTelemetry implements ClientTelemetry {
       tracer: this.tracer,
       instruments: this.instruments,
       captureContent: this.settings.captureContent,
+      isReconstructed,
       ended: (trace) => this.forget(trace),
     };
   }
 
   /**
    * Starts watching a connection: its turn events (`notifications$`, after reconciliation when the
-   * client reconnects), its requests and server requests, and its reconnections.
+   * client reconnects), its requests and server requests, its reconnections, and what its tool
+   * answerer reports of the calls it ran (the server tells only whether a call succeeded).
    */
   attach(
     connection: { observeRequests(observer: RequestObserver | undefined): void },
     notifications$: Observable<ServerNotification>,
     reconnectDiagnostics$: Observable<ReconnectDiagnostic>,
+    toolDiagnostics$?: Observable<ToolCallReport>,
   ): void {
+    if (toolDiagnostics$ !== undefined) this.subscriptions.push(toolDiagnostics$.subscribe((report) => this.onToolReport(report)));
     connection.observeRequests(this.requestObserver());
     this.subscriptions.push(
       notifications$.subscribe({
@@ -186,6 +208,11 @@ export class CodexTelemetry implements ClientTelemetry {
     trace.onEvent(notification);
   }
 
+  private onToolReport(report: ToolCallReport): void {
+    const outcome = TOOL_OUTCOMES.get(report.kind);
+    if (outcome !== undefined) this.turns.get(report.turnId)?.toolCallEnded(report.callId, outcome);
+  }
+
   private onReconnectDiagnostic(diagnostic: ReconnectDiagnostic): void {
     switch (diagnostic.kind) {
       case 'connection-lost':
@@ -198,10 +225,7 @@ export class CodexTelemetry implements ClientTelemetry {
         for (const trace of this.turns.values()) trace.reconnected(diagnostic.downtimeMs, diagnostic.attempts);
         break;
       case 'turn-reconciled':
-        this.turns.get(diagnostic.turnId)?.addEvent('codex.turn.reconciled', {
-          'codex.turn.reconstructed_items': diagnostic.reconstructedItems,
-          'codex.turn.reconciled_end': diagnostic.completed,
-        });
+        this.turns.get(diagnostic.turnId)?.reconciled(diagnostic.reconstructedItems, diagnostic.completed);
         break;
       default:
         break;

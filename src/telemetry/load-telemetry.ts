@@ -2,6 +2,7 @@ import type * as Api from '@opentelemetry/api';
 import type { CodexTelemetry } from './codex-telemetry.js';
 import type { TelemetryOption } from './telemetry-config.js';
 import { TelemetryUnavailableError } from './telemetry-unavailable-error.js';
+import { isReconstructed } from '../turns/is-reconstructed.js';
 
 /**
  * Loads the telemetry of a client, worker or producer when its option asks for it, and nothing
@@ -29,5 +30,8 @@ export async function loadTelemetry(option: TelemetryOption | undefined): Promis
   const api = (module.trace === undefined ? module.default : module) as typeof Api | undefined;
   if (api?.trace === undefined) throw new TelemetryUnavailableError();
   const { CodexTelemetry: Telemetry } = await import('./codex-telemetry.js');
-  return new Telemetry(api, config);
+  // The reconciler's marks are read through this module's import: where the dynamically imported
+  // module gets module instances of its own (a loader that compiles static imports to require, as
+  // tsx does), its own import would read another, empty set of marks.
+  return new Telemetry(api, config, isReconstructed);
 }

@@ -1,7 +1,6 @@
 import type * as Api from '@opentelemetry/api';
 import type { ThreadItem } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
-import { isReconstructed } from '../turns/is-reconstructed.js';
 import { TurnResultBuilder } from '../turns/turn-result-builder.js';
 import type { TurnResult } from '../turns/turn-result.js';
 import type { TelemetryInstruments } from './telemetry-instruments.js';
@@ -20,6 +19,7 @@ import type { StallCheckOutcome, TurnTelemetry } from './turn-telemetry.js';
  *   tracer: api.trace.getTracer('codex-rx'),
  *   instruments,
  *   captureContent: false,
+ *   isReconstructed: () => false,
  *   ended: (trace) => console.log('ended', trace.turnId),
  * };
  */
@@ -28,6 +28,8 @@ export interface TurnTraceShared {
   readonly tracer: Api.Tracer;
   readonly instruments: TelemetryInstruments;
   readonly captureContent: boolean;
+  /** Whether an event was rebuilt by the reconciler after a reconnection (`isReconstructed`). */
+  readonly isReconstructed: (event: object) => boolean;
   /** The trace has ended its span: forget it. */
   readonly ended: (trace: TurnTrace) => void;
 }
@@ -39,6 +41,8 @@ interface OpenItem {
   runFrom?: number;
   /** The id the server gave a client tool's call (`item/tool/call`). */
   callId?: string;
+  /** How this client's tool answerer ended the call, when it did not succeed (see `toolCallEnded`). */
+  outcome?: string;
 }
 
 /** Items that get a span of their own, by type. */
@@ -74,6 +78,8 @@ export class TurnTrace implements TurnTelemetry {
   private done = false;
   /** The connection dropped during the turn and the turn has not heard from the new one yet. */
   private awaitingReconnect = false;
+  /** Items rebuilt from the stored turn since the last `codex.turn.reconciled` event. */
+  private rebuilt = 0;
 
   constructor(
     private readonly shared: TurnTraceShared,
@@ -141,6 +147,16 @@ export class TurnTrace implements TurnTelemetry {
     this.span.addEvent('codex.connection.reconnected', attributes);
   }
 
+  /**
+   * The client brought the running turn in line with the stored one after a reconnection (the
+   * `turn-reconciled` diagnostic). A turn whose end was rebuilt has its event from `turn/completed`
+   * instead: the diagnostic comes after the rebuilt end, when the span has ended.
+   */
+  reconciled(reconstructedItems: number, completed: boolean): void {
+    this.rebuilt = 0;
+    this.addEvent('codex.turn.reconciled', { 'codex.turn.reconstructed_items': reconstructedItems, 'codex.turn.reconciled_end': completed });
+  }
+
   addEvent(name: string, attributes: Api.Attributes): void {
     if (!this.done) this.span.addEvent(name, attributes);
   }
@@ -157,7 +173,7 @@ export class TurnTrace implements TurnTelemetry {
         }
         break;
       case 'item/completed':
-        this.itemCompleted(event.params.item, isReconstructed(event));
+        this.itemCompleted(event.params.item, this.shared.isReconstructed(event));
         break;
       case 'error':
         if (event.params.willRetry) {
@@ -172,7 +188,7 @@ export class TurnTrace implements TurnTelemetry {
         this.span.setAttribute('gen_ai.response.model', event.params.toModel);
         break;
       case 'turn/completed':
-        this.complete(isReconstructed(event));
+        this.complete(this.shared.isReconstructed(event));
         break;
       default:
         break;
@@ -203,8 +219,22 @@ export class TurnTrace implements TurnTelemetry {
     else open.callId = callId;
   }
 
+  /**
+   * This client's tool answerer ended a call without success (`invalid_arguments`, `thrown`,
+   * `timeout`, `unhandled`): the server only reports the call as failed, so the reason is kept for
+   * the call's span and its `codex.tool_calls` point.
+   */
+  toolCallEnded(callId: string, outcome: string): void {
+    const open = this.items.get(callId);
+    if (open === undefined) this.items.set(callId, { startedAt: undefined, callId, outcome });
+    else open.outcome = outcome;
+  }
+
   private itemCompleted(item: ThreadItem, reconstructed: boolean): void {
-    if (reconstructed) this.span.addEvent('codex.item.reconstructed', { 'codex.item.type': item.type, 'codex.item.id': item.id });
+    if (reconstructed) {
+      this.rebuilt += 1;
+      this.span.addEvent('codex.item.reconstructed', { 'codex.item.type': item.type, 'codex.item.id': item.id });
+    }
     if (!TRACED_ITEMS.has(item.type)) return;
     const open = this.items.get(item.id);
     this.items.delete(item.id);
@@ -219,6 +249,7 @@ export class TurnTrace implements TurnTelemetry {
     const attributes: Api.Attributes = { 'codex.item.id': item.id, 'codex.item.type': item.type, 'codex.item.status': status };
     let name: string;
     let toolName: string;
+    let outcome: string = status;
     let failed = status === 'failed';
     switch (item.type) {
       case 'commandExecution':
@@ -251,6 +282,9 @@ export class TurnTrace implements TurnTelemetry {
         name = `execute_tool ${item.tool}`;
         toolName = item.tool;
         failed ||= item.success === false;
+        // A client tool's outcome is what its answerer saw; a handler's answer says only success or not.
+        outcome = open?.outcome ?? (failed ? 'failed' : 'success');
+        attributes['codex.tool.outcome'] = outcome;
         Object.assign(attributes, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': item.tool, 'gen_ai.tool.call.id': open?.callId ?? item.id, 'gen_ai.tool.type': 'function' });
         if (typeof item.namespace === 'string') attributes['codex.tool.namespace'] = item.namespace;
         if (captureContent) {
@@ -261,11 +295,11 @@ export class TurnTrace implements TurnTelemetry {
       default:
         return;
     }
-    if (failed) attributes['error.type'] = `${item.type}_failed`;
+    if (failed) attributes['error.type'] = open?.outcome ?? `${item.type}_failed`;
     const span = tracer.startSpan(name, { kind: api.SpanKind.INTERNAL, attributes, startTime: start }, this.context);
     if (failed) span.setStatus({ code: api.SpanStatusCode.ERROR });
     span.end(end);
-    instruments.toolCall({ 'codex.item.type': item.type, 'gen_ai.tool.name': toolName, 'codex.tool.outcome': status });
+    instruments.toolCall({ 'codex.item.type': item.type, 'gen_ai.tool.name': toolName, 'codex.tool.outcome': outcome });
   }
 
   private complete(reconstructed: boolean): void {
@@ -275,7 +309,7 @@ export class TurnTrace implements TurnTelemetry {
     } catch {
       result = undefined;
     }
-    if (reconstructed) this.span.addEvent('codex.turn.reconstructed_end', {});
+    if (reconstructed) this.reconciled(this.rebuilt, true);
     if (result === undefined) {
       this.finish(undefined, 'IncompleteTurnError', undefined);
       return;

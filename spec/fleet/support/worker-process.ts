@@ -20,6 +20,10 @@ export interface WorkerProcessOptions {
   readonly lockMs?: number;
   readonly stalledIntervalMs?: number;
   readonly heartbeatMs?: number;
+  /** `--telemetry`: spans and metrics to the process's global providers. */
+  readonly telemetry?: boolean;
+  /** More environment for the process (e.g. NODE_OPTIONS that register an OpenTelemetry SDK). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,7 +52,8 @@ export class WorkerProcess {
       ...(options.codexHome === undefined ? [] : ['--scripted-home', options.codexHome]),
       ...(options.scriptedWordMs === undefined ? [] : ['--scripted-word-ms', String(options.scriptedWordMs)]),
       ...(options.tools === undefined ? [] : ['--tools', options.tools]),
-    ], options.tmpDir === undefined ? {} : { TMPDIR: options.tmpDir });
+      ...(options.telemetry === true ? ['--telemetry'] : []),
+    ], { ...(options.tmpDir === undefined ? {} : { TMPDIR: options.tmpDir }), ...options.env });
     const worker = new WorkerProcess(options.id, cli);
     try {
       await cli.waitForStdout(/ready/, 60_000);

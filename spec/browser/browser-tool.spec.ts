@@ -28,6 +28,7 @@ describe('a tool defined in a page runs in that page (headless Chromium, relay, 
     const bundle = await build({ entryPoints: [join(import.meta.dirname, 'support/tool-page.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
     const script = bundle.outputFiles[0]!.contents;
     fixture = await startRelayFixture({
+      allowDynamicTools: true,
       page: (request, res) => {
         const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
         if (path === '/page.js') {

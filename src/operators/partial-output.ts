@@ -27,7 +27,7 @@ import { validateOutput } from '../turns/validate-output.js';
  * import { z } from 'zod';
  *
  * const Review = resolveSchema(z.object({ verdict: z.string(), findings: z.array(z.string()) }));
- * turn.events$.pipe(partialOutput(Review)).subscribe((soFar) => render(soFar.findings ?? []));
+ * turn.events$.pipe(partialOutput(Review)).subscribe({ next: (soFar) => render(soFar.findings ?? []), error: console.error });
  * declare function render(findings: (string | undefined)[]): void;
  */
 export function partialOutput<T>(schema: ResolvedSchema<T>): OperatorFunction<ServerNotification, DeepPartial<T>> {

@@ -16,12 +16,16 @@ import { isReconstructed } from '../turns/is-reconstructed.js';
  * const telemetry = await loadTelemetry({ captureContent: false });
  * telemetry?.attach(connection, connection.notifications$, NEVER);
  */
+// Named through a constant so that bundlers leave the optional peer out of every graph (a bundle
+// made without it installed would otherwise fail to build); a page passes `loadApi` instead.
+const OPENTELEMETRY_API = '@opentelemetry/api';
+
 export async function loadTelemetry(option: TelemetryOption | undefined): Promise<CodexTelemetry | undefined> {
   if (option === undefined || option === false) return undefined;
   const config = option === true ? {} : option;
   let loaded: unknown;
   try {
-    loaded = await (config.loadApi?.() ?? import('@opentelemetry/api'));
+    loaded = await (config.loadApi?.() ?? import(/* webpackIgnore: true */ /* @vite-ignore */ OPENTELEMETRY_API));
   } catch (error) {
     throw new TelemetryUnavailableError({ cause: error });
   }

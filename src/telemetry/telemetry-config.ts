@@ -50,8 +50,8 @@ export interface TelemetryConfig {
   /** A span per JSON-RPC request (many: off by default). */
   readonly rpcSpans?: boolean;
   /**
-   * How `@opentelemetry/api` is loaded; default `import('@opentelemetry/api')`. For bundles that
-   * cannot resolve the dynamic import, pass `() => import('@opentelemetry/api')` from your code.
+   * How `@opentelemetry/api` is loaded; default: imported by name at run time, which bundlers
+   * leave out of the bundle. In a bundled page, pass `() => import('@opentelemetry/api')`.
    */
   readonly loadApi?: () => Promise<unknown>;
 }

@@ -81,7 +81,7 @@ export async function webPage(): Promise<(request: IncomingMessage, response: Se
     throw new Error('the web UI needs the esbuild package to bundle its page: npm install esbuild');
   });
   // The page never turns telemetry on: its optional peer stays out of the bundle (and need not be installed).
-  const bundle = await build({ entryPoints: [source], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, logLevel: 'silent', external: ['@opentelemetry/api'] });
+  const bundle = await build({ entryPoints: [source], bundle: true, platform: 'browser', format: 'esm', minify: true, write: false, logLevel: 'silent' });
   const script = bundle.outputFiles[0]!.contents;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>codex-rx</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="/favicon.ico" type="image/svg+xml"><style>${STYLE}</style></head>

@@ -42,6 +42,7 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
     upstreams = [];
     fixture = await startRelayFixture({
       page: await webPage(),
+      roots: [harness.workspace],
       upstream: () => {
         const transport = new StdioTransport({ env: harness.env, cwd: harness.workspace });
         upstreams.push(transport);

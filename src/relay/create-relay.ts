@@ -11,6 +11,8 @@ import { BrowserOutbox } from './browser-outbox.js';
 import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import type { Relay } from './relay.js';
 import { paramPolicy, REFUSED_PARAM_CODE } from './relay-param-policy.js';
+import { realRoots } from './inside-roots.js';
+import { threadSettingsPolicy } from './thread-settings-policy.js';
 
 /**
  * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
@@ -71,6 +73,7 @@ export function createRelay(
   const upstream = options.upstream ?? (() => new StdioTransport());
   const methods = new Set([...settings.methods, ...settings.extraMethods]);
   const paramsRefused = paramPolicy({ ...settings, roots: options.roots ?? [process.cwd()] });
+  const threadRefused = threadSettingsPolicy({ ...settings, roots: realRoots(options.roots ?? [process.cwd()]) });
   const tokenText = options.token ?? randomBytes(32).toString('base64url');
   let token: Buffer | undefined = digest(tokenText);
   const sessions = new Set<string>();
@@ -145,6 +148,25 @@ export function createRelay(
       void transport?.close();
     };
     const toBrowser = (message: JsonRpcMessage): void => outbox.send(JSON.stringify(message));
+    // Threads whose settings (from the host's config, or from where they were started) fall outside
+    // the policy: loaded on the server, but refused to this browser for the rest of the connection.
+    const refusedThreads = new Set<string>();
+    const refusal = (id: unknown, method: string, param: string, reason: string): JsonRpcMessage => ({
+      id: id as never,
+      error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param.slice(0, 200)} ${reason}`, data: { refusedBy: 'relay', method, param: param.slice(0, 200) } },
+    });
+    const fromUpstream = (message: JsonRpcMessage): void => {
+      const result = 'result' in message ? (message as { result?: unknown }).result : undefined;
+      const thread = isRecord(result) && isRecord(result['thread']) ? result['thread'] : undefined;
+      if (isRecord(result) && thread !== undefined && typeof thread['id'] === 'string' && ('cwd' in result || 'sandbox' in result || 'approvalPolicy' in result)) {
+        const refused = threadRefused(result);
+        if (refused !== undefined) {
+          refusedThreads.add(thread['id']);
+          return toBrowser(refusal((message as { id?: unknown }).id, 'thread', refused.param, refused.reason));
+        }
+      }
+      toBrowser(message);
+    };
     const fromBrowser = (text: string): void => {
       let message: JsonRpcMessage;
       try {
@@ -168,16 +190,13 @@ export function createRelay(
           });
           return;
         }
-        const refused = paramsRefused(method, 'params' in message ? message.params : undefined);
-        if (refused !== undefined) {
-          // The param is named, its value never repeated: it may hold a secret.
-          const param = refused.param.slice(0, 200);
-          toBrowser({
-            id: message.id,
-            error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param} ${refused.reason}`, data: { refusedBy: 'relay', method, param } },
-          });
-          return;
-        }
+        const params = 'params' in message ? message.params : undefined;
+        const threadId = isRecord(params) ? params['threadId'] : undefined;
+        const refused =
+          paramsRefused(method, params) ??
+          (typeof threadId === 'string' && refusedThreads.has(threadId) ? { param: 'threadId', reason: 'names a thread whose settings the relay refused' } : undefined);
+        // The param is named, its value never repeated: it may hold a secret.
+        if (refused !== undefined) return toBrowser(refusal(message.id, method, refused.param, refused.reason));
       }
       forward(text, message);
     };
@@ -210,7 +229,7 @@ export function createRelay(
         if (ended) return void opened.close();
         opened.diagnostics$.subscribe();
         opened.frames$.subscribe({
-          next: toBrowser,
+          next: fromUpstream,
           error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, upstreamLost(error)),
           complete: () => end(UPSTREAM_CLOSED_CLOSE_CODE, 'app-server connection closed'),
         });
@@ -245,6 +264,10 @@ export function createRelay(
       wss.close();
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function digest(text: string): Buffer {

@@ -32,6 +32,9 @@ describe('relay: the settings a thread actually gets (real app-server, scripted 
     const webSocket = (url: string) => new WebSocket(url, { headers: { Origin: fixture!.origin, Cookie: cookie } });
     return Codex.connect({ transport: () => BrowserWebSocketTransport.connect(fixture!.socketUrl, { webSocket }) });
   };
+  const until = async (done: () => boolean): Promise<void> => {
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
   const settled = (call: Promise<unknown>) => call.then(() => undefined, (e: unknown) => e);
 
   beforeEach(() => {
@@ -53,7 +56,8 @@ describe('relay: the settings a thread actually gets (real app-server, scripted 
     const started = await settled(codex.request('thread/start', {}));
     expect(started, 'the thread was handed over').to.be.instanceOf(InvalidParamsError);
     expect((started as InvalidParamsError).message).to.include('sandbox');
-    const threadId = listened[0] ?? 'unknown';
+    await until(() => listened.length > 0);
+    const threadId = listened[0]!;
     const turn = await settled(codex.request('turn/start', { threadId, input: [{ type: 'text', text: 'go' }] }));
     expect(turn).to.be.instanceOf(InvalidParamsError);
     expect((turn as InvalidParamsError).message).to.include('threadId');
@@ -83,5 +87,28 @@ describe('relay: the settings a thread actually gets (real app-server, scripted 
     const inside = await browser.threadResume(elsewhere.id, { cwd: shared.workspace });
     expect(inside.id).to.equal(elsewhere.id);
     await browser.close();
+  });
+
+  it('a turn/start sent right behind the resume, before its answer, is refused too: the thread is not yet checked', async () => {
+    const shared = await AppServerHarness.create();
+    harness = shared;
+    shared.mock.enqueue(response(assistantMessage('host turn')));
+    const host = await Codex.connect({ transport: () => new StdioTransport({ env: shared.env, cwd: outside }) });
+    const elsewhere = await host.threadStart({ cwd: outside });
+    await elsewhere.run('hi');
+    await host.close();
+    const codex = await start({}, shared);
+    const asked = shared.mock.requests.length;
+    shared.mock.enqueue(response(assistantMessage('ran outside the roots')));
+    // Pipelined: both frames leave before the resume is answered.
+    const [resumed, turn] = await Promise.all([
+      settled(codex.request('thread/resume', { threadId: elsewhere.id })),
+      settled(codex.request('turn/start', { threadId: elsewhere.id, input: [{ type: 'text', text: 'go' }] })),
+    ]);
+    expect(resumed).to.be.instanceOf(InvalidParamsError);
+    expect(turn, 'the turn started on a thread outside the roots').to.be.instanceOf(InvalidParamsError);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(shared.mock.requests.length, 'the model was asked').to.equal(asked);
+    await codex.close();
   });
 });

@@ -42,6 +42,8 @@ export const SLOW_BROWSER_CLOSE_CODE = 4008;
 export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
 
 const SESSION_COOKIE = 'codex_rx_session';
+// Methods that run the agent on a loaded thread, with the thread's cwd, sandbox and approvals.
+const RUNS_ON_THREAD = new Set(['turn/start', 'turn/steer', 'thread/compact/start']);
 const CLOSE_GRACE_MS = 1_000;
 // A slow browser may still have the socket's buffers to read before the close frame.
 const SLOW_CLOSE_GRACE_MS = 15_000;
@@ -148,9 +150,11 @@ export function createRelay(
       void transport?.close();
     };
     const toBrowser = (message: JsonRpcMessage): void => outbox.send(JSON.stringify(message));
-    // Threads whose settings (from the host's config, or from where they were started) fall outside
-    // the policy: loaded on the server, but refused to this browser for the rest of the connection.
-    const refusedThreads = new Set<string>();
+    // Threads whose settings (which may come from the host's config, or from where they were
+    // started) this connection saw answered within the policy: only those may run turns. A thread
+    // outside it stays loaded on the server, but refused to this browser, also to a turn/start
+    // sent right behind its resume, before the answer.
+    const checkedThreads = new Set<string>();
     const refusal = (id: unknown, method: string, param: string, reason: string): JsonRpcMessage => ({
       id: id as never,
       error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param.slice(0, 200)} ${reason}`, data: { refusedBy: 'relay', method, param: param.slice(0, 200) } },
@@ -160,8 +164,9 @@ export function createRelay(
       const thread = isRecord(result) && isRecord(result['thread']) ? result['thread'] : undefined;
       if (isRecord(result) && thread !== undefined && typeof thread['id'] === 'string' && ('cwd' in result || 'sandbox' in result || 'approvalPolicy' in result)) {
         const refused = threadRefused(result);
-        if (refused !== undefined) {
-          refusedThreads.add(thread['id']);
+        if (refused === undefined) checkedThreads.add(thread['id']);
+        else {
+          checkedThreads.delete(thread['id']);
           return toBrowser(refusal((message as { id?: unknown }).id, 'thread', refused.param, refused.reason));
         }
       }
@@ -194,7 +199,9 @@ export function createRelay(
         const threadId = isRecord(params) ? params['threadId'] : undefined;
         const refused =
           paramsRefused(method, params) ??
-          (typeof threadId === 'string' && refusedThreads.has(threadId) ? { param: 'threadId', reason: 'names a thread whose settings the relay refused' } : undefined);
+          (RUNS_ON_THREAD.has(method) && !(typeof threadId === 'string' && checkedThreads.has(threadId))
+            ? { param: 'threadId', reason: 'names a thread not started, resumed or forked here within the relay policy' }
+            : undefined);
         // The param is named, its value never repeated: it may hold a secret.
         if (refused !== undefined) return toBrowser(refusal(message.id, method, refused.param, refused.reason));
       }

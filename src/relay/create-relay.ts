@@ -159,7 +159,22 @@ export function createRelay(
       id: id as never,
       error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param.slice(0, 200)} ${reason}`, data: { refusedBy: 'relay', method, param: param.slice(0, 200) } },
     });
+    // The app-server's writes are not backpressured: what a browser sends waits in memory until the
+    // server reads it. Calls not yet answered are counted (per id, oldest first), and bounded.
+    const unanswered = new Map<string, number[]>();
+    let unansweredBytes = 0;
+    // A browser answers only what the server asked: any other response would only fill the pipe.
+    const asked = new Set<string>();
     const fromUpstream = (message: JsonRpcMessage): void => {
+      if ('id' in message && message.id !== undefined) {
+        const key = JSON.stringify(message.id);
+        if ('method' in message) asked.add(key);
+        else {
+          const sizes = unanswered.get(key);
+          unansweredBytes -= sizes?.shift() ?? 0;
+          if (sizes?.length === 0) unanswered.delete(key);
+        }
+      }
       const result = 'result' in message ? (message as { result?: unknown }).result : undefined;
       const thread = isRecord(result) && isRecord(result['thread']) ? result['thread'] : undefined;
       if (isRecord(result) && thread !== undefined && typeof thread['id'] === 'string' && ('cwd' in result || 'sandbox' in result || 'approvalPolicy' in result)) {
@@ -209,6 +224,18 @@ export function createRelay(
     };
     const forward = (text: string, message: JsonRpcMessage): void => {
       if (ended) return;
+      if (transport !== undefined) {
+        const key = 'id' in message ? JSON.stringify(message.id) : undefined;
+        if (!('method' in message)) {
+          if (key === undefined || !asked.delete(key)) return;
+        } else if (key !== undefined) {
+          const sizes = unanswered.get(key);
+          if (sizes === undefined) unanswered.set(key, [text.length]);
+          else sizes.push(text.length);
+          unansweredBytes += text.length;
+          if (unansweredBytes > settings.maxQueuedBytes) return end(1008, 'too many calls waiting for the app-server');
+        }
+      }
       if (transport === undefined) {
         early.push(text);
         earlyBytes += text.length;

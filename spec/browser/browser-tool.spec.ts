@@ -29,6 +29,7 @@ describe('a tool defined in a page runs in that page (headless Chromium, relay, 
     const script = bundle.outputFiles[0]!.contents;
     fixture = await startRelayFixture({
       allowDynamicTools: true,
+      roots: [harness.workspace],
       page: (request, res) => {
         const path = new URL(request.url ?? '/', 'http://relay.invalid').pathname;
         if (path === '/page.js') {

@@ -25,6 +25,7 @@ describe('web UI page load in headless Chromium: no console error', function () 
     upstreams = [];
     const page = await webPage();
     fixture = await startRelayFixture({
+      roots: [harness.workspace],
       page: (request, response) => {
         response.once('finish', () => served.push(`${response.statusCode} ${request.url}`));
         page(request, response);

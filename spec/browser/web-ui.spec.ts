@@ -98,6 +98,7 @@ describe('web UI in headless Chromium (relay, real app-server, scripted model)',
       {
         page: page$,
         extraMethods: WEB_UI_METHODS,
+        roots: [harness.workspace],
         ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
         upstream:
           options.upstream ??

@@ -192,7 +192,10 @@ describe('relay param policy: arbitrary params never reach the app-server outsid
     });
 
   before(async () => {
-    upstream = await RecordingUpstream.start();
+    // A resume of thread `t` is answered with settings inside the policy, so that the relay lets turns run on it.
+    upstream = await RecordingUpstream.start((message) =>
+      message['method'] === 'thread/resume' ? { thread: { id: 't' }, cwd: ROOT, sandbox: { type: 'readOnly' }, approvalPolicy: 'on-request' } : {},
+    );
     fixture = await startRelayFixture({
       upstream: () => WebSocketTransport.connect(upstream.url),
       roots: [ROOT],
@@ -206,6 +209,7 @@ describe('relay param policy: arbitrary params never reach the app-server outsid
       answers.get(answer['id'] as number)?.(answer);
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    await call({ id: 0, method: 'thread/resume', params: { threadId: 't' } });
   });
   after(async () => {
     socket?.close();

@@ -150,7 +150,7 @@ describe('relay', function () {
     let fixture: RelayFixture;
     beforeEach(async () => {
       harness = await AppServerHarness.create();
-      fixture = await startRelayFixture({ upstream: () => new StdioTransport({ env: harness.env, cwd: harness.workspace }) });
+      fixture = await startRelayFixture({ upstream: () => new StdioTransport({ env: harness.env, cwd: harness.workspace }), roots: [harness.workspace] });
     });
     afterEach(async () => {
       await fixture.close();

@@ -173,7 +173,8 @@ export class SessionReconnector {
         const found = new Map<string, string>();
         for (const turn of lost === undefined ? [] : turns) {
           const clientId = userMessageClientId(turn);
-          if (clientId === undefined || !lost!.has(clientId)) continue;
+          // A turn seen ending before the drop is an earlier call's that gave the same id, not the lost one's.
+          if (clientId === undefined || !lost!.has(clientId) || router.hasEnded(turn.id)) continue;
           // That call's turn: rebuilt and followed like any turn that crossed the drop.
           found.set(clientId, turn.id);
           running.add(turn.id);

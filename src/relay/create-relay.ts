@@ -12,6 +12,8 @@ import { DEFAULT_RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import type { Relay } from './relay.js';
 import { paramPolicy, REFUSED_PARAM_CODE } from './relay-param-policy.js';
 import { RelaySessionStore } from './relay-session-store.js';
+import { realRoots } from './inside-roots.js';
+import { threadSettingsPolicy } from './thread-settings-policy.js';
 
 /**
  * The JSON-RPC error code of a call the relay's method policy refuses (InvalidRequest).
@@ -41,6 +43,8 @@ export const SLOW_BROWSER_CLOSE_CODE = 4008;
 export const UPSTREAM_CLOSED_CLOSE_CODE = 1011;
 
 const SESSION_COOKIE = 'codex_rx_session';
+// Methods that run the agent on a loaded thread, with the thread's cwd, sandbox and approvals.
+const RUNS_ON_THREAD = new Set(['turn/start', 'turn/steer', 'thread/compact/start']);
 const CLOSE_GRACE_MS = 1_000;
 // A slow browser may still have the socket's buffers to read before the close frame.
 const SLOW_CLOSE_GRACE_MS = 15_000;
@@ -72,6 +76,7 @@ export function createRelay(
   const upstream = options.upstream ?? (() => new StdioTransport());
   const methods = new Set([...settings.methods, ...settings.extraMethods]);
   const paramsRefused = paramPolicy({ ...settings, roots: options.roots ?? [process.cwd()] });
+  const threadRefused = threadSettingsPolicy({ ...settings, roots: realRoots(options.roots ?? [process.cwd()]) });
   const tokenText = options.token ?? randomBytes(32).toString('base64url');
   let token: Buffer | undefined = digest(tokenText);
   const sessions = new RelaySessionStore({ maxAgeMs: settings.sessionMaxAgeMs, ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }) });
@@ -142,6 +147,43 @@ export function createRelay(
       void transport?.close();
     };
     const toBrowser = (message: JsonRpcMessage): void => outbox.send(JSON.stringify(message));
+    // Threads whose settings (which may come from the host's config, or from where they were
+    // started) this connection saw answered within the policy: only those may run turns. A thread
+    // outside it stays loaded on the server, but refused to this browser, also to a turn/start
+    // sent right behind its resume, before the answer.
+    const checkedThreads = new Set<string>();
+    const refusal = (id: unknown, method: string, param: string, reason: string): JsonRpcMessage => ({
+      id: id as never,
+      error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param.slice(0, 200)} ${reason}`, data: { refusedBy: 'relay', method, param: param.slice(0, 200) } },
+    });
+    // The app-server's writes are not backpressured: what a browser sends waits in memory until the
+    // server reads it. Calls not yet answered are counted (per id, oldest first), and bounded.
+    const unanswered = new Map<string, number[]>();
+    let unansweredBytes = 0;
+    // A browser answers only what the server asked: any other response would only fill the pipe.
+    const asked = new Set<string>();
+    const fromUpstream = (message: JsonRpcMessage): void => {
+      if ('id' in message && message.id !== undefined) {
+        const key = JSON.stringify(message.id);
+        if ('method' in message) asked.add(key);
+        else {
+          const sizes = unanswered.get(key);
+          unansweredBytes -= sizes?.shift() ?? 0;
+          if (sizes?.length === 0) unanswered.delete(key);
+        }
+      }
+      const result = 'result' in message ? (message as { result?: unknown }).result : undefined;
+      const thread = isRecord(result) && isRecord(result['thread']) ? result['thread'] : undefined;
+      if (isRecord(result) && thread !== undefined && typeof thread['id'] === 'string' && ('cwd' in result || 'sandbox' in result || 'approvalPolicy' in result)) {
+        const refused = threadRefused(result);
+        if (refused === undefined) checkedThreads.add(thread['id']);
+        else {
+          checkedThreads.delete(thread['id']);
+          return toBrowser(refusal((message as { id?: unknown }).id, 'thread', refused.param, refused.reason));
+        }
+      }
+      toBrowser(message);
+    };
     const fromBrowser = (text: string): void => {
       let message: JsonRpcMessage;
       try {
@@ -165,21 +207,32 @@ export function createRelay(
           });
           return;
         }
-        const refused = paramsRefused(method, 'params' in message ? message.params : undefined);
-        if (refused !== undefined) {
-          // The param is named, its value never repeated: it may hold a secret.
-          const param = refused.param.slice(0, 200);
-          toBrowser({
-            id: message.id,
-            error: { code: REFUSED_PARAM_CODE, message: `${method}: ${param} ${refused.reason}`, data: { refusedBy: 'relay', method, param } },
-          });
-          return;
-        }
+        const params = 'params' in message ? message.params : undefined;
+        const threadId = isRecord(params) ? params['threadId'] : undefined;
+        const refused =
+          paramsRefused(method, params) ??
+          (RUNS_ON_THREAD.has(method) && !(typeof threadId === 'string' && checkedThreads.has(threadId))
+            ? { param: 'threadId', reason: 'names a thread not started, resumed or forked here within the relay policy' }
+            : undefined);
+        // The param is named, its value never repeated: it may hold a secret.
+        if (refused !== undefined) return toBrowser(refusal(message.id, method, refused.param, refused.reason));
       }
       forward(text, message);
     };
     const forward = (text: string, message: JsonRpcMessage): void => {
       if (ended) return;
+      if (transport !== undefined) {
+        const key = 'id' in message ? JSON.stringify(message.id) : undefined;
+        if (!('method' in message)) {
+          if (key === undefined || !asked.delete(key)) return;
+        } else if (key !== undefined) {
+          const sizes = unanswered.get(key);
+          if (sizes === undefined) unanswered.set(key, [text.length]);
+          else sizes.push(text.length);
+          unansweredBytes += text.length;
+          if (unansweredBytes > settings.maxQueuedBytes) return end(1008, 'too many calls waiting for the app-server');
+        }
+      }
       if (transport === undefined) {
         early.push(text);
         earlyBytes += text.length;
@@ -207,7 +260,7 @@ export function createRelay(
         if (ended) return void opened.close();
         opened.diagnostics$.subscribe();
         opened.frames$.subscribe({
-          next: toBrowser,
+          next: fromUpstream,
           error: (error: unknown) => end(UPSTREAM_CLOSED_CLOSE_CODE, upstreamLost(error)),
           complete: () => end(UPSTREAM_CLOSED_CLOSE_CODE, 'app-server connection closed'),
         });
@@ -246,6 +299,10 @@ export function createRelay(
       wss.close();
     },
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function digest(text: string): Buffer {

@@ -210,9 +210,21 @@ export interface ParamRefusal {
   readonly reason: string;
 }
 
-const SANDBOX_WIDTH: Readonly<Record<string, number>> = { 'read-only': 0, 'workspace-write': 1, 'danger-full-access': 2 };
-// An external sandbox turns Codex's own off: as wide as full access, as far as the relay can tell.
-const SANDBOX_POLICY_WIDTH: Readonly<Record<string, number>> = { readOnly: 0, workspaceWrite: 1, dangerFullAccess: 2, externalSandbox: 2 };
+/**
+ * How wide each sandbox mode is, for comparing one with `maxSandbox`.
+ *
+ * @example
+ * const wider = SANDBOX_WIDTH['danger-full-access']! > SANDBOX_WIDTH['workspace-write']!; // true
+ */
+export const SANDBOX_WIDTH: Readonly<Record<string, number>> = { 'read-only': 0, 'workspace-write': 1, 'danger-full-access': 2 };
+/**
+ * How wide each sandbox policy type is, on the scale of {@link SANDBOX_WIDTH}. An external sandbox
+ * turns Codex's own off: as wide as full access, as far as the relay can tell.
+ *
+ * @example
+ * const width = SANDBOX_POLICY_WIDTH['externalSandbox']; // 2
+ */
+export const SANDBOX_POLICY_WIDTH: Readonly<Record<string, number>> = { readOnly: 0, workspaceWrite: 1, dangerFullAccess: 2, externalSandbox: 2 };
 const SANDBOX_POLICY_KEYS = new Set(['type', 'networkAccess', 'writableRoots', 'excludeSlashTmp', 'excludeTmpdirEnvVar']);
 const CAPABILITIES = new Set(['experimentalApi', 'optOutNotificationMethods']);
 const INPUT_TYPES = new Set(['text', 'image', 'audio', 'localImage', 'localAudio', 'skill', 'mention']);

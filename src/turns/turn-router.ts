@@ -233,6 +233,11 @@ export class TurnRouter {
     this.end(channel, { failed: true, error });
   }
 
+  /** Whether the router saw a turn end (among the ended turns it still remembers). */
+  hasEnded(turnId: string): boolean {
+    return this.finished.has(turnId);
+  }
+
   /** Whether a turn has not completed yet for the router (asked for, or with events). */
   isLive(turnId: string): boolean {
     return this.live.has(turnId);

@@ -82,7 +82,10 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
   const harness = options.scripted
     ? await AppServerHarness.create({ mock: await MockResponsesServer.start({ whenEmpty: () => scriptedReply('a message to the web demo') }) })
     : undefined;
-  const upstream = await upstreamOf(options, harness);
+  // The launched app-server starts its threads in its own directory: the first root, so that a
+  // thread started without a cwd is inside the roots (the relay refuses one that is not).
+  const roots = options.roots?.length ? options.roots : harness === undefined ? undefined : [harness.workspace];
+  const upstream = await upstreamOf(options, harness, roots?.[0]);
   const server: Server = tls
     ? createHttpsServer({ cert: await readFile(options.tlsCert!), key: await readFile(options.tlsKey!) })
     : createHttpServer();
@@ -96,7 +99,7 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
       ...(options.allowHosts?.length ? { allowedHosts: options.allowHosts } : {}),
       stateDir: options.stateDir ?? defaultStateDir(),
       ...(options.web || options.allowMethods?.length ? { extraMethods: [...(options.web ? WEB_UI_METHODS : []), ...(options.allowMethods ?? [])] } : {}),
-      ...(options.roots?.length ? { roots: options.roots } : {}),
+      ...(roots === undefined ? {} : { roots }),
       ...(options.allowConfigKeys?.length ? { allowedConfigKeys: options.allowConfigKeys } : {}),
       ...(options.allowParams?.length ? { allowedParams: options.allowParams } : {}),
       ...(options.maxSandbox === undefined ? {} : { maxSandbox: options.maxSandbox as SandboxMode }),
@@ -131,10 +134,10 @@ export async function relayCommand(options: RelayCommandOptions): Promise<ExitCo
   return ExitCode.ok;
 }
 
-async function upstreamOf(options: RelayCommandOptions, harness: AppServerHarness | undefined): Promise<() => Promise<Transport> | Transport> {
-  if (harness !== undefined) return () => new StdioTransport({ env: harness.env, cwd: harness.workspace });
+async function upstreamOf(options: RelayCommandOptions, harness: AppServerHarness | undefined, cwd: string | undefined): Promise<() => Promise<Transport> | Transport> {
+  if (harness !== undefined) return () => new StdioTransport({ env: harness.env, cwd: cwd ?? harness.workspace });
   const url = options.upstream;
-  if (url === undefined) return () => new StdioTransport();
+  if (url === undefined) return () => new StdioTransport(cwd === undefined ? {} : { cwd });
   if (url.startsWith('unix:')) return () => UnixSocketTransport.connect(url);
   const token = options.upstreamTokenFile === undefined ? undefined : (await readFile(options.upstreamTokenFile, 'utf8')).trim();
   return () => WebSocketTransport.connect(url, token === undefined ? {} : { token });

@@ -64,6 +64,8 @@ export class FleetWorker implements AsyncDisposable {
   /** Counts the app-server's losses: a turn that saw it change lost its server under it. */
   private serverGeneration = 0;
   private serverDown = false;
+  /** The pause of the queue workers while the app-server is relaunched, until it has taken effect. */
+  private pausing: Promise<unknown> = Promise.resolve();
   /** Why the worker stopped by itself: its app-server is gone for good. */
   private gaveUp: string | undefined;
   private serverWatch: Subscription | undefined;
@@ -214,10 +216,14 @@ export class FleetWorker implements AsyncDisposable {
         if (status.state === 'reconnecting' && !this.serverDown) {
           this.serverDown = true;
           this.serverGeneration += 1;
-          for (const worker of this.workers) void worker.pause(true).catch(() => undefined);
+          this.pausing = Promise.all(this.workers.map((worker) => worker.pause(true).catch(() => undefined)));
         } else if (status.state === 'ready' && this.serverDown) {
           this.serverDown = false;
-          for (const worker of this.workers) void worker.resume();
+          // A relaunch can be quicker than the pause: resumed before the pause has ended, a worker
+          // would stay paused for good.
+          void this.pausing.then(() => {
+            if (!this.serverDown) for (const worker of this.workers) worker.resume();
+          });
         } else if (status.state === 'closed' && this.closing === undefined) {
           this.giveUp(`its app-server is gone: ${status.reason}`);
         }

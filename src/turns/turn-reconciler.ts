@@ -23,6 +23,9 @@ export interface ReconciledTurn {
   readonly status: Turn['status'];
 }
 
+/** How often the live end of a crossed turn reads the stored turn while the store still shows it running (about 3.6 s in all). */
+const STORED_END_READS = 9;
+
 /**
  * Keeps the events of turns exactly-once across reconnections. Items are keyed by id within
  * their turn: an item completes once (a repeated `item/completed`, and any `item/started` or delta
@@ -156,7 +159,18 @@ export class TurnReconciler {
       if (Array.isArray(turn.items)) for (const event of this.missedItems(threadId, turn)) emit(event);
       if (this.isNew(notification)) emit(notification);
     };
-    this.readStoredTurn(threadId, turn.id).then(end, () => end(undefined));
+    const read = (attempt: number): void => {
+      this.readStoredTurn!(threadId, turn.id).then(
+        (stored) => {
+          // The store can lag behind the live end: while it shows the turn running, its last
+          // items may not be written yet, so it is read again, a few times, before the end passes.
+          if (stored?.status === 'inProgress' && attempt < STORED_END_READS) setTimeout(() => read(attempt + 1), 100 * attempt);
+          else end(stored);
+        },
+        () => end(undefined),
+      );
+    };
+    read(1);
     return true;
   }
 

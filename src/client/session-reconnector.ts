@@ -76,8 +76,9 @@ export class SessionReconnector {
   }
 
   /** What the turns of a reconnecting client ask of it (see `TurnRuntime`). */
-  turnHooks(): Required<Pick<TurnRuntime, 'afterTurnStart' | 'findLostTurnStart' | 'threadLost'>> {
+  turnHooks(): Required<Pick<TurnRuntime, 'afterTurnStart' | 'findLostTurnStart' | 'readStoredTurn' | 'threadLost'>> {
     return {
+      readStoredTurn: (threadId, turnId) => this.readStoredTurn(threadId, turnId),
       afterTurnStart: (threadId, turnId) => this.afterTurnStart(threadId, turnId),
       findLostTurnStart: (threadId, clientUserMessageId) => this.findLostTurnStart(threadId, clientUserMessageId),
       threadLost: (threadId) => this.threadLost(threadId),

@@ -4,10 +4,12 @@ import type {
   ThreadGoal,
   ThreadReadResponse,
   ThreadSetNameResponse,
+  Turn,
   TurnStartParams,
 } from '../protocol/generated/codecs.js';
 import { toTurnResult } from '../turns/to-turn-result.js';
 import type { TurnEvent } from '../turns/turn-event.js';
+import { markReconstructed } from '../turns/is-reconstructed.js';
 import type { TurnRouter } from '../turns/turn-router.js';
 import { ThreadBusyError } from '../turns/thread-busy-error.js';
 import { ConnectionLostError } from '../errors/connection-lost-error.js';
@@ -192,9 +194,14 @@ export class Thread {
     trace?.sending();
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
+      let recovered = false;
       const turn = await this.connection.request('turn/start', params).then(
         (response) => response.turn,
-        (error: unknown) => this.lostTurnStart(params, error),
+        async (error: unknown) => {
+          const found = await this.lostTurnStart(params, error);
+          recovered = true;
+          return found;
+        },
       );
       const lostMeanwhile = this.runtime.threadLost?.(this.id);
       if (lostMeanwhile !== undefined) {
@@ -204,7 +211,9 @@ export class Thread {
       }
       if (running.has(turn.id)) throw new ThreadBusyError(this.id, turn.id);
       trace?.started(turn.id);
-      const events$ = this.router.turn(turn.id, mode);
+      // A recovered turn that ended during the gap was seen to its end before it was known as
+      // this call's: the router let it go, and its events come from the stored turn.
+      const events$ = recovered && this.router.hasEnded(turn.id) ? await this.storedTurnEvents(turn.id, mode) : this.router.turn(turn.id, mode);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
       const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs, ...(trace === undefined ? {} : { onStallCheck: (outcome: StallCheckOutcome) => trace.stallChecked(outcome) }) };
       const handle = new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
@@ -213,6 +222,23 @@ export class Thread {
     } finally {
       release();
     }
+  }
+
+  /** The events of a turn rebuilt from the stored turn, read again while the store still shows it running. */
+  private async storedTurnEvents(turnId: string, mode: TurnStreamMode): Promise<Observable<TurnEvent>> {
+    let stored: Turn | undefined;
+    for (let read = 1; read <= 9; read += 1) {
+      stored = await this.runtime.readStoredTurn?.(this.id, turnId);
+      if (stored?.status !== 'inProgress') break;
+      await new Promise((resolve) => setTimeout(resolve, 100 * read));
+    }
+    if (stored === undefined) return this.router.turn(turnId, mode);
+    const threadId = this.id;
+    const items = stored.items.map((item) => {
+      const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;
+      return markReconstructed({ method: 'item/completed', params: { threadId, turnId, item, completedAtMs: typeof completedAtMs === 'number' ? completedAtMs : Date.now() } } as TurnEvent);
+    });
+    return of(...items, markReconstructed({ method: 'turn/completed', params: { threadId, turn: stored } } as TurnEvent));
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { Turn } from '../protocol/generated/codecs.js';
 import type { TurnQueue } from '../turns/turn-queue.js';
 import type { ClientTelemetry } from '../telemetry/turn-telemetry.js';
 
@@ -30,6 +31,8 @@ export interface TurnRuntime {
    * undefined when the server never got the call.
    */
   readonly findLostTurnStart?: (threadId: string, clientUserMessageId: string) => Promise<string | undefined>;
+  /** A reconnecting client's read of a turn as the server stored it, or undefined when it is not there. */
+  readonly readStoredTurn?: (threadId: string, turnId: string) => Promise<Turn | undefined>;
   /** Why no turn can start on the thread any more (an ephemeral thread that crossed a drop), or undefined. */
   readonly threadLost?: (threadId: string) => Error | undefined;
   /** With `CodexConfig.telemetry`: told of each turn a thread asks for. */

@@ -14,6 +14,17 @@ const ANY_IMPORT = new RegExp(`${STATIC_IMPORT.source}|import\\(\\s*['"]([^'"]+)
  * The bare package names a built module reaches through its imports, following relative ones:
  * static imports only (what importing it loads), or dynamic ones too (what using it may load).
  */
+const packageOf = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+
+// The package's own `#name` imports (package.json `imports`): the package a bundler gets under `default`.
+function subpathImport(specifier: string): string {
+  const { imports } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { imports: Record<string, { default: string }> };
+  const target = imports[specifier]?.default;
+  if (target === undefined || target.startsWith('.')) throw new Error(`${specifier}: no package under default in package.json imports`);
+  return target;
+}
+
 function packagesReachedFrom(entry: string, imports: 'static' | 'all'): Set<string> {
   const seen = new Set<string>();
   const packages = new Set<string>();
@@ -24,7 +35,7 @@ function packagesReachedFrom(entry: string, imports: 'static' | 'all'): Set<stri
     for (const match of source.matchAll(imports === 'static' ? STATIC_IMPORT : ANY_IMPORT)) {
       const specifier = match[1] ?? match[2] ?? match[3]!;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-      else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      else packages.add(packageOf(specifier.startsWith('#') ? subpathImport(specifier) : specifier));
     }
   };
   visit(join(REPO_ROOT, entry));

@@ -75,7 +75,9 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect 
  * const relay = createRelay(createServer(), { page: await webPage() });
  */
 export async function webPage(): Promise<(request: IncomingMessage, response: ServerResponse) => void> {
-  const source = ['./app.ts', './app.js'].map((name) => fileURLToPath(new URL(name, import.meta.url))).find((path) => existsSync(path));
+  // From src/web or dist/web, app.ts or app.js is beside this module; from a bundled chunk in
+  // dist/chunks, it is tsc's dist/web/app.js.
+  const source = ['./app.ts', './app.js', '../web/app.js'].map((name) => fileURLToPath(new URL(name, import.meta.url))).find((path) => existsSync(path));
   if (source === undefined) throw new Error('the web UI source (app.ts or app.js) is missing beside web-page');
   const { build } = await import('esbuild').catch(() => {
     throw new Error('the web UI needs the esbuild package to bundle its page: npm install esbuild');

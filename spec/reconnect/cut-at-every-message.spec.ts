@@ -1,18 +1,22 @@
 import { expect } from 'chai';
-import { filter, share } from 'rxjs';
+import { filter, Observable, share } from 'rxjs';
+import { z } from 'zod';
 import { ApprovalMode } from '../../src/client/approval-mode.js';
 import { Codex } from '../../src/client/codex.js';
 import '../../src/client/node-transport.js';
 import { Sandbox } from '../../src/client/sandbox.js';
 import type { Thread } from '../../src/client/thread.js';
+import { tool } from '../../src/client/tool.js';
 import { ConnectionLostError } from '../../src/errors/connection-lost-error.js';
 import { EphemeralThreadLostError } from '../../src/errors/ephemeral-thread-lost-error.js';
+import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import type { ThreadItem } from '../../src/protocol/generated/codecs.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from '../../src/testing/listening-app-server.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import { deltas } from '../../src/testing/script/deltas.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
+import { functionCall } from '../../src/testing/script/function-call.js';
 import { response } from '../../src/testing/script/response.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { WebSocketTransport } from '../../src/transport/websocket-transport.js';
@@ -24,11 +28,27 @@ import { until } from './reconnect-fixture.js';
 const debugLog: string[] = [];
 const PATCH = ['*** Begin Patch', '*** Add File: patched.txt', '+patched by the model', '*** End Patch'].join('\n');
 
-/** The scripted turn: deltas, a command with output (approved), a file change by apply_patch (approved), deltas again. */
+/** Each run of the client-side tool, by the key the model asked for (a key per turn). */
+const toolRuns = new Map<string, number>();
+const lookup = tool({
+  name: 'lookup',
+  description: 'Looks a key up',
+  input: z.object({ key: z.string() }),
+  run: ({ key }) => {
+    toolRuns.set(key, (toolRuns.get(key) ?? 0) + 1);
+    return `value of ${key}`;
+  },
+});
+
+/**
+ * The scripted turn: deltas, a command with output (approved), a file change by apply_patch
+ * (approved), a call of a client-side tool, deltas again.
+ */
 function enqueueTurn(harness: AppServerHarness, file: string): void {
   harness.mock.enqueue(
     response(deltas(['Looking ', 'around.'], { id: 'msg_intro' }), execCommand('echo cut-probe-output', { callId: 'call_echo' })),
     response(execCommand(`apply_patch <<'EOF'\n${PATCH.replace('patched.txt', file)}\nEOF`, { callId: 'call_patch' })),
+    response(functionCall('lookup', { key: file }, { callId: `call_lookup_${file}` })),
     response(deltas(['All ', 'done.'], { id: 'msg_final' })),
   );
 }
@@ -46,6 +66,8 @@ function shape(result: TurnResult): unknown {
         return ['commandExecution', it.status, it.exitCode, (it.aggregatedOutput ?? '').split('\n').filter((line) => !line.startsWith('pyenv:')).join('\n')];
       case 'fileChange':
         return ['fileChange', it.status, it.changes.map((change) => change.kind.type)];
+      case 'dynamicToolCall':
+        return ['dynamicToolCall', it.tool, it.status, it.success, (it.contentItems ?? []).map((part) => (part.type === 'inputText' ? part.text : part.type))];
       default:
         return [it.type];
     }
@@ -65,10 +87,15 @@ function sorted(value: unknown): unknown {
  * 1..k and nothing after them on that connection (what the server had sent beyond k is lost, as
  * in a real cut). The cut point is exact on the client's side; on the server's side the server
  * may have sent (and acted on) more before it notices the close, as over a real network.
+ *
+ * With `holdResumes`, the answers to the reconnection's `thread/resume` calls reach the client
+ * 200 ms late, after the live events the server sends meanwhile (its end included): the order
+ * the server may also send them in, or a chunk that carries both.
  */
 class CutAfter {
   private armed: { k: number; seen: number } | undefined;
   cuts = 0;
+  holdResumes = false;
 
   constructor(private readonly proxy: TcpChaosProxy) {}
 
@@ -94,9 +121,21 @@ class CutAfter {
         }
         return true;
       }),
-      share(),
     );
-    return { frames$, diagnostics$: inner.diagnostics$, send: (message) => inner.send(message), close: () => inner.close() };
+    const held$ = new Observable<JsonRpcMessage>((subscriber) =>
+      frames$.subscribe({
+        next: (message) => {
+          const id = (message as { id?: unknown }).id;
+          const result = (message as { result?: { thread?: unknown } }).result;
+          const resumed = typeof id === 'string' && id.startsWith('reconnect-') && result?.thread !== undefined;
+          if (resumed && this.holdResumes) setTimeout(() => subscriber.next(message), 200);
+          else subscriber.next(message);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    ).pipe(share());
+    return { frames$: held$, diagnostics$: inner.diagnostics$, send: (message) => inner.send(message), close: () => inner.close() };
   }
 }
 
@@ -138,9 +177,9 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
   });
 
   async function threadOf(kind: ThreadKind, earlier: Thread | undefined): Promise<Thread> {
-    if (kind === 'no turn yet' || earlier === undefined) return codex.threadStart({ cwd: harness.workspace, sandbox: Sandbox.readOnly });
-    if (kind === 'forked') return codex.threadFork(earlier.id);
-    return codex.threadResume(earlier.id);
+    if (kind === 'no turn yet' || earlier === undefined) return codex.threadStart({ cwd: harness.workspace, sandbox: Sandbox.readOnly, tools: [lookup] });
+    if (kind === 'forked') return codex.threadFork(earlier.id, { tools: [lookup] });
+    return codex.threadResume(earlier.id, { tools: [lookup] });
   }
 
   /** Runs the scripted turn, cut after message k when given; resolves with its result and how often each item completed. */
@@ -185,7 +224,7 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
       expect(shape(reference.result), kind).to.deep.equal(expected);
       earlier = thread;
     }
-    expect(JSON.stringify(expected)).to.contain('cut-probe-output');
+    expect(JSON.stringify(expected)).to.contain('cut-probe-output').and.to.contain('value of uncut.txt');
     const most = Math.max(...totals.values());
     expect(most).to.be.greaterThan(25);
 
@@ -197,7 +236,9 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
       const kind = [0, 1, 2].map((i) => KINDS[(k + i) % KINDS.length]!).find((candidate) => totals.get(candidate)! >= k)!;
       const label = `cut after message ${k}/${totals.get(kind)} (${kind})`;
       const file = `cut-${k}.txt`;
-      const want = JSON.stringify(expected).replace('uncut.txt', file);
+      const want = JSON.stringify(expected).replaceAll('uncut.txt', file);
+      // Every other cut point: the resume answers come after the live events of the new connection.
+      cutter.holdResumes = k % 2 === 0;
       try {
         const thread = await threadOf(kind, earlier);
         earlier = thread;
@@ -222,6 +263,8 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
         const repeated = [...completions].filter(([, count]) => count !== 1);
         if (repeated.length > 0) failures.push(`${label}: completed more than once: ${JSON.stringify(repeated)}`);
         if (cutter.cuts === cuts && k <= totals.get(kind)! - 3) failures.push(`${label}: the turn ended before message ${k}`);
+        // A call the server asks again on the new connection (its answer lost in the cut) gets the same answer, without running the tool again.
+        if (toolRuns.get(file) !== 1) failures.push(`${label}: the tool ran ${toolRuns.get(file) ?? 0} times`);
         if (cutter.cuts === cuts) covered.push(`(${k}: the turn ended first)`);
         // A cut at the very end of a turn: wait for the new connection, so that the next call is not on the cut one.
         if (cutter.cuts !== cuts) await until('ready again', () => readyCount > readyBefore);

@@ -79,6 +79,34 @@ describe('TurnReconciler: exactly-once turn events across reconnections', () => 
     expect(events).to.deep.equal(['item/completed a (reconstructed)', 'item/completed gap (reconstructed)', 'turn/completed completed']);
   });
 
+  it('a turn noted as crossing before the resume: an end that comes before the resume answer waits for the read, then the gap items, once', async () => {
+    let stored = turn('inProgress', [message('a', 'A')]);
+    const reading = new TurnReconciler(source, async () => stored);
+    const events: string[] = [];
+    reading.notifications$.subscribe({ next: (event) => events.push(describeEvent(event)), error: () => undefined });
+    source.next(completed('a'));
+    reading.noteCrossing(threadId, [turnId]);
+    // The new connection delivers the end before the thread/resume answer is reconciled.
+    stored = turn('completed', [message('a', 'A'), message('gap', 'finished while no one listened')]);
+    source.next(n('turn/completed', { threadId, turn: turn('completed', []) }));
+    expect(events).to.deep.equal(['item/completed a']);
+    // The resume answer, reconciled now, already shows the end: it ends the turn; the held end is not emitted again.
+    reading.reconcile(threadId, [stored], new Set([turnId]));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).to.deep.equal(['item/completed a', 'item/completed gap (reconstructed)', 'turn/completed completed (reconstructed)']);
+    expect(reading.crossedTurns.size).to.equal(0);
+  });
+
+  it('without noteCrossing, the same early end passes at once and the gap item is lost (why the handshake notes every running turn first)', async () => {
+    const reading = new TurnReconciler(source, async () => turn('completed', [message('a', 'A'), message('gap', 'lost')]));
+    const events: string[] = [];
+    reading.notifications$.subscribe({ next: (event) => events.push(describeEvent(event)), error: () => undefined });
+    source.next(completed('a'));
+    source.next(n('turn/completed', { threadId, turn: turn('completed', []) }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).to.deep.equal(['item/completed a', 'turn/completed completed']);
+  });
+
   it('a stored interrupted ends the turn only on an idle thread and in a second read; a turn the server lost ends as failed', () => {
     expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]), true)).to.deep.equal([]);
     expect(reconciler.reconcile(threadId, [turn('interrupted', [])], new Set([turnId]))).to.deep.equal([]);

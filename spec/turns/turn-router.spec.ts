@@ -392,6 +392,18 @@ describe('TurnRouter', () => {
     expect(source.observed).to.equal(false);
   });
 
+  it('counts a turn claimed before its first event in liveTurnIds of its thread: from the claim when given, else from its first event', () => {
+    const source = new Subject<ServerNotification>();
+    const router = new TurnRouter(source);
+    router.turn('u1', 'claim').subscribe({ error: () => undefined });
+    router.turn('u2', 'claim', 't2').subscribe({ error: () => undefined });
+    expect([...router.liveTurnIds('t1')]).to.deep.equal([]);
+    expect([...router.liveTurnIds('t2')]).to.deep.equal(['u2']);
+    source.next(agentDelta('u1', 'm1', 'Hel'));
+    expect([...router.liveTurnIds('t1')]).to.deep.equal(['u1']);
+    router.dispose();
+  });
+
   describe('noteStoredTurns (a thread/resume answer)', () => {
     /** u1 runs on t1, started before this client resumed: its turn/started is never seen. */
     const resumed: Record<string, ServerNotification> = {

@@ -146,6 +146,7 @@ export class SessionReconnector {
     const session = this.session();
     if (session?.reconciler === undefined) return;
     const { reconciler, router } = session;
+    for (const threadId of this.openThreads) if (!this.ephemeral.has(threadId)) reconciler.noteCrossing(threadId, router.liveTurnIds(threadId));
     await Promise.all(
       [...this.openThreads].map(async (threadId) => {
         if (this.ephemeral.has(threadId)) {

@@ -213,7 +213,7 @@ export class Thread {
       trace?.started(turn.id);
       // A recovered turn that ended during the gap was seen to its end before it was known as
       // this call's: the router let it go, and its events come from the stored turn.
-      const events$ = recovered && this.router.hasEnded(turn.id) ? await this.storedTurnEvents(turn.id, mode) : this.router.turn(turn.id, mode);
+      const events$ = recovered && this.router.hasEnded(turn.id) ? await this.storedTurnEvents(turn.id, mode) : this.router.turn(turn.id, mode, this.id);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
       const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs, ...(trace === undefined ? {} : { onStallCheck: (outcome: StallCheckOutcome) => trace.stallChecked(outcome) }) };
       const handle = new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
@@ -232,7 +232,7 @@ export class Thread {
       if (stored?.status !== 'inProgress') break;
       await new Promise((resolve) => setTimeout(resolve, 100 * read));
     }
-    if (stored === undefined) return this.router.turn(turnId, mode);
+    if (stored === undefined) return this.router.turn(turnId, mode, this.id);
     const threadId = this.id;
     const items = stored.items.map((item) => {
       const completedAtMs = (item as { completedAtMs?: unknown }).completedAtMs;

@@ -118,6 +118,17 @@ export class TurnReconciler {
   }
 
   /**
+   * Notes the running turns of a thread as crossing a reconnection, before the thread is resumed
+   * on the new connection. The server may send a turn's live events, its end included, before the
+   * answer to the resume (or in the same chunk, read before the answer's continuation runs): an end
+   * that comes first is then held for a read of the stored turn, instead of ending the turn without
+   * the items sent while no connection listened.
+   */
+  noteCrossing(threadId: string, turnIds: Iterable<string>): void {
+    for (const turnId of turnIds) this.crossed.set(turnId, threadId);
+  }
+
+  /**
    * The turns still running that crossed a reconnection, by id, with their thread. The state the
    * server reports at a resume can lag behind what it sent before it (an item or the end of a turn
    * sent while no connection listened may be missing from it), so these are worth checking again

@@ -12,7 +12,8 @@ import type { TurnStreamMode } from './turn-stream-mode.js';
 import { TurnStream } from './turn-stream.js';
 
 interface Channel {
-  readonly threadId: string | undefined;
+  /** Learnt from the first event that names it when the turn was claimed without it. */
+  threadId: string | undefined;
   readonly openedAt: number;
   /** Every event so far, while a stream may still need the whole turn; undefined once none can. */
   buffer: TurnEvent[] | undefined;
@@ -121,8 +122,9 @@ export class TurnRouter {
   /**
    * The events of one turn, from its first to `turn/completed`; `mode` says who gets them all. A
    * `TurnStream` (it can also take a plain observer), unless the turn is already known to be gone.
+   * `threadId`, when the caller knows it, counts the turn in `liveTurnIds` before its first event.
    */
-  turn(turnId: string, mode: TurnStreamMode = 'replay'): Observable<TurnEvent> {
+  turn(turnId: string, mode: TurnStreamMode = 'replay', threadId?: string): Observable<TurnEvent> {
     const parked = this.parked.get(turnId);
     if (parked !== undefined) {
       this.parked.delete(turnId);
@@ -130,7 +132,8 @@ export class TurnRouter {
     }
     const forgotten = this.finished.get(turnId);
     if (forgotten !== undefined) return throwError(() => new TurnGoneError(turnId, forgotten));
-    const channel = this.channel(turnId, undefined, true);
+    const channel = this.channel(turnId, threadId, true);
+    channel.threadId ??= threadId;
     channel.claimed = true;
     this.unclaimed.delete(turnId);
     return this.stream(channel, mode);
@@ -257,6 +260,9 @@ export class TurnRouter {
       // A straggler for a finished turn (the server may report usage after completion) must not open a turn that never ends.
       if (this.finished.has(turnId)) return;
       channel = this.channel(turnId, threadIdOf(notification), false);
+    } else if (channel.threadId === undefined) {
+      // Claimed before its first event: a reconnection must know the turn's thread to follow it.
+      channel.threadId = threadIdOf(notification);
     }
     const event = notification as TurnEvent;
     const decodeError = (notification as { decodeError?: DecodeError }).decodeError;

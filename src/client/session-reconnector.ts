@@ -147,6 +147,8 @@ export class SessionReconnector {
     if (session?.reconciler === undefined) return;
     const { reconciler, router } = session;
     for (const threadId of this.openThreads) if (!this.ephemeral.has(threadId)) reconciler.noteCrossing(threadId, router.liveTurnIds(threadId));
+    // A lost call's turn may end on this connection before its thread's resume answer: only an end seen before it is an earlier call's.
+    const endedBefore = router.endedTurnIds();
     await Promise.all(
       [...this.openThreads].map(async (threadId) => {
         if (this.ephemeral.has(threadId)) {
@@ -176,7 +178,7 @@ export class SessionReconnector {
         for (const turn of lost === undefined ? [] : turns) {
           const clientId = userMessageClientId(turn);
           // A turn seen ending before the drop is an earlier call's that gave the same id, not the lost one's.
-          if (clientId === undefined || !lost!.has(clientId) || router.hasEnded(turn.id)) continue;
+          if (clientId === undefined || !lost!.has(clientId) || endedBefore.has(turn.id)) continue;
           // That call's turn: rebuilt and followed like any turn that crossed the drop.
           found.set(clientId, turn.id);
           running.add(turn.id);

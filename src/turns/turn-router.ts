@@ -236,6 +236,11 @@ export class TurnRouter {
     this.end(channel, { failed: true, error });
   }
 
+  /** The ended turns the router still remembers, as of now: a copy, for telling later ends apart. */
+  endedTurnIds(): ReadonlySet<string> {
+    return new Set(this.finished.keys());
+  }
+
   /** Whether the router saw a turn end (among the ended turns it still remembers). */
   hasEnded(turnId: string): boolean {
     return this.finished.has(turnId);

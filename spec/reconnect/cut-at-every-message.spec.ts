@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { filter, Observable, share } from 'rxjs';
 import { z } from 'zod';
 import { ApprovalMode } from '../../src/client/approval-mode.js';
 import { Codex } from '../../src/client/codex.js';
@@ -9,7 +8,6 @@ import type { Thread } from '../../src/client/thread.js';
 import { tool } from '../../src/client/tool.js';
 import { ConnectionLostError } from '../../src/errors/connection-lost-error.js';
 import { EphemeralThreadLostError } from '../../src/errors/ephemeral-thread-lost-error.js';
-import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import type { ThreadItem } from '../../src/protocol/generated/codecs.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from '../../src/testing/listening-app-server.js';
@@ -18,10 +16,10 @@ import { deltas } from '../../src/testing/script/deltas.js';
 import { execCommand } from '../../src/testing/script/exec-command.js';
 import { functionCall } from '../../src/testing/script/function-call.js';
 import { response } from '../../src/testing/script/response.js';
-import type { Transport } from '../../src/transport/transport.js';
 import { WebSocketTransport } from '../../src/transport/websocket-transport.js';
 import type { TurnResult } from '../../src/turns/turn-result.js';
 import { isReconstructed } from '../../src/turns/is-reconstructed.js';
+import { FrameFaults } from '../support/frame-faults.js';
 import { TcpChaosProxy } from '../support/tcp-chaos-proxy.js';
 import { until } from './reconnect-fixture.js';
 
@@ -81,73 +79,15 @@ function sorted(value: unknown): unknown {
   return { ...rest, items: items.map((item) => JSON.stringify(item)).sort() };
 }
 
-/**
- * A real app-server behind a chaos proxy, and a reconnecting client whose transport can be armed
- * to cut the connection right after the k-th message from the server: the client sees messages
- * 1..k and nothing after them on that connection (what the server had sent beyond k is lost, as
- * in a real cut). The cut point is exact on the client's side; on the server's side the server
- * may have sent (and acted on) more before it notices the close, as over a real network.
- *
- * With `holdResumes`, the answers to the reconnection's `thread/resume` calls reach the client
- * 200 ms late, after the live events the server sends meanwhile (its end included): the order
- * the server may also send them in, or a chunk that carries both.
- */
-class CutAfter {
-  private armed: { k: number; seen: number } | undefined;
-  cuts = 0;
-  holdResumes = false;
-
-  constructor(private readonly proxy: TcpChaosProxy) {}
-
-  arm(k: number): void {
-    this.armed = { k, seen: 0 };
-  }
-
-  disarm(): void {
-    this.armed = undefined;
-  }
-
-  wrap(inner: Transport): Transport {
-    let dropping = false;
-    const frames$ = inner.frames$.pipe(
-      filter(() => {
-        if (dropping) return false;
-        const armed = this.armed;
-        if (armed !== undefined && (armed.seen += 1) === armed.k) {
-          this.armed = undefined;
-          this.cuts += 1;
-          dropping = true;
-          this.proxy.cutAll();
-        }
-        return true;
-      }),
-    );
-    const held$ = new Observable<JsonRpcMessage>((subscriber) =>
-      frames$.subscribe({
-        next: (message) => {
-          const id = (message as { id?: unknown }).id;
-          const result = (message as { result?: { thread?: unknown } }).result;
-          const resumed = typeof id === 'string' && id.startsWith('reconnect-') && result?.thread !== undefined;
-          if (resumed && this.holdResumes) setTimeout(() => subscriber.next(message), 200);
-          else subscriber.next(message);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    ).pipe(share());
-    return { frames$: held$, diagnostics$: inner.diagnostics$, send: (message) => inner.send(message), close: () => inner.close() };
-  }
-}
-
 type ThreadKind = 'no turn yet' | 'with a turn, resumed' | 'forked';
 const KINDS: readonly ThreadKind[] = ['no turn yet', 'with a turn, resumed', 'forked'];
 
-describe('reconnect: a cut after every message of a turn (deltas, a command with output, a file change, approvals)', function () {
+describe('reconnect: a cut after every message of a turn (deltas, a command with output, a file change, approvals, a client-side tool)', function () {
   this.timeout(240_000);
   let harness: AppServerHarness;
   let server: ListeningAppServer;
   let proxy: TcpChaosProxy;
-  let cutter: CutAfter;
+  let cutter: FrameFaults;
   let codex: Codex;
   let frames = 0;
   let readyCount = 0;
@@ -156,7 +96,7 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
     harness = await AppServerHarness.create();
     server = await startListeningAppServer(harness);
     proxy = await TcpChaosProxy.start(Number(new URL(server.url).port));
-    cutter = new CutAfter(proxy);
+    cutter = new FrameFaults(proxy);
     codex = await Codex.connect({
       transport: async () => {
         const transport = cutter.wrap(await WebSocketTransport.connect(proxy.url, { token: server.token }));
@@ -185,7 +125,7 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
   /** Runs the scripted turn, cut after message k when given; resolves with its result and how often each item completed. */
   async function runTurn(thread: Thread, file: string, k: number | undefined): Promise<{ result: TurnResult; completions: Map<string, number> }> {
     enqueueTurn(harness, file);
-    if (k !== undefined) cutter.arm(k);
+    if (k !== undefined) cutter.cutAfter(k);
     const completions = new Map<string, number>();
     const run = (async () => {
       const turn = await thread.turn(`run the script, writing ${file}`, { approvalMode: ApprovalMode.askUser });
@@ -238,7 +178,7 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
       const file = `cut-${k}.txt`;
       const want = JSON.stringify(expected).replaceAll('uncut.txt', file);
       // Every other cut point: the resume answers come after the live events of the new connection.
-      cutter.holdResumes = k % 2 === 0;
+      cutter.resumeDelayMs = k % 2 === 0 ? 200 : 0;
       try {
         const thread = await threadOf(kind, earlier);
         earlier = thread;

@@ -1,69 +1,20 @@
 import { expect } from 'chai';
-import { Observable, share } from 'rxjs';
 import { Codex } from '../../src/client/codex.js';
 import '../../src/client/node-transport.js';
-import type { JsonRpcMessage } from '../../src/jsonrpc/json-rpc-message.js';
 import { AppServerHarness } from '../../src/testing/app-server-harness.js';
 import { startListeningAppServer, type ListeningAppServer } from '../../src/testing/listening-app-server.js';
 import { assistantMessage } from '../../src/testing/script/assistant-message.js';
 import type { Gate } from '../../src/testing/gate.js';
 import { gate } from '../../src/testing/script/gate.js';
 import { response } from '../../src/testing/script/response.js';
-import type { Transport } from '../../src/transport/transport.js';
 import { WebSocketTransport } from '../../src/transport/websocket-transport.js';
+import { FrameFaults } from '../support/frame-faults.js';
 import { TcpChaosProxy } from '../support/tcp-chaos-proxy.js';
 
 /**
- * Frame-exact faults on a real app-server's connection, which a byte proxy cannot place: the
- * answer to one `turn/start` is lost (the connection is cut instead of delivering it), and on the
- * next connection the answers to `thread/resume` arrive after the live events the server sends
- * meanwhile, the order in which the server may send them, or read from one chunk.
+ * Frame-exact faults on the real server: the answer to one `turn/start` is lost, and on the next
+ * connection the answers to `thread/resume` arrive after the live events sent meanwhile.
  */
-class FrameFaults {
-  /** When set, the answer to the next `turn/start` is not delivered: the connection is cut there. */
-  loseTurnStartAnswer = false;
-  /** Called when a `thread/resume` goes out on a new connection. */
-  onResumeSent: (() => void) | undefined;
-  resumeDelayMs = 0;
-  private readonly turnStarts = new Set<unknown>();
-
-  constructor(private readonly proxy: TcpChaosProxy) {}
-
-  wrap(inner: Transport): Transport {
-    let dropping = false;
-    const frames$ = new Observable<JsonRpcMessage>((subscriber) =>
-      inner.frames$.subscribe({
-        next: (message) => {
-          if (dropping) return;
-          const id = (message as { id?: unknown }).id;
-          if (!('method' in message) && this.turnStarts.delete(id) && this.loseTurnStartAnswer) {
-            this.loseTurnStartAnswer = false;
-            dropping = true;
-            this.proxy.cutAll();
-            return;
-          }
-          const result = (message as { result?: { thread?: unknown } }).result;
-          const resumed = typeof id === 'string' && id.startsWith('reconnect-') && result?.thread !== undefined;
-          if (resumed && this.resumeDelayMs > 0) setTimeout(() => subscriber.next(message), this.resumeDelayMs);
-          else subscriber.next(message);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    ).pipe(share());
-    return {
-      frames$,
-      diagnostics$: inner.diagnostics$,
-      send: (message) => {
-        if ('method' in message && message.method === 'turn/start' && 'id' in message) this.turnStarts.add(message.id);
-        if ('method' in message && message.method === 'thread/resume') this.onResumeSent?.();
-        inner.send(message);
-      },
-      close: () => inner.close(),
-    };
-  }
-}
-
 describe('reconnect: live events that reach the new connection before the thread/resume answer', function () {
   this.timeout(60_000);
   let harness: AppServerHarness;

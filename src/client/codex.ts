@@ -22,6 +22,7 @@ import type { ThreadSearchEvent } from './thread-search-event.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { TurnQueue } from '../turns/turn-queue.js';
 import { TurnRouter } from '../turns/turn-router.js';
@@ -422,7 +423,8 @@ export class Codex implements AsyncDisposable {
     // The reconciler filters repeats per subscriber: the router, the tools and telemetry share one pass through it.
     const routed$ = reconciler === undefined ? connection.notifications$ : reconciler.notifications$.pipe(share());
     const router = new TurnRouter(routed$, this.config);
-    connection.notifications$.subscribe({
+    // No `next`: attached directly, frames do not visit it.
+    DirectObservable.attach(connection.notifications$, {
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
       complete: () => this.setStatus({ state: 'closed', reason: 'closed by the client' }),
     });

@@ -1,4 +1,5 @@
 import { Observable, Subject } from 'rxjs';
+import { DirectObservable } from '../internal/direct-observable.js';
 import type { Turn } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { markReconstructed } from './is-reconstructed.js';
@@ -65,7 +66,7 @@ export class TurnReconciler {
     this.notifications$ = new Observable<ServerNotification>((subscriber) => {
       const injected = this.injected.subscribe((notification) => subscriber.next(notification));
       const emit = (notification: ServerNotification): void => subscriber.next(notification);
-      const live = notifications$.subscribe({
+      const live = DirectObservable.attach(notifications$, {
         next: (notification) => {
           if (notification.method === 'turn/completed') {
             if (this.endAfterLastRead(notification, emit)) return;

@@ -2,6 +2,7 @@ import { Observable, Subject, throwError, type Subscription } from 'rxjs';
 import type { DecodeError } from '../errors/decode-error.js';
 import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { TurnGoneError } from './turn-gone-error.js';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { IdMap } from '../internal/id-map.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { TurnDiagnostic } from './turn-diagnostic.js';
@@ -98,7 +99,8 @@ export class TurnRouter {
       maxUnclaimedTurns: config.maxUnclaimedTurns ?? DEFAULT_TURN_ROUTER_CONFIG.maxUnclaimedTurns,
       unclaimedTurnMaxAgeMs: config.unclaimedTurnMaxAgeMs ?? DEFAULT_TURN_ROUTER_CONFIG.unclaimedTurnMaxAgeMs,
     };
-    this.subscription = notifications$.subscribe({
+    // Directly, when the connection's stream allows it: every frame crosses this.
+    this.subscription = DirectObservable.attach(notifications$, {
       next: (notification) => this.route(notification),
       error: (error: unknown) => this.fail(error),
       complete: () => this.fail(new TransportClosedError('the connection was closed before the turn completed')),

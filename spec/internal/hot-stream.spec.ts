@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { DirectObservable } from '../../src/internal/direct-observable.js';
 import { HotStream } from '../../src/internal/hot-stream.js';
 
@@ -169,5 +169,25 @@ describe('HotStream', () => {
     expect(seen).to.deep.equal(['d1', 'p1']);
     expect(stream.observed).to.equal(false);
     expect(subject.observed).to.equal(false);
+  });
+
+  it('HotStream.share makes one pass through its source for every consumer, and ends with it', () => {
+    const stream = new HotStream<number>();
+    let connections = 0;
+    // Cold: each subscription is a pass of its own, as the reconciler's stream is.
+    const source$ = new Observable<number>((subscriber) => {
+      connections += 1;
+      return stream.observable.subscribe(subscriber);
+    });
+    const shared = HotStream.share(source$);
+    const first = record(shared);
+    const second = record(shared);
+    stream.next(1);
+    stream.next(2);
+    stream.complete();
+    expect(connections).to.equal(1);
+    expect(first.seen).to.deep.equal(['1', '2', 'complete']);
+    expect(second.seen).to.deep.equal(first.seen);
+    expect(record(shared).seen).to.deep.equal(['complete']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Observer } from 'rxjs';
+import type { Observable, Observer } from 'rxjs';
 import { DirectObservable } from './direct-observable.js';
 
 type Sink<T> = Partial<Observer<T>>;
@@ -35,6 +35,25 @@ export class HotStream<T> {
     (subscriber) => this.attach(subscriber),
     (observer) => this.attach(observer),
   );
+
+  /**
+   * Shares one pass through `source$` among several consumers, as `share()` does, without a
+   * `Subject` and a subscriber chain per value: subscribed to at once (directly, when `source$`
+   * is a `DirectObservable`), until it ends.
+   *
+   * @example
+   * const routed$ = HotStream.share(connection.notifications$);
+   * routed$.subscribe((notification) => console.log(notification.method));
+   */
+  static share<T>(source$: Observable<T>): DirectObservable<T> {
+    const stream = new HotStream<T>();
+    DirectObservable.attach(source$, {
+      next: (value) => stream.next(value),
+      error: (error: unknown) => stream.error(error),
+      complete: () => stream.complete(),
+    });
+    return stream.observable;
+  }
 
   /** Whether anyone is subscribed. */
   get observed(): boolean {

@@ -135,6 +135,25 @@ describe('HotStream', () => {
     expect(stream.observed).to.equal(false);
   });
 
+  it('an observer detached during a delivery gets nothing more, one attached during it only later values', () => {
+    const stream = new HotStream<number>();
+    const seen: string[] = [];
+    let unobserveSecond = (): void => undefined;
+    stream.observable.observe({
+      next: (value) => {
+        seen.push(`a${value}`);
+        if (value === 1) {
+          unobserveSecond();
+          stream.observable.observe({ next: (late) => seen.push(`c${late}`) });
+        }
+      },
+    });
+    unobserveSecond = stream.observable.observe({ next: (value) => seen.push(`b${value}`) });
+    stream.next(1);
+    stream.next(2);
+    expect(seen).to.deep.equal(['a1', 'a2', 'c2']);
+  });
+
   it('ends an observer with the error; a throwing observer is reported and the others still get the value', async () => {
     const stream = new HotStream<number>();
     const seen: string[] = [];

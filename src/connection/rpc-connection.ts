@@ -124,6 +124,8 @@ interface NotificationCheck {
   readonly is: (params: unknown) => boolean;
 }
 
+const NOTHING_TO_CLEAN = (): void => undefined;
+
 // Looked up once per frame by the method string `JSON.parse` has just made: an IdMap, which does
 // not hash the whole fresh string as `Map.get` would (23 characters for a message delta).
 const NOTIFICATION_CODECS = new IdMap<NotificationCheck>();
@@ -381,8 +383,10 @@ export class RpcConnection {
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
     const probe = this.requestObserver?.request(method, params);
+    const signal = options.signal;
     return new Promise<unknown>((resolve, reject) => {
-      const onAbort = () => this.fail(request, abortError(method));
+      // Only with a signal: most requests have none, and every pending one keeps these.
+      const onAbort = signal === undefined ? undefined : () => this.fail(request, abortError(method));
       const request: OutgoingRequest = {
         method,
         params,
@@ -391,7 +395,7 @@ export class RpcConnection {
         resolve: probe === undefined ? resolve : (value) => (probe.settled(undefined, value), resolve(value)),
         reject: probe === undefined ? reject : (error) => (probe.settled(error), reject(error)),
         probe,
-        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+        cleanup: signal === undefined ? NOTHING_TO_CLEAN : () => signal.removeEventListener('abort', onAbort!),
         timeoutMs: options.timeoutMs ?? this.config.requestTimeoutMs,
         id: undefined,
         overloadRetries: 0,
@@ -400,7 +404,7 @@ export class RpcConnection {
         holdsSlot: false,
         removed: false,
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) signal.addEventListener('abort', onAbort!, { once: true });
       this.outgoing.add(request);
       // A slot per request until it is settled; the others wait in call order. A counter and a
       // queue, not an operator: every request of every turn passes here.

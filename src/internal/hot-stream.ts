@@ -63,8 +63,12 @@ export class HotStream<T> {
   next(value: T): void {
     const sinks = this.valueSinks;
     for (let i = 0; i < sinks.length; i += 1) {
+      const sink = sinks[i]!;
+      // One that left during this delivery (the list was replaced) gets nothing more, as a closed
+      // Subscriber would not; the check costs one comparison while nobody leaves.
+      if (this.valueSinks !== sinks && !this.valueSinks.includes(sink)) continue;
       try {
-        sinks[i]!.next!(value);
+        sink.next!(value);
       } catch (error) {
         DirectObservable.reportError(error);
       }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Subject } from 'rxjs';
 import type { ServerNotification } from '../../src/protocol/server-notification.js';
 import type { Turn } from '../../src/protocol/generated/codecs.js';
+import { DirectObservable } from '../../src/internal/direct-observable.js';
 import { isReconstructed } from '../../src/turns/is-reconstructed.js';
 import { TurnReconciler } from '../../src/turns/turn-reconciler.js';
 
@@ -35,6 +36,17 @@ describe('TurnReconciler: exactly-once turn events across reconnections', () => 
   it('drops a repeated item/completed, and starts and deltas of an item already completed', () => {
     for (const event of [started('a'), delta('a', 'x'), completed('a'), completed('a'), started('a'), delta('a', 'y'), started('b'), started('b')]) source.next(event);
     expect(seen).to.deep.equal(['item/started a', 'item/agentMessage/delta a', 'item/completed a', 'item/started b']);
+  });
+
+  it('a plain observer attached directly (as the client attaches its router) sees what a subscriber sees', () => {
+    const direct: string[] = [];
+    // A second reconciler over the same source: its own state, so the same script must give the same events.
+    const attached = DirectObservable.attach(new TurnReconciler(source).notifications$, { next: (event) => direct.push(describeEvent(event)) });
+    for (const event of [started('a'), delta('a', 'x'), completed('a'), completed('a'), delta('a', 'y'), started('b')]) source.next(event);
+    attached.unsubscribe();
+    source.next(started('c'));
+    expect(direct).to.deep.equal(['item/started a', 'item/agentMessage/delta a', 'item/completed a', 'item/started b']);
+    expect(seen).to.deep.equal([...direct, 'item/started c']);
   });
 
   it('emits the stored items not seen completed, then the stored end, marked reconstructed', () => {

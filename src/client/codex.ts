@@ -1,4 +1,4 @@
-import { BehaviorSubject, concat, defer, from, merge, Observable, of, share, switchMap } from 'rxjs';
+import { BehaviorSubject, concat, defer, from, merge, Observable, of, switchMap } from 'rxjs';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import type {
   GetAccountResponse,
@@ -22,6 +22,8 @@ import type { ThreadSearchEvent } from './thread-search-event.js';
 import type { ClientRequestMethod, ParamsArgument, ResultOf } from '../protocol/client-request.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import type { UntypedNotification } from '../protocol/untyped-notification.js';
+import { DirectObservable } from '../internal/direct-observable.js';
+import { HotStream } from '../internal/hot-stream.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { TurnQueue } from '../turns/turn-queue.js';
 import { TurnRouter } from '../turns/turn-router.js';
@@ -420,9 +422,10 @@ export class Codex implements AsyncDisposable {
     const connection = new RpcConnection(transport, this.config);
     const reconciler = reconnecting === undefined ? undefined : new TurnReconciler(connection.notifications$, (threadId, turnId) => this.reconnector.readStoredTurn(threadId, turnId));
     // The reconciler filters repeats per subscriber: the router, the tools and telemetry share one pass through it.
-    const routed$ = reconciler === undefined ? connection.notifications$ : reconciler.notifications$.pipe(share());
+    const routed$ = reconciler === undefined ? connection.notifications$ : HotStream.share(reconciler.notifications$);
     const router = new TurnRouter(routed$, this.config);
-    connection.notifications$.subscribe({
+    // No `next`: attached directly, frames do not visit it.
+    DirectObservable.attach(connection.notifications$, {
       error: (error: unknown) => this.setStatus({ state: 'closed', reason: errorMessage(error) }),
       complete: () => this.setStatus({ state: 'closed', reason: 'closed by the client' }),
     });

@@ -1,5 +1,6 @@
 import { exhaustMap, from, interval, Subject, takeWhile, type Subscription } from 'rxjs';
 import type { RpcConnection } from '../connection/rpc-connection.js';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { EphemeralThreadLostError } from '../errors/ephemeral-thread-lost-error.js';
 import { InvalidRequestError, JsonRpcError } from '../jsonrpc/json-rpc-error.js';
 import type { InitializeParams, ThreadResumeResponse, Turn } from '../protocol/generated/codecs.js';
@@ -117,7 +118,7 @@ export class SessionReconnector {
       };
       calls.set(clientUserMessageId, settle);
       // The notifications end when the client gives up reconnecting (or closes): no resume will come.
-      const giveUp: Subscription | undefined = connection.notifications$.subscribe({ error: () => settle(undefined), complete: () => settle(undefined) });
+      const giveUp: Subscription | undefined = DirectObservable.attach(connection.notifications$, { error: () => settle(undefined), complete: () => settle(undefined) });
       if (settled) giveUp.unsubscribe();
     });
   }

@@ -14,6 +14,7 @@ import type { TurnRouter } from '../turns/turn-router.js';
 import { ThreadBusyError } from '../turns/thread-busy-error.js';
 import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import type { TurnStreamMode } from '../turns/turn-stream-mode.js';
+import { flatString } from '../internal/flat-string.js';
 import { pickDefined } from '../internal/pick-defined.js';
 import { approvalParams } from './approval-mode.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
@@ -324,7 +325,8 @@ export class Thread {
     const method = 'turn/start';
     const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
     // Names the turn this call starts, so that it can be found again when the answer is lost in a drop.
-    params.clientUserMessageId ??= globalThis.crypto.randomUUID();
+    // Flattened: every pending turn/start keeps it (see flatString).
+    params.clientUserMessageId ??= flatString(globalThis.crypto.randomUUID());
     if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
     if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
     const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;

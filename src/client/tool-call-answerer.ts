@@ -1,4 +1,5 @@
 import { defer, from, isObservable, last, map, NEVER, Observable, of, ReplaySubject, Subject, switchMap, timer, catchError, type Subscription } from 'rxjs';
+import { DirectObservable } from '../internal/direct-observable.js';
 import type { RequestId } from '../jsonrpc/json-rpc-message.js';
 import type { DynamicToolCallOutputContentItem, DynamicToolCallParams, DynamicToolCallResponse } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
@@ -59,7 +60,8 @@ export class ToolCallAnswerer {
     private readonly graceMs: number,
     private fallback: ServerRequestHandler<'item/tool/call'> | undefined,
   ) {
-    this.watch = notifications$.subscribe({
+    // Directly, when the connection's stream allows it: every frame crosses this.
+    this.watch = DirectObservable.attach(notifications$, {
       next: (notification) => this.onNotification(notification),
       error: () => this.dispose(),
       complete: () => this.dispose(),

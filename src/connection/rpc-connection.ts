@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { BehaviorSubject, Observable, Subject, from, isObservable, mergeAll, take, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, from, isObservable, take, type Subscription } from 'rxjs';
 import { ConnectionLostError } from '../errors/connection-lost-error.js';
 import { ConnectionStateError } from '../errors/connection-state-error.js';
 import { DecodeError } from '../errors/decode-error.js';
@@ -29,7 +29,9 @@ import type { RequestObserver, RequestProbe } from './request-observer.js';
 import { serverErrorFrom } from './server-error-from.js';
 import type { RpcConnectionConfig } from './rpc-connection-config.js';
 import { DEFAULT_RPC_CONNECTION_CONFIG } from './rpc-connection-config.js';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { HotStream } from '../internal/hot-stream.js';
+import { IdMap } from '../internal/id-map.js';
 import type {
   Answer,
   IncomingServerRequest,
@@ -99,8 +101,8 @@ interface OutgoingRequest {
   overloadRetries: number;
   timer: ReturnType<typeof setTimeout> | undefined;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Gives the admission slot back; set while the request holds one. */
-  releaseSlot: (() => void) | undefined;
+  /** Whether it holds one of the `maxInFlightRequests` slots (given back when it is settled). */
+  holdsSlot: boolean;
   removed: boolean;
   /** Telemetry's probe of this request (see `observeRequests`). */
   readonly probe: RequestProbe | undefined;
@@ -122,13 +124,15 @@ interface NotificationCheck {
   readonly is: (params: unknown) => boolean;
 }
 
-// Looked up once per frame: a Map keyed by method, never a scan over codecs.
-const NOTIFICATION_CODECS: ReadonlyMap<string, NotificationCheck> = new Map(
-  Object.entries(serverNotificationCodecs).map(([method, codec]): [string, NotificationCheck] => [
-    method,
-    { codec, is: serverNotificationValidators[method as keyof typeof serverNotificationValidators] ?? ((params) => (codec as t.Any).is(params)) },
-  ]),
-);
+const NOTHING_TO_CLEAN = (): void => undefined;
+
+// Looked up once per frame by the method string `JSON.parse` has just made: an IdMap, which does
+// not hash the whole fresh string as `Map.get` would (23 characters for a message delta).
+const NOTIFICATION_CODECS = new IdMap<NotificationCheck>();
+for (const [method, codec] of Object.entries(serverNotificationCodecs)) {
+  const is = serverNotificationValidators[method as keyof typeof serverNotificationValidators] ?? ((params: unknown) => (codec as t.Any).is(params));
+  NOTIFICATION_CODECS.set(method, { codec, is });
+}
 /** A request's codecs, for reports, and the checks that accept its params and result: compiled for the hot ones, else `is`. */
 interface RequestChecks {
   readonly params: t.Decoder<unknown, unknown>;
@@ -175,7 +179,10 @@ export class RpcConnection {
   /** Every request not settled yet, waiting for a slot or on the wire. */
   private readonly outgoing = new Set<OutgoingRequest>();
   private readonly onWire = new Map<RequestId, OutgoingRequest>();
-  private readonly admissions = new Subject<Observable<never>>();
+  /** How many requests hold a slot (see `maxInFlightRequests`). */
+  private slotsTaken = 0;
+  /** Requests waiting for a slot, in call order; one settled meanwhile gives its turn up unsent. */
+  private readonly waiting: OutgoingRequest[] = [];
   private readonly openServerRequests = new Map<RequestId, OpenServerRequest>();
   // Every notification crosses it: a HotStream, not a Subject (see HotStream).
   private readonly notificationsSubject = new HotStream<ServerNotification>();
@@ -223,10 +230,8 @@ export class RpcConnection {
       if (handler !== undefined) this.handlers.set(method, handler as ServerRequestHandler<ServerRequestMethod>);
     }
     this.subscriptions.push(
-      // Each request is one inner Observable that holds its slot until the request is settled;
-      // mergeAll subscribes the waiting ones in call order as slots free up.
-      this.admissions.pipe(mergeAll(slots)).subscribe(),
-      transport.frames$.subscribe({
+      // Directly, when the transport's stream allows it: every frame crosses this.
+      DirectObservable.attach(transport.frames$, {
         next: (frame) => this.onFrame(frame),
         error: (error: unknown) => this.shutDown(asError(error), false),
         complete: () => this.shutDown(new TransportClosedError('connection closed by the client'), true),
@@ -378,8 +383,10 @@ export class RpcConnection {
     }
     if (options.signal?.aborted) return Promise.reject(abortError(method));
     const probe = this.requestObserver?.request(method, params);
+    const signal = options.signal;
     return new Promise<unknown>((resolve, reject) => {
-      const onAbort = () => this.fail(request, abortError(method));
+      // Only with a signal: most requests have none, and every pending one keeps these.
+      const onAbort = signal === undefined ? undefined : () => this.fail(request, abortError(method));
       const request: OutgoingRequest = {
         method,
         params,
@@ -388,29 +395,37 @@ export class RpcConnection {
         resolve: probe === undefined ? resolve : (value) => (probe.settled(undefined, value), resolve(value)),
         reject: probe === undefined ? reject : (error) => (probe.settled(error), reject(error)),
         probe,
-        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+        cleanup: signal === undefined ? NOTHING_TO_CLEAN : () => signal.removeEventListener('abort', onAbort!),
         timeoutMs: options.timeoutMs ?? this.config.requestTimeoutMs,
         id: undefined,
         overloadRetries: 0,
         timer: undefined,
         retryTimer: undefined,
-        releaseSlot: undefined,
+        holdsSlot: false,
         removed: false,
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) signal.addEventListener('abort', onAbort!, { once: true });
       this.outgoing.add(request);
-      this.admissions.next(
-        new Observable<never>((slot) => {
-          // Settled while it waited (aborted, timed out, closed): it gives its turn up unsent.
-          if (request.removed) {
-            slot.complete();
-            return;
-          }
-          request.releaseSlot = () => slot.complete();
-          this.transmit(request);
-        }),
-      );
+      // A slot per request until it is settled; the others wait in call order. A counter and a
+      // queue, not an operator: every request of every turn passes here.
+      if (this.slotsTaken < this.config.maxInFlightRequests) this.occupySlot(request);
+      else this.waiting.push(request);
     });
+  }
+
+  private occupySlot(request: OutgoingRequest): void {
+    this.slotsTaken += 1;
+    request.holdsSlot = true;
+    this.transmit(request);
+  }
+
+  private freeSlot(): void {
+    this.slotsTaken -= 1;
+    while (this.slotsTaken < this.config.maxInFlightRequests && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      // Settled while it waited (aborted, timed out, closed): it gives its turn up unsent.
+      if (!next.removed) this.occupySlot(next);
+    }
   }
 
   /**
@@ -446,9 +461,10 @@ export class RpcConnection {
     if (request.timer !== undefined) clearTimeout(request.timer);
     if (request.retryTimer !== undefined) clearTimeout(request.retryTimer);
     request.cleanup();
-    const release = request.releaseSlot;
-    request.releaseSlot = undefined;
-    release?.();
+    if (request.holdsSlot) {
+      request.holdsSlot = false;
+      this.freeSlot();
+    }
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type * as Api from '@opentelemetry/api';
 import type { Observable, Subscription } from 'rxjs';
+import { DirectObservable } from '../internal/direct-observable.js';
 import type { RequestId } from '../jsonrpc/json-rpc-message.js';
 import type { RequestObserver, RequestProbe } from '../connection/request-observer.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
@@ -120,7 +121,8 @@ export class CodexTelemetry implements ClientTelemetry {
     if (toolDiagnostics$ !== undefined) this.subscriptions.push(toolDiagnostics$.subscribe((report) => this.onToolReport(report)));
     connection.observeRequests(this.requestObserver());
     this.subscriptions.push(
-      notifications$.subscribe({
+      // Directly, when the client's stream allows it: every frame crosses this.
+      DirectObservable.attach(notifications$, {
         next: (notification) => this.onNotification(notification),
         error: (error: unknown) => this.endAll(error),
         complete: () => this.endAll(undefined),

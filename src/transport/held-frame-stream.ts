@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { HotStream } from '../internal/hot-stream.js';
 
 /**
@@ -14,12 +14,19 @@ export class HeldFrameStream<T> {
   private heldEnd: { readonly error?: unknown } | undefined;
   private ended = false;
 
-  /** The stream: hot, shared, with the held values replayed to the first subscriber only. */
-  readonly observable: Observable<T> = new Observable<T>((subscriber) => {
-    const subscription = this.subject.observable.subscribe(subscriber);
-    this.release();
-    return subscription;
-  });
+  /** The stream: hot, shared, with the held values replayed to the first subscriber only. Takes plain observers too (`DirectObservable`). */
+  readonly observable: DirectObservable<T> = new DirectObservable<T>(
+    (subscriber) => {
+      const subscription = this.subject.observable.subscribe(subscriber);
+      this.release();
+      return subscription;
+    },
+    (observer) => {
+      const detach = this.subject.observable.observe(observer);
+      this.release();
+      return detach;
+    },
+  );
 
   next(value: T): void {
     if (this.ended) return;

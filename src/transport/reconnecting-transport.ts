@@ -4,6 +4,7 @@ import { TransportClosedError } from '../errors/transport-closed-error.js';
 import { jsonRpcErrorFrom } from '../jsonrpc/json-rpc-error.js';
 import type { JsonRpcErrorObject, JsonRpcMessage } from '../jsonrpc/json-rpc-message.js';
 import type { ConnectionStatus } from './connection-status.js';
+import { DirectObservable } from '../internal/direct-observable.js';
 import { withDefaults } from '../internal/with-defaults.js';
 import { HeldFrameStream } from './held-frame-stream.js';
 import { DEFAULT_RECONNECT_CONFIG, type ReconnectConfig } from './reconnect-config.js';
@@ -169,7 +170,7 @@ export class ReconnectingTransport implements Transport {
     const subscription = new Subscription();
     this.currentSubscription = subscription;
     subscription.add(
-      transport.frames$.subscribe({
+      DirectObservable.attach(transport.frames$, {
         next: (message) => this.onMessage(message),
         error: (error: unknown) => this.onDrop(transport, error),
         complete: () => this.onDrop(transport, new TransportClosedError('the connection ended')),

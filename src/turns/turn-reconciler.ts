@@ -1,4 +1,6 @@
-import { Observable, Subject } from 'rxjs';
+import { Subject, type Observable, type Observer } from 'rxjs';
+import { DirectObservable } from '../internal/direct-observable.js';
+import { IdMap } from '../internal/id-map.js';
 import type { Turn } from '../protocol/generated/codecs.js';
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { markReconstructed } from './is-reconstructed.js';
@@ -43,14 +45,15 @@ const STORED_END_READS = 9;
  * reconciler.reconcile(threadId, resumed.thread.turns, router.liveTurnIds(threadId));
  */
 export class TurnReconciler {
-  private readonly items = new Map<string, Map<string, ItemStage>>();
+  // Looked up once per frame by a freshly parsed turn id: see IdMap.
+  private readonly items = new IdMap<Map<string, ItemStage>>();
   /** Turns that were running across a reconnection, by id, with their thread: checked until they end. */
   private readonly crossed = new Map<string, string>();
   /** How many reads in a row showed a crossed turn as interrupted. */
   private readonly interruptedReads = new Map<string, number>();
   private readonly injected = new Subject<ServerNotification>();
 
-  /** The notifications, repeats dropped and reconstructed events added. Hot. */
+  /** The notifications, repeats dropped and reconstructed events added. Hot. (A `DirectObservable` inside the library.) */
   readonly notifications$: Observable<ServerNotification>;
 
   constructor(
@@ -62,25 +65,27 @@ export class TurnReconciler {
      */
     private readonly readStoredTurn?: (threadId: string, turnId: string) => Promise<Turn | undefined>,
   ) {
-    this.notifications$ = new Observable<ServerNotification>((subscriber) => {
-      const injected = this.injected.subscribe((notification) => subscriber.next(notification));
-      const emit = (notification: ServerNotification): void => subscriber.next(notification);
-      const live = notifications$.subscribe({
+    // The same for a subscriber and for a plain observer (one call per frame, no Subscriber chain).
+    const connect = (sink: Partial<Observer<ServerNotification>>): (() => void) => {
+      const emit = (notification: ServerNotification): void => sink.next?.(notification);
+      const injected = this.injected.subscribe(emit);
+      const live = DirectObservable.attach(notifications$, {
         next: (notification) => {
           if (notification.method === 'turn/completed') {
             if (this.endAfterLastRead(notification, emit)) return;
             this.completeMissedItems(notification, emit);
           }
-          if (this.isNew(notification)) subscriber.next(notification);
+          if (this.isNew(notification)) sink.next?.(notification);
         },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+        error: (error: unknown) => sink.error?.(error),
+        complete: () => sink.complete?.(),
       });
       return () => {
         live.unsubscribe();
         injected.unsubscribe();
       };
-    });
+    };
+    this.notifications$ = new DirectObservable<ServerNotification>(connect, connect);
   }
 
   /**

@@ -51,10 +51,14 @@ export interface Measurement extends WorkerReport {
   readonly peakProcesses: number;
 }
 
-async function runWorker(command: WorkerCommand, turns: number, mock: MockResponsesServer): Promise<Measurement> {
+/**
+ * One measurement: a fresh CODEX_HOME, the worker run to its end with N turns per batch.
+ * `nodeArgs` go before the worker's script (for instance `--cpu-prof`).
+ */
+export async function runWorker(command: WorkerCommand, turns: number, mock: MockResponsesServer, nodeArgs: readonly string[] = []): Promise<Measurement> {
   const harness = await AppServerHarness.create({ mock, config: SERVER_CONFIG });
   try {
-    const child = spawn(command.file, [...command.args], {
+    const child = spawn(command.file, [...nodeArgs, ...command.args], {
       cwd: harness.workspace,
       env: {
         ...process.env,

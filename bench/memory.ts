@@ -52,8 +52,13 @@ export interface Sample {
   readonly replaying: readonly number[];
 }
 
-/** One measurement of `turns` concurrent turns consumed one way; heap figures are bytes per turn. */
-export async function measureOnce(turns: number, consumer: Consumer): Promise<Sample> {
+/**
+ * One measurement of `turns` concurrent turns consumed one way; heap figures are bytes per turn.
+ * `client` is the `Codex` class measured: this build's, or another build's (`bench/compare-memory.ts`);
+ * `at` is called where the heap is read before the turns start and once they have had their deltas
+ * (to take heap snapshots there).
+ */
+export async function measureOnce(turns: number, consumer: Consumer, client: typeof Codex = Codex, at?: (point: 'baseline' | 'streaming') => void): Promise<Sample> {
   const recorded = loadRecordedTurn();
   // One buffer per line of the recorded turn, holding that line for every turn: feeding them in
   // order interleaves the turns, and the test can stop between two lines.
@@ -74,7 +79,7 @@ export async function measureOnce(turns: number, consumer: Consumer): Promise<Sa
   const lastDelta = lastIndex((line) => line.includes('"method":"item/agentMessage/delta"'));
 
   const transport = new MemoryTransport();
-  const codex = new Codex({ transport: () => transport });
+  const codex = new client({ transport: () => transport });
   await codex.ready();
   const router = (codex as unknown as { session: { router: TurnRouter } }).session.router;
   let threads = await Promise.all(threadIds.map((id) => codex.thread(id)));
@@ -93,6 +98,7 @@ export async function measureOnce(turns: number, consumer: Consumer): Promise<Sa
   };
 
   const baseline = settledHeap();
+  at?.('baseline');
   let handles: TurnHandle[] | undefined;
   let results: Promise<TurnResult>[] | undefined;
   if (consumer === 'handle') {
@@ -113,6 +119,7 @@ export async function measureOnce(turns: number, consumer: Consumer): Promise<Sa
   await feedThrough(lastDelta);
   const streaming = settledHeap();
   look();
+  at?.('streaming');
 
   await feedThrough(segments.length - 1);
   let done: TurnResult[] | undefined = await Promise.all(results);

@@ -1,8 +1,9 @@
 /**
- * Prints the functions with the most self time in a V8 `.cpuprofile` (from `node --cpu-prof`),
- * and the same aggregated by file.
+ * Prints the functions with the most self time in V8 `.cpuprofile` files (from `node --cpu-prof`,
+ * or `BENCH_PROFILE_DIR` of the e2e workers), the same aggregated by file, and the functions with
+ * the most total time (self and callees). Several files are averaged: times are per file.
  *
- *   npx tsx bench/profile-summary.ts FILE.cpuprofile [top]
+ *   npx tsx bench/profile-summary.ts FILE.cpuprofile… [top]
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,30 +18,48 @@ interface Profile {
   readonly timeDeltas: readonly number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (file === undefined) throw new Error('usage: profile-summary.ts FILE.cpuprofile [top]');
-const top = Number(topArg ?? 40);
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const total = [...self.values()].reduce((a, b) => a + b, 0);
-
+const args = process.argv.slice(2);
+const top = args.length > 1 && /^\d+$/.test(args.at(-1)!) ? Number(args.pop()) : 40;
+if (args.length === 0) throw new Error('usage: profile-summary.ts FILE.cpuprofile… [top]');
 const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();
-for (const [id, micros] of self) {
-  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-  const shortUrl = url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/');
-  const name = `${functionName || '(anonymous)'}  ${shortUrl}:${lineNumber + 1}`;
-  byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
-  const fileKey = shortUrl === '' ? `(${functionName})` : shortUrl;
-  byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + micros);
+const inclusive = new Map<string, number>();
+let total = 0;
+const add = (map: Map<string, number>, key: string, micros: number) => map.set(key, (map.get(key) ?? 0) + micros);
+for (const file of args) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const nameOf = (id: number) => {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const shortUrl = url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/');
+    return { name: `${functionName || '(anonymous)'}  ${shortUrl}:${lineNumber + 1}`, fileKey: shortUrl === '' ? `(${functionName})` : shortUrl };
+  };
+  for (const [id, micros] of self) {
+    const { name, fileKey } = nameOf(id);
+    total += micros;
+    add(byFunction, name, micros);
+    add(byFile, fileKey, micros);
+    // Each function once per stack, however deep it recurses.
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const key = nameOf(at).name;
+      if (!seen.has(key)) add(inclusive, key, micros);
+      seen.add(key);
+    }
+  }
 }
+const files = args.length;
 const print = (title: string, map: Map<string, number>) => {
   console.log(`\n${title}`);
   for (const [name, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+    console.log(`${((100 * micros) / total).toFixed(1).padStart(5)}%  ${(micros / 1000 / files).toFixed(1).padStart(7)} ms  ${name}`);
   }
 };
+console.log(`${files} profile(s), ${(total / 1000 / files).toFixed(1)} ms of samples per profile`);
 print('self time by function', byFunction);
 print('self time by file', byFile);
+print('total time by function (self and callees)', inclusive);

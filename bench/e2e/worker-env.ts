@@ -51,17 +51,22 @@ export async function runBatches<T>(
   batch: () => Promise<readonly T[]>,
   text: (result: T) => string | null | undefined,
 ): Promise<WorkerReport> {
+  const profiler = await phaseProfiler();
+  await profiler?.start();
   const launched = performance.now();
   const cpuAtLaunch = process.cpuUsage();
   await launch();
   checkTexts((await batch()).map(text), settings);
   const coldMs = performance.now() - launched;
   const coldCpu = process.cpuUsage(cpuAtLaunch);
+  await profiler?.stop('cold');
+  await profiler?.start();
   const started = performance.now();
   const cpuAtStart = process.cpuUsage();
   const results = await batch();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuAtStart);
+  await profiler?.stop('warm');
   checkTexts(results.map(text), settings);
   const ms = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
   return { coldMs, coldCpuMs: ms(coldCpu), wallMs, cpuMs: ms(cpu), turns: results.length };
@@ -77,4 +82,29 @@ function checkTexts(texts: readonly (string | null | undefined)[], settings: Wor
   if (texts.length !== settings.turns || wrong !== -1) {
     throw new Error(`turn ${wrong} of ${texts.length} ended with ${JSON.stringify(texts[wrong])}`);
   }
+}
+
+/**
+ * With `BENCH_PROFILE_DIR`: a V8 CPU profile of each batch alone (`cold-PID.cpuprofile`,
+ * `warm-PID.cpuprofile`), the imports before launch left out. The profiler's own cost is in the
+ * reported CPU figures then: read them from runs without it.
+ */
+async function phaseProfiler(): Promise<{ start(): Promise<void>; stop(phase: string): Promise<void> } | undefined> {
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  if (dir === undefined || dir === '') return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: Number(process.env['BENCH_PROFILE_INTERVAL_US'] ?? 100) });
+  return {
+    start: async () => {
+      await session.post('Profiler.start');
+    },
+    stop: async (phase) => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(`${dir}/${process.env['BENCH_PROFILE_TAG'] ?? ''}${phase}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    },
+  };
 }

@@ -64,6 +64,25 @@ export async function buildWorkers(): Promise<BuiltWorkers> {
   return { commands, mode: 'bundled' };
 }
 
+/**
+ * Bundles one worker source (for instance `DIR/bench/e2e/worker-codex-rx.ts` of another checkout,
+ * whose relative imports then reach that checkout's `src/`) to `bench/.build/NAME.mjs`; undefined
+ * without esbuild.
+ */
+export async function buildWorkerFrom(source: string, name: string): Promise<WorkerCommand | undefined> {
+  let esbuild: EsbuildApi | undefined;
+  try {
+    esbuild = (await import('esbuild' as string)) as EsbuildApi;
+  } catch {
+    return undefined;
+  }
+  const outdir = join(benchDir, '.build');
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, `${name}.mjs`);
+  await esbuild.build({ entryPoints: [source], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+  return { file: process.execPath, args: [outfile] };
+}
+
 function byWorker(command: (name: WorkerName) => WorkerCommand): Record<WorkerName, WorkerCommand> {
   return { 'codex-rx': command('codex-rx'), bare: command('bare'), 'codex-sdk': command('codex-sdk') };
 }

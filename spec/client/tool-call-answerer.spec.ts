@@ -133,6 +133,30 @@ describe('ToolCallAnswerer', () => {
     expect(signals.map((s) => s.aborted)).to.deep.equal([true, true]);
   });
 
+  it('follows the notifications only while a call is open; a call after the connection closed is cancelled at once', async () => {
+    // Every frame of every turn would otherwise make one more call into the answerer, for the many clients that never get a call.
+    const { answerer, call, emit, notifications } = setUp();
+    const wait = tool({ name: 'wait', description: 'd', input: { type: 'object' }, run: () => NEVER });
+    answerer.attach(THREAD, [wait]);
+    expect(notifications.observed).to.equal(false);
+    const first = call('wait');
+    const second = call('wait');
+    expect(notifications.observed).to.equal(true);
+    await tick();
+    emit('serverRequest/resolved', { threadId: THREAD, requestId: first.id });
+    expect(notifications.observed).to.equal(true);
+    emit('turn/completed', { threadId: THREAD, turn: { id: TURN, status: 'interrupted', items: [] } });
+    expect([first.completed, second.completed, notifications.observed, answerer.size]).to.deep.equal([true, true, false, 0]);
+
+    const closed = setUp();
+    closed.notifications.complete();
+    let ran = false;
+    closed.answerer.attach(THREAD, [tool({ name: 'wait', description: 'd', input: { type: 'object' }, run: () => ((ran = true), NEVER) })]);
+    const late = closed.call('wait');
+    await tick();
+    expect([late.completed, late.answers, closed.withdrawn, ran, closed.answerer.size]).to.deep.equal([true, [], [late.id], false, 0]);
+  });
+
   it('a call without a handler is answered after the grace, not before; one whose turn ends first is not answered', async () => {
     const { call, emit, diagnostics } = setUp(60);
     const lone = call('unknown');

@@ -30,6 +30,53 @@ const GENERIC_SEED: Json = {
   status: { type: 'idle' },
 };
 
+// The notifications a connection or a new thread gets once, as the pinned server sent them
+// (ids and paths replaced): none is in the recorded turn.
+const THREAD_ID = '0000000a-0000-7000-8000-000000000001';
+const CONNECTION_SEEDS: Readonly<Record<string, Json>> = {
+  'thread/started': {
+    thread: {
+      id: THREAD_ID,
+      environments: [{ environmentId: 'local', cwd: '/tmp/work', runtimeWorkspaceRoots: ['/tmp/work'] }],
+      extra: null,
+      sessionId: THREAD_ID,
+      forkedFromId: null,
+      attachedToThreadId: null,
+      parentThreadId: null,
+      preview: '',
+      ephemeral: false,
+      section: null,
+      sectionEnteredAt: null,
+      projectId: null,
+      historyMode: 'paginated',
+      modelProvider: 'codex_rx_mock',
+      model: 'mock-model',
+      reasoningEffort: null,
+      createdAt: 1796644526,
+      updatedAt: 1796644526,
+      recencyAt: 1796644526,
+      status: { type: 'idle' },
+      path: '/tmp/home/sessions/rollout.jsonl',
+      cwd: '/tmp/work',
+      cliVersion: '0.171.0',
+      originator: 'codex_rx',
+      source: 'vscode',
+      canAcceptDirectInput: true,
+      threadSource: null,
+      agentNickname: null,
+      agentRole: null,
+      gitInfo: null,
+      name: null,
+      daybreakEnabled: null,
+      turns: [],
+    },
+  },
+  'thread/readState/changed': { threadId: THREAD_ID, readState: { firstUnread: { type: 'turn', turnId: 'turn' }, revision: 'rev' } },
+  warning: { threadId: THREAD_ID, message: 'Model metadata for `mock-model` not found.' },
+  configWarning: { summary: 'Codex could not find bubblewrap on PATH.', details: null },
+  'remoteControl/status/changed': { status: 'disabled', serverName: 'host', installationId: 'install', environmentId: null },
+};
+
 const methods = Object.keys(serverNotificationValidators) as (keyof typeof serverNotificationValidators)[];
 
 /** One edit of a JSON value: at the node `path` leads to (each number picks a child, or stops), do `op`. */
@@ -88,7 +135,7 @@ function candidates(seeds: readonly Json[]): fc.Arbitrary<Json> {
 }
 
 describe('compiled notification validators', () => {
-  it('cover the notifications of a recorded turn, and accept its frames as io-ts does', () => {
+  it('cover the notifications of a recorded turn and those of a new connection and thread, and accept their frames as io-ts does', () => {
     let checked = 0;
     for (const frame of recorded) {
       if (frame.method === undefined || !(frame.method in serverNotificationValidators)) continue;
@@ -98,6 +145,11 @@ describe('compiled notification validators', () => {
       checked += 1;
     }
     expect(checked).to.be.greaterThan(55);
+    for (const [method, seed] of Object.entries(CONNECTION_SEEDS)) {
+      expect(method in serverNotificationValidators, method).to.equal(true);
+      const { compiled, ioTs } = verdicts(method as (typeof methods)[number], seed);
+      expect({ method, compiled, ioTs }).to.deep.equal({ method, compiled: true, ioTs: true });
+    }
     for (const method of ['item/agentMessage/delta', 'item/started', 'item/completed', 'turn/started', 'turn/completed', 'thread/tokenUsage/updated']) {
       expect(serverNotificationValidators).to.have.property(method);
     }
@@ -106,6 +158,7 @@ describe('compiled notification validators', () => {
   it('give the verdicts of the io-ts codecs on mutated recorded frames and on random JSON', () => {
     for (const method of methods) {
       const seeds: Json[] = recorded.filter((frame) => frame.method === method).map((frame) => frame.params!);
+      if (CONNECTION_SEEDS[method] !== undefined) seeds.push(CONNECTION_SEEDS[method]);
       if (seeds.length === 0) seeds.push(GENERIC_SEED);
       const value = candidates(seeds);
       let accepted = 0;

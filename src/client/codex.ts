@@ -237,8 +237,8 @@ export class Codex implements AsyncDisposable {
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     if (options.tools !== undefined && options.tools.length > 0) params.dynamicTools = dynamicToolSpecs(options.tools);
     const { thread } = await this.request(method, params, requestOptions(options));
-    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
-    await this.attachTools(thread.id, options.tools);
+    if (thread.ephemeral && this.reconnects) this.reconnector.noteEphemeral(thread.id);
+    if (options.tools !== undefined) await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -254,7 +254,7 @@ export class Codex implements AsyncDisposable {
     }
     const { router } = await this.start();
     router.noteStoredTurns(thread.id, turns);
-    await this.attachTools(thread.id, options.tools);
+    if (options.tools !== undefined) await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -264,8 +264,8 @@ export class Codex implements AsyncDisposable {
     const params: ThreadForkParams = { ...options.params, ...threadParams(options, method, undefined), threadId };
     if (options.ephemeral !== undefined) params.ephemeral = options.ephemeral;
     const { thread } = await this.request(method, params, requestOptions(options));
-    if (thread.ephemeral) this.reconnector.noteEphemeral(thread.id);
-    await this.attachTools(thread.id, options.tools);
+    if (thread.ephemeral && this.reconnects) this.reconnector.noteEphemeral(thread.id);
+    if (options.tools !== undefined) await this.attachTools(thread.id, options.tools);
     return this.thread(thread.id);
   }
 
@@ -331,7 +331,8 @@ export class Codex implements AsyncDisposable {
   /** A handle on a thread by id, without a request (the id is not checked). */
   async thread(threadId: string): Promise<Thread> {
     const { connection, router, turns } = await this.start();
-    this.reconnector.track(threadId);
+    // Only a reconnection resumes the open threads: without one, a thread left is not kept.
+    if (this.reconnects) this.reconnector.track(threadId);
     return new Thread(connection, router, threadId, turns);
   }
 
@@ -407,11 +408,13 @@ export class Codex implements AsyncDisposable {
   }
 
   private async initialize(): Promise<Session> {
-    const telemetry = await loadTelemetry(this.config.telemetry).catch((error: unknown) => {
+    const option = this.config.telemetry;
+    // Not even a tick of the event loop without telemetry.
+    const telemetry = option === undefined || option === false ? undefined : await loadTelemetry(option).catch((error: unknown) => {
       this.setStatus({ state: 'closed', reason: errorMessage(error) });
       throw error;
     });
-    const reconnecting = await this.openReconnecting().catch((error: unknown) => {
+    const reconnecting = !this.reconnects ? undefined : await this.openReconnecting().catch((error: unknown) => {
       this.setStatus({ state: 'closed', reason: errorMessage(error) });
       throw error;
     });
@@ -469,8 +472,14 @@ export class Codex implements AsyncDisposable {
     }
   }
 
-  private async attachTools(threadId: string, tools: ToolSet | undefined): Promise<void> {
-    if (tools !== undefined) (await this.start()).tools.attach(threadId, tools);
+  private async attachTools(threadId: string, tools: ToolSet): Promise<void> {
+    (await this.start()).tools.attach(threadId, tools);
+  }
+
+  /** Whether this client reconnects after a drop (and so keeps what a reconnection needs). */
+  private get reconnects(): boolean {
+    const policy = this.config.reconnect;
+    return policy !== undefined && policy !== false;
   }
 
   private initializeParams(): InitializeParams {

@@ -20,7 +20,7 @@ import { approvalParams } from './approval-mode.js';
 import type { RequestOptions, RpcConnection } from '../connection/rpc-connection.js';
 import { toUserInput, type RunInput } from './run-input.js';
 import { sandboxPolicy } from './sandbox.js';
-import { TurnHandle } from './turn-handle.js';
+import { TurnHandle, type TurnLimits } from './turn-handle.js';
 import type { TurnRuntime } from './turn-runtime.js';
 import type { TurnOptions } from './turn-options.js';
 import type { GoalSettings } from './goal-settings.js';
@@ -71,8 +71,9 @@ export class Thread {
     // This call is the turn's only consumer: claimed, its events are not kept for anyone else
     // (its first subscriber, result$ below, gets them all).
     const turn = await firstValueFrom(this.started$(input, options, 'claim', output));
-    const result = await turn.run(options.signal === undefined ? {} : { signal: options.signal });
-    return output === undefined ? result : validateOutput(result, output);
+    const result = turn.run(options.signal === undefined ? {} : { signal: options.signal });
+    // Returned, not awaited: this call's frame is not kept alive for the whole turn.
+    return output === undefined ? result : result.then((done) => validateOutput(done, output));
   }
 
   /**
@@ -196,14 +197,18 @@ export class Thread {
     try {
       // No signal: a turn the server started must be known, so that a caller who left can have it interrupted.
       let recovered = false;
-      const turn = await this.connection.request('turn/start', params).then(
-        (response) => response.turn,
-        async (error: unknown) => {
-          const found = await this.lostTurnStart(params, error);
-          recovered = true;
-          return found;
-        },
-      );
+      const started = this.connection.request('turn/start', params);
+      const turn =
+        this.runtime.findLostTurnStart === undefined
+          ? (await started).turn
+          : await started.then(
+              (response) => response.turn,
+              async (error: unknown) => {
+                const found = await this.lostTurnStart(params, error);
+                recovered = true;
+                return found;
+              },
+            );
       const lostMeanwhile = this.runtime.threadLost?.(this.id);
       if (lostMeanwhile !== undefined) {
         // Sent once the client was back: the turn runs on the server, unseen by this connection.
@@ -216,9 +221,11 @@ export class Thread {
       // this call's: the router let it go, and its events come from the stored turn.
       const events$ = recovered && this.router.hasEnded(turn.id) ? await this.storedTurnEvents(turn.id, mode) : this.router.turn(turn.id, mode, this.id);
       await this.runtime.afterTurnStart?.(this.id, turn.id);
-      const limits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs, ...(trace === undefined ? {} : { onStallCheck: (outcome: StallCheckOutcome) => trace.stallChecked(outcome) }) };
-      const handle = new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
-      if (trace !== undefined) handle.whenStallEnded(() => trace.stallEnded());
+      const limits: TurnLimits = { requestTimeoutMs: this.runtime.requestTimeoutMs, stallTimeoutMs };
+      if (trace === undefined) return new TurnHandle(this.connection, this.id, turn.id, events$, limits, () => this.router.release(events$), output);
+      const traced = { ...limits, onStallCheck: (outcome: StallCheckOutcome) => trace.stallChecked(outcome) };
+      const handle = new TurnHandle(this.connection, this.id, turn.id, events$, traced, () => this.router.release(events$), output);
+      handle.whenStallEnded(() => trace.stallEnded());
       return handle;
     } finally {
       release();
@@ -324,9 +331,10 @@ export class Thread {
   private turnStartParams(input: RunInput, options: TurnOptions): TurnStartParams {
     const method = 'turn/start';
     const params: TurnStartParams = { ...options.params, threadId: this.id, input: toUserInput(input, method) };
-    // Names the turn this call starts, so that it can be found again when the answer is lost in a drop.
+    // Names the turn this call starts, so that a reconnecting client can find it again when the
+    // answer is lost in a drop. Without reconnection nothing would read it: not sent then.
     // Flattened: every pending turn/start keeps it (see flatString).
-    params.clientUserMessageId ??= flatString(globalThis.crypto.randomUUID());
+    if (this.runtime.findLostTurnStart !== undefined) params.clientUserMessageId ??= flatString(globalThis.crypto.randomUUID());
     if (options.approvalMode !== undefined) Object.assign(params, approvalParams(options.approvalMode, method));
     if (options.sandbox !== undefined) params.sandboxPolicy = sandboxPolicy(options.sandbox, method);
     const copied = ['cwd', 'effort', 'model', 'outputSchema', 'personality', 'serviceTier', 'summary'] as const;

@@ -47,26 +47,24 @@ export class ToolCallAnswerer {
   private readonly callsByRequest = new Map<RequestId, Call>();
   private readonly limiters = new WeakMap<AnyTool, Limiter>();
   private readonly diagnostics = new Subject<ToolDiagnostic>();
-  private readonly watch: Subscription;
+  /**
+   * The notifications, followed only while a call is open: every frame of every turn would
+   * otherwise make one more call here, for the many clients that never get a tool call.
+   */
+  private watch: Subscription | undefined;
+  private disposed = false;
 
   /** What the answerer did that the model reads as a failure. Hot. */
   readonly diagnostics$: Observable<ToolDiagnostic> = this.diagnostics.asObservable();
 
   constructor(
     private readonly connection: ToolConnection,
-    notifications$: Observable<ServerNotification>,
+    private readonly notifications$: Observable<ServerNotification>,
     /** The client, for `ToolContext.codex` (typed there: this file cannot import the client that imports it). */
     private readonly codex: unknown,
     private readonly graceMs: number,
     private fallback: ServerRequestHandler<'item/tool/call'> | undefined,
-  ) {
-    // Directly, when the connection's stream allows it: every frame crosses this.
-    this.watch = DirectObservable.attach(notifications$, {
-      next: (notification) => this.onNotification(notification),
-      error: () => this.dispose(),
-      complete: () => this.dispose(),
-    });
-  }
+  ) {}
 
   /** How many calls are being answered or waiting for their end: zero when idle. */
   get size(): number {
@@ -108,6 +106,9 @@ export class ToolCallAnswerer {
     const turnCalls = this.callsByTurn.get(call.turnId) ?? new Set<Call>();
     this.callsByTurn.set(call.turnId, turnCalls.add(call));
     const reply = call.reply;
+    this.follow();
+    // The notifications had ended (the connection closed): the call is cancelled already.
+    if (this.disposed) return reply;
     const answer$ = found === undefined ? this.unhandled$(params) : this.run$(found, params, call);
     call.work = answer$.subscribe((answer) => this.answer(call, answer));
     return reply;
@@ -115,9 +116,24 @@ export class ToolCallAnswerer {
 
   /** Cancels every call; nothing is answered afterwards. */
   dispose(): void {
+    this.disposed = true;
     this.watch?.unsubscribe();
     for (const call of [...this.calls.values()]) this.cancel(call, 'the connection closed');
     this.diagnostics.complete();
+  }
+
+  /**
+   * Follows the notifications from the first open call on, to see each call's end; a stream
+   * that has ended already (the connection closed) disposes at once, as it would have then.
+   */
+  private follow(): void {
+    if (this.watch !== undefined || this.disposed) return;
+    // Directly, when the connection's stream allows it: while a call is open, every frame crosses this.
+    this.watch = DirectObservable.attach(this.notifications$, {
+      next: (notification) => this.onNotification(notification),
+      error: () => this.dispose(),
+      complete: () => this.dispose(),
+    });
   }
 
   /**
@@ -242,6 +258,11 @@ export class ToolCallAnswerer {
 
   private forget(call: Call): void {
     this.calls.delete(callKey(call.threadId, call.callId));
+    if (this.calls.size === 0 && this.watch !== undefined) {
+      const watch = this.watch;
+      this.watch = undefined;
+      watch.unsubscribe();
+    }
     if (this.callsByRequest.get(call.requestId) === call) this.callsByRequest.delete(call.requestId);
     const turnCalls = this.callsByTurn.get(call.turnId);
     turnCalls?.delete(call);

@@ -33,140 +33,167 @@ function isNull(u: any): boolean {
   return u === null;
 }
 
-function is_ThreadStatusChangedNotification(u: any): boolean {
+function is_ThreadStartedNotification(u: any): boolean {
   return p0(u);
 }
-function is_ThreadTokenUsageUpdatedNotification(u: any): boolean {
+function is_ThreadStatusChangedNotification(u: any): boolean {
   return p1(u);
 }
-function is_TurnStartedNotification(u: any): boolean {
+function is_ThreadReadStateChangedNotification(u: any): boolean {
   return p2(u);
 }
-function is_TurnCompletedNotification(u: any): boolean {
-  return p2(u);
-}
-function is_TurnDiffUpdatedNotification(u: any): boolean {
+function is_ThreadTokenUsageUpdatedNotification(u: any): boolean {
   return p3(u);
 }
+function is_TurnStartedNotification(u: any): boolean {
+  return p4(u);
+}
+function is_TurnCompletedNotification(u: any): boolean {
+  return p4(u);
+}
+function is_TurnDiffUpdatedNotification(u: any): boolean {
+  return p5(u);
+}
 function is_TurnPlanUpdatedNotification(u: any): boolean {
-  return p6(u);
+  return p8(u);
 }
 function is_ItemStartedNotification(u: any): boolean {
-  return p7(u);
-}
-function is_ItemCompletedNotification(u: any): boolean {
   return p9(u);
 }
-function is_AgentMessageDeltaNotification(u: any): boolean {
-  return p10(u);
-}
-function is_PlanDeltaNotification(u: any): boolean {
-  return p10(u);
-}
-function is_CommandExecutionOutputDeltaNotification(u: any): boolean {
-  return p10(u);
-}
-function is_FileChangeOutputDeltaNotification(u: any): boolean {
-  return p10(u);
-}
-function is_AccountRateLimitsUpdatedNotification(u: any): boolean {
+function is_ItemCompletedNotification(u: any): boolean {
   return p11(u);
 }
-function is_ReasoningSummaryTextDeltaNotification(u: any): boolean {
+function is_AgentMessageDeltaNotification(u: any): boolean {
   return p12(u);
 }
-function is_ReasoningSummaryPartAddedNotification(u: any): boolean {
+function is_PlanDeltaNotification(u: any): boolean {
+  return p12(u);
+}
+function is_CommandExecutionOutputDeltaNotification(u: any): boolean {
+  return p12(u);
+}
+function is_FileChangeOutputDeltaNotification(u: any): boolean {
+  return p12(u);
+}
+function is_AccountRateLimitsUpdatedNotification(u: any): boolean {
   return p13(u);
 }
-function is_ReasoningTextDeltaNotification(u: any): boolean {
+function is_RemoteControlStatusChangedNotification(u: any): boolean {
   return p14(u);
 }
-function is_InitializeParams(u: any): boolean {
+function is_ReasoningSummaryTextDeltaNotification(u: any): boolean {
+  return p15(u);
+}
+function is_ReasoningSummaryPartAddedNotification(u: any): boolean {
   return p16(u);
 }
-function is_InitializeResponse(u: any): boolean {
+function is_ReasoningTextDeltaNotification(u: any): boolean {
   return p17(u);
 }
+function is_WarningNotification(u: any): boolean {
+  return p18(u);
+}
+function is_ConfigWarningNotification(u: any): boolean {
+  return p20(u);
+}
+function is_InitializeParams(u: any): boolean {
+  return p22(u);
+}
+function is_InitializeResponse(u: any): boolean {
+  return p23(u);
+}
 function is_ThreadStartParams(u: any): boolean {
-  return p36(u);
+  return p42(u);
 }
 function is_ThreadStartResponse(u: any): boolean {
-  return p41(u);
+  return p47(u);
 }
 function is_ThreadResumeParams(u: any): boolean {
-  return p45(u);
+  return p51(u);
 }
 function is_ThreadResumeResponse(u: any): boolean {
-  return p48(u);
+  return p54(u);
 }
 function is_TurnStartParams(u: any): boolean {
-  return p59(u);
+  return p65(u);
 }
 function is_TurnStartResponse(u: any): boolean {
-  return p60(u);
+  return p66(u);
+}
+function is_Thread(u: any): boolean {
+  return p73(u);
 }
 function is_ThreadStatus(u: any): boolean {
-  return p70(u);
+  return p83(u);
+}
+function is_ThreadReadState(u: any): boolean {
+  return p85(u);
 }
 function is_ThreadTokenUsage(u: any): boolean {
-  return p71(u);
+  return p86(u);
 }
 function is_Turn(u: any): boolean {
-  return p74(u);
+  return p89(u);
 }
 function is_TurnPlanStep(u: any): boolean {
-  return p75(u);
+  return p90(u);
 }
 function is_ThreadItem(u: any): boolean {
-  return p142(u);
+  return p157(u);
 }
 function is_RateLimitSnapshot(u: any): boolean {
-  return p148(u);
+  return p163(u);
+}
+function is_RemoteControlConnectionStatus(u: any): boolean {
+  return p165(u);
+}
+function is_TextRange(u: any): boolean {
+  return p166(u);
 }
 function is_InitializeCapabilities(u: any): boolean {
-  return p149(u);
+  return p167(u);
 }
 function is_ClientInfo(u: any): boolean {
-  return p150(u);
+  return p168(u);
 }
 function is_AbsolutePathBuf(u: any): boolean {
   return typeof u === "string";
 }
 function is_AskForApproval(u: any): boolean {
-  return p155(u);
-}
-function is_ApprovalsReviewer(u: any): boolean {
-  return p157(u);
-}
-function is_DynamicToolSpec(u: any): boolean {
-  return p163(u);
-}
-function is_TurnEnvironmentParams(u: any): boolean {
-  return p165(u);
-}
-function is_ThreadHistoryMode(u: any): boolean {
-  return p167(u);
-}
-function is_MultiAgentMode(u: any): boolean {
-  return p171(u);
-}
-function is_Personality(u: any): boolean {
   return p173(u);
 }
-function is_SandboxMode(u: any): boolean {
+function is_ApprovalsReviewer(u: any): boolean {
   return p175(u);
 }
+function is_DynamicToolSpec(u: any): boolean {
+  return p181(u);
+}
+function is_TurnEnvironmentParams(u: any): boolean {
+  return p183(u);
+}
+function is_ThreadHistoryMode(u: any): boolean {
+  return p185(u);
+}
+function is_MultiAgentMode(u: any): boolean {
+  return p189(u);
+}
+function is_Personality(u: any): boolean {
+  return p191(u);
+}
+function is_SandboxMode(u: any): boolean {
+  return p193(u);
+}
 function is_SelectedCapabilityRoot(u: any): boolean {
-  return p176(u);
+  return p194(u);
 }
 function is_ThreadStartSource(u: any): boolean {
-  return p178(u);
+  return p196(u);
 }
 function is_ThreadSource(u: any): boolean {
   return typeof u === "string";
 }
 function is_ActivePermissionProfile(u: any): boolean {
-  return p179(u);
+  return p197(u);
 }
 function is_LegacyAppPathString(u: any): boolean {
   return typeof u === "string";
@@ -175,268 +202,253 @@ function is_ReasoningEffort(u: any): boolean {
   return typeof u === "string";
 }
 function is_SandboxPolicy(u: any): boolean {
-  return p188(u);
-}
-function is_Thread(u: any): boolean {
-  return p195(u);
+  return p206(u);
 }
 function is_ResponseItem(u: any): boolean {
-  return p238(u);
+  return p249(u);
 }
 function is_ThreadResumeInitialTurnsPageParams(u: any): boolean {
-  return p241(u);
+  return p252(u);
 }
 function is_CollaborationMode(u: any): boolean {
-  return p242(u);
+  return p253(u);
 }
 function is_TurnsPage(u: any): boolean {
-  return p243(u);
+  return p254(u);
 }
 function is_AdditionalContextEntry(u: any): boolean {
-  return p244(u);
+  return p255(u);
 }
 function is_CyberAccessProgram(u: any): boolean {
-  return p246(u);
+  return p257(u);
 }
 function is_UserInput(u: any): boolean {
-  return p267(u);
-}
-function is_ReasoningSummary(u: any): boolean {
-  return p271(u);
-}
-function is_TurnToolOutput(u: any): boolean {
-  return p272(u);
-}
-function is_ThreadActiveFlag(u: any): boolean {
-  return p274(u);
-}
-function is_TokenUsageBreakdown(u: any): boolean {
-  return p275(u);
-}
-function is_TurnError(u: any): boolean {
   return p278(u);
 }
-function is_TurnItemsView(u: any): boolean {
-  return p281(u);
+function is_ReasoningSummary(u: any): boolean {
+  return p282(u);
 }
-function is_TurnStatus(u: any): boolean {
+function is_TurnToolOutput(u: any): boolean {
   return p283(u);
 }
-function is_TurnPlanStepStatus(u: any): boolean {
-  return p285(u);
-}
-function is_HookPromptFragment(u: any): boolean {
-  return p286(u);
-}
-function is_AgentMessageDelivery(u: any): boolean {
-  return u === "async";
-}
-function is_MemoryCitation(u: any): boolean {
-  return p289(u);
-}
-function is_AgentMessageModeration(u: any): boolean {
-  return p291(u);
-}
-function is_MessagePhase(u: any): boolean {
-  return p295(u);
-}
-function is_AsyncUserInputQuestion(u: any): boolean {
-  return p296(u);
-}
-function is_FunctionCallOutputBody(u: any): boolean {
-  return p298(u);
-}
-function is_CommandAction(u: any): boolean {
-  return p307(u);
-}
-function is_CommandExecutionSource(u: any): boolean {
-  return p309(u);
-}
-function is_CommandExecutionStatus(u: any): boolean {
-  return p311(u);
-}
-function is_FileUpdateChange(u: any): boolean {
-  return p312(u);
-}
-function is_PatchApplyStatus(u: any): boolean {
-  return p311(u);
-}
-function is_McpToolCallAppContext(u: any): boolean {
-  return p313(u);
-}
-function is_McpToolCallError(u: any): boolean {
-  return p314(u);
-}
-function is_McpAppUi(u: any): boolean {
-  return p315(u);
-}
-function is_McpToolCallResult(u: any): boolean {
-  return p316(u);
-}
-function is_McpToolCallStatus(u: any): boolean {
-  return p318(u);
-}
-function is_DynamicToolCallOutputContentItem(u: any): boolean {
-  return p325(u);
-}
-function is_DynamicToolCallStatus(u: any): boolean {
-  return p318(u);
-}
-function is_CollabAgentState(u: any): boolean {
-  return p326(u);
-}
-function is_CollabAgentToolCallStatus(u: any): boolean {
-  return p328(u);
-}
-function is_CollabAgentTool(u: any): boolean {
-  return p330(u);
-}
-function is_SubAgentActivityKind(u: any): boolean {
-  return p332(u);
-}
-function is_WebSearchAction(u: any): boolean {
-  return p338(u);
-}
-function is_ImageGenerationFailure(u: any): boolean {
-  return p340(u);
-}
-function is_ImageGenerationInputImage(u: any): boolean {
-  return p341(u);
-}
-function is_CreditsSnapshot(u: any): boolean {
-  return p342(u);
-}
-function is_SpendControlLimitSnapshot(u: any): boolean {
-  return p343(u);
-}
-function is_PlanType(u: any): boolean {
-  return p345(u);
-}
-function is_RateLimitWindow(u: any): boolean {
-  return p346(u);
-}
-function is_RateLimitReachedType(u: any): boolean {
-  return p348(u);
-}
-function is_DynamicToolNamespaceTool(u: any): boolean {
-  return p159(u);
-}
-function is_CapabilityRootLocation(u: any): boolean {
-  return p350(u);
-}
-function is_NetworkAccess(u: any): boolean {
-  return p352(u);
-}
 function is_ThreadEnvironment(u: any): boolean {
-  return p353(u);
+  return p284(u);
 }
 function is_ThreadExtra(u: any): boolean {
   return isRecord(u);
 }
 function is_GitInfo(u: any): boolean {
-  return p354(u);
+  return p285(u);
 }
 function is_ThreadSection(u: any): boolean {
-  return p356(u);
+  return p287(u);
 }
 function is_SessionSource(u: any): boolean {
-  return p360(u);
+  return p291(u);
 }
-function is_ContentItem(u: any): boolean {
-  return p376(u);
+function is_ThreadActiveFlag(u: any): boolean {
+  return p293(u);
 }
-function is_InternalChatMessageMetadataPassthrough(u: any): boolean {
+function is_ThreadUnreadPosition(u: any): boolean {
+  return p298(u);
+}
+function is_TokenUsageBreakdown(u: any): boolean {
+  return p299(u);
+}
+function is_TurnError(u: any): boolean {
+  return p302(u);
+}
+function is_TurnItemsView(u: any): boolean {
+  return p305(u);
+}
+function is_TurnStatus(u: any): boolean {
+  return p307(u);
+}
+function is_TurnPlanStepStatus(u: any): boolean {
+  return p309(u);
+}
+function is_HookPromptFragment(u: any): boolean {
+  return p310(u);
+}
+function is_AgentMessageDelivery(u: any): boolean {
+  return u === "async";
+}
+function is_MemoryCitation(u: any): boolean {
+  return p313(u);
+}
+function is_AgentMessageModeration(u: any): boolean {
+  return p315(u);
+}
+function is_MessagePhase(u: any): boolean {
+  return p319(u);
+}
+function is_AsyncUserInputQuestion(u: any): boolean {
+  return p320(u);
+}
+function is_FunctionCallOutputBody(u: any): boolean {
+  return p322(u);
+}
+function is_CommandAction(u: any): boolean {
+  return p331(u);
+}
+function is_CommandExecutionSource(u: any): boolean {
+  return p333(u);
+}
+function is_CommandExecutionStatus(u: any): boolean {
+  return p335(u);
+}
+function is_FileUpdateChange(u: any): boolean {
+  return p336(u);
+}
+function is_PatchApplyStatus(u: any): boolean {
+  return p335(u);
+}
+function is_McpToolCallAppContext(u: any): boolean {
+  return p337(u);
+}
+function is_McpToolCallError(u: any): boolean {
+  return p338(u);
+}
+function is_McpAppUi(u: any): boolean {
+  return p339(u);
+}
+function is_McpToolCallResult(u: any): boolean {
+  return p340(u);
+}
+function is_McpToolCallStatus(u: any): boolean {
+  return p342(u);
+}
+function is_DynamicToolCallOutputContentItem(u: any): boolean {
+  return p349(u);
+}
+function is_DynamicToolCallStatus(u: any): boolean {
+  return p342(u);
+}
+function is_CollabAgentState(u: any): boolean {
+  return p350(u);
+}
+function is_CollabAgentToolCallStatus(u: any): boolean {
+  return p352(u);
+}
+function is_CollabAgentTool(u: any): boolean {
+  return p354(u);
+}
+function is_SubAgentActivityKind(u: any): boolean {
+  return p356(u);
+}
+function is_WebSearchAction(u: any): boolean {
+  return p362(u);
+}
+function is_ImageGenerationFailure(u: any): boolean {
+  return p364(u);
+}
+function is_ImageGenerationInputImage(u: any): boolean {
+  return p365(u);
+}
+function is_CreditsSnapshot(u: any): boolean {
+  return p366(u);
+}
+function is_SpendControlLimitSnapshot(u: any): boolean {
+  return p367(u);
+}
+function is_PlanType(u: any): boolean {
+  return p369(u);
+}
+function is_RateLimitWindow(u: any): boolean {
+  return p370(u);
+}
+function is_RateLimitReachedType(u: any): boolean {
+  return p372(u);
+}
+function is_TextPosition(u: any): boolean {
+  return p373(u);
+}
+function is_DynamicToolNamespaceTool(u: any): boolean {
+  return p177(u);
+}
+function is_CapabilityRootLocation(u: any): boolean {
+  return p375(u);
+}
+function is_NetworkAccess(u: any): boolean {
   return p377(u);
 }
+function is_ContentItem(u: any): boolean {
+  return p393(u);
+}
+function is_InternalChatMessageMetadataPassthrough(u: any): boolean {
+  return p394(u);
+}
 function is_AgentMessageInputContent(u: any): boolean {
-  return p380(u);
+  return p397(u);
 }
 function is_ReasoningItemContent(u: any): boolean {
-  return p384(u);
-}
-function is_ReasoningItemReasoningSummary(u: any): boolean {
-  return p386(u);
-}
-function is_LocalShellAction(u: any): boolean {
-  return p388(u);
-}
-function is_LocalShellStatus(u: any): boolean {
-  return p390(u);
-}
-function is_ResponsesApiWebSearchAction(u: any): boolean {
-  return p395(u);
-}
-function is_ConfigurationReasoning(u: any): boolean {
-  return p396(u);
-}
-function is_SortDirection(u: any): boolean {
-  return p398(u);
-}
-function is_ModeKind(u: any): boolean {
-  return p400(u);
-}
-function is_Settings(u: any): boolean {
   return p401(u);
 }
-function is_AdditionalContextKind(u: any): boolean {
+function is_ReasoningItemReasoningSummary(u: any): boolean {
   return p403(u);
 }
-function is_TextElement(u: any): boolean {
-  return p404(u);
+function is_LocalShellAction(u: any): boolean {
+  return p405(u);
 }
-function is_ImageDetail(u: any): boolean {
-  return p406(u);
+function is_LocalShellStatus(u: any): boolean {
+  return p407(u);
 }
-function is_CodexErrorInfo(u: any): boolean {
+function is_ResponsesApiWebSearchAction(u: any): boolean {
+  return p412(u);
+}
+function is_ConfigurationReasoning(u: any): boolean {
+  return p413(u);
+}
+function is_SortDirection(u: any): boolean {
+  return p415(u);
+}
+function is_ModeKind(u: any): boolean {
+  return p417(u);
+}
+function is_Settings(u: any): boolean {
   return p418(u);
 }
-function is_MisalignmentErrorDetails(u: any): boolean {
+function is_AdditionalContextKind(u: any): boolean {
   return p420(u);
 }
-function is_MemoryCitationEntry(u: any): boolean {
+function is_TextElement(u: any): boolean {
   return p421(u);
 }
-function is_AgentMessageDisplay(u: any): boolean {
-  return p430(u);
-}
-function is_FunctionCallOutputContentItem(u: any): boolean {
-  return p431(u);
-}
-function is_PatchChangeKind(u: any): boolean {
-  return p438(u);
-}
-function is_McpAppDisplayMode(u: any): boolean {
-  return p440(u);
-}
-function is_CollabAgentStatus(u: any): boolean {
-  return p442(u);
+function is_ImageDetail(u: any): boolean {
+  return p423(u);
 }
 function is_ThreadSectionAppearance(u: any): boolean {
-  return p443(u);
+  return p424(u);
 }
 function is_SubAgentSource(u: any): boolean {
-  return p450(u);
+  return p431(u);
 }
-function is_ByteRange(u: any): boolean {
-  return p451(u);
+function is_CodexErrorInfo(u: any): boolean {
+  return p443(u);
 }
-function is_NonSteerableTurnKind(u: any): boolean {
-  return p453(u);
+function is_MisalignmentErrorDetails(u: any): boolean {
+  return p445(u);
 }
-function is_MisalignmentSteer(u: any): boolean {
-  return p314(u);
+function is_MemoryCitationEntry(u: any): boolean {
+  return p446(u);
 }
-function is_AnswerAnnotation(u: any): boolean {
+function is_AgentMessageDisplay(u: any): boolean {
   return p455(u);
 }
-function is_TrustedContacts(u: any): boolean {
-  return p457(u);
+function is_FunctionCallOutputContentItem(u: any): boolean {
+  return p456(u);
 }
-function is_AnswerReplacement(u: any): boolean {
-  return p459(u);
+function is_PatchChangeKind(u: any): boolean {
+  return p463(u);
 }
-function is_BlockReason(u: any): boolean {
-  return p464(u);
+function is_McpAppDisplayMode(u: any): boolean {
+  return p465(u);
+}
+function is_CollabAgentStatus(u: any): boolean {
+  return p467(u);
+}
+function is_ByteRange(u: any): boolean {
+  return p468(u);
 }
 function is_AgentPath(u: any): boolean {
   return typeof u === "string";
@@ -444,94 +456,128 @@ function is_AgentPath(u: any): boolean {
 function is_ThreadId(u: any): boolean {
   return typeof u === "string";
 }
+function is_NonSteerableTurnKind(u: any): boolean {
+  return p470(u);
+}
+function is_MisalignmentSteer(u: any): boolean {
+  return p338(u);
+}
+function is_AnswerAnnotation(u: any): boolean {
+  return p472(u);
+}
+function is_TrustedContacts(u: any): boolean {
+  return p474(u);
+}
+function is_AnswerReplacement(u: any): boolean {
+  return p476(u);
+}
+function is_BlockReason(u: any): boolean {
+  return p481(u);
+}
 function is_HelplineSubject(u: any): boolean {
-  return p466(u);
+  return p483(u);
 }
 
 function p0(u: any): boolean {
   return isRecord(u) &&
+    (u["thread"] !== undefined || hasOwn.call(u, "thread")) && is_Thread(u["thread"]);
+}
+function p1(u: any): boolean {
+  return isRecord(u) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_ThreadStatus(u["status"]) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string";
 }
-function p1(u: any): boolean {
+function p2(u: any): boolean {
+  return isRecord(u) &&
+    (u["readState"] !== undefined || hasOwn.call(u, "readState")) && is_ThreadReadState(u["readState"]) &&
+    (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string";
+}
+function p3(u: any): boolean {
   return isRecord(u) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["tokenUsage"] !== undefined || hasOwn.call(u, "tokenUsage")) && is_ThreadTokenUsage(u["tokenUsage"]) &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p2(u: any): boolean {
+function p4(u: any): boolean {
   return isRecord(u) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turn"] !== undefined || hasOwn.call(u, "turn")) && is_Turn(u["turn"]);
 }
-function p3(u: any): boolean {
+function p5(u: any): boolean {
   return isRecord(u) &&
     (u["diff"] !== undefined || hasOwn.call(u, "diff")) && typeof u["diff"] === "string" &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p4(u: any): boolean {
+function p6(u: any): boolean {
   return (typeof u === "string") ||
     (u === null);
 }
-function p5(u: any): boolean {
+function p7(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_TurnPlanStep(u[i]))) return false;
   return true;
 }
-function p6(u: any): boolean {
+function p8(u: any): boolean {
   return isRecord(u) &&
-    (u["explanation"] === undefined || p4(u["explanation"])) &&
-    (u["plan"] !== undefined || hasOwn.call(u, "plan")) && p5(u["plan"]) &&
+    (u["explanation"] === undefined || p6(u["explanation"])) &&
+    (u["plan"] !== undefined || hasOwn.call(u, "plan")) && p7(u["plan"]) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p7(u: any): boolean {
+function p9(u: any): boolean {
   return isRecord(u) &&
     (u["item"] !== undefined || hasOwn.call(u, "item")) && is_ThreadItem(u["item"]) &&
     (u["startedAtMs"] !== undefined || hasOwn.call(u, "startedAtMs")) && typeof u["startedAtMs"] === "number" &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p8(u: any): boolean {
+function p10(u: any): boolean {
   return (typeof u === "number") ||
     (u === null);
 }
-function p9(u: any): boolean {
+function p11(u: any): boolean {
   return isRecord(u) &&
     (u["completedAtMs"] !== undefined || hasOwn.call(u, "completedAtMs")) && typeof u["completedAtMs"] === "number" &&
-    (u["contentTokenCount"] === undefined || p8(u["contentTokenCount"])) &&
+    (u["contentTokenCount"] === undefined || p10(u["contentTokenCount"])) &&
     (u["item"] !== undefined || hasOwn.call(u, "item")) && is_ThreadItem(u["item"]) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
-}
-function p10(u: any): boolean {
-  return isRecord(u) &&
-    (u["delta"] !== undefined || hasOwn.call(u, "delta")) && typeof u["delta"] === "string" &&
-    (u["itemId"] !== undefined || hasOwn.call(u, "itemId")) && typeof u["itemId"] === "string" &&
-    (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
-    (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
-}
-function p11(u: any): boolean {
-  return isRecord(u) &&
-    (u["rateLimits"] !== undefined || hasOwn.call(u, "rateLimits")) && is_RateLimitSnapshot(u["rateLimits"]);
 }
 function p12(u: any): boolean {
   return isRecord(u) &&
     (u["delta"] !== undefined || hasOwn.call(u, "delta")) && typeof u["delta"] === "string" &&
     (u["itemId"] !== undefined || hasOwn.call(u, "itemId")) && typeof u["itemId"] === "string" &&
-    (u["summaryIndex"] !== undefined || hasOwn.call(u, "summaryIndex")) && typeof u["summaryIndex"] === "number" &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
 function p13(u: any): boolean {
+  return isRecord(u) &&
+    (u["rateLimits"] !== undefined || hasOwn.call(u, "rateLimits")) && is_RateLimitSnapshot(u["rateLimits"]);
+}
+function p14(u: any): boolean {
+  return isRecord(u) &&
+    (u["environmentId"] === undefined || p6(u["environmentId"])) &&
+    (u["installationId"] !== undefined || hasOwn.call(u, "installationId")) && typeof u["installationId"] === "string" &&
+    (u["serverName"] !== undefined || hasOwn.call(u, "serverName")) && typeof u["serverName"] === "string" &&
+    (u["status"] !== undefined || hasOwn.call(u, "status")) && is_RemoteControlConnectionStatus(u["status"]);
+}
+function p15(u: any): boolean {
+  return isRecord(u) &&
+    (u["delta"] !== undefined || hasOwn.call(u, "delta")) && typeof u["delta"] === "string" &&
+    (u["itemId"] !== undefined || hasOwn.call(u, "itemId")) && typeof u["itemId"] === "string" &&
+    (u["summaryIndex"] !== undefined || hasOwn.call(u, "summaryIndex")) && typeof u["summaryIndex"] === "number" &&
+    (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
+    (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
+}
+function p16(u: any): boolean {
   return isRecord(u) &&
     (u["itemId"] !== undefined || hasOwn.call(u, "itemId")) && typeof u["itemId"] === "string" &&
     (u["summaryIndex"] !== undefined || hasOwn.call(u, "summaryIndex")) && typeof u["summaryIndex"] === "number" &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p14(u: any): boolean {
+function p17(u: any): boolean {
   return isRecord(u) &&
     (u["contentIndex"] !== undefined || hasOwn.call(u, "contentIndex")) && typeof u["contentIndex"] === "number" &&
     (u["delta"] !== undefined || hasOwn.call(u, "delta")) && typeof u["delta"] === "string" &&
@@ -539,799 +585,895 @@ function p14(u: any): boolean {
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
     (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
 }
-function p15(u: any): boolean {
+function p18(u: any): boolean {
+  return isRecord(u) &&
+    (u["message"] !== undefined || hasOwn.call(u, "message")) && typeof u["message"] === "string" &&
+    (u["threadId"] === undefined || p6(u["threadId"]));
+}
+function p19(u: any): boolean {
+  return (is_TextRange(u)) ||
+    (u === null);
+}
+function p20(u: any): boolean {
+  return isRecord(u) &&
+    (u["details"] === undefined || p6(u["details"])) &&
+    (u["path"] === undefined || p6(u["path"])) &&
+    (u["range"] === undefined || p19(u["range"])) &&
+    (u["summary"] !== undefined || hasOwn.call(u, "summary")) && typeof u["summary"] === "string";
+}
+function p21(u: any): boolean {
   return (is_InitializeCapabilities(u)) ||
     (u === null);
 }
-function p16(u: any): boolean {
+function p22(u: any): boolean {
   return isRecord(u) &&
-    (u["capabilities"] === undefined || p15(u["capabilities"])) &&
+    (u["capabilities"] === undefined || p21(u["capabilities"])) &&
     (u["clientInfo"] !== undefined || hasOwn.call(u, "clientInfo")) && is_ClientInfo(u["clientInfo"]);
 }
-function p17(u: any): boolean {
+function p23(u: any): boolean {
   return isRecord(u) &&
     (u["codexHome"] !== undefined || hasOwn.call(u, "codexHome")) && is_AbsolutePathBuf(u["codexHome"]) &&
     (u["platformFamily"] !== undefined || hasOwn.call(u, "platformFamily")) && typeof u["platformFamily"] === "string" &&
     (u["platformOs"] !== undefined || hasOwn.call(u, "platformOs")) && typeof u["platformOs"] === "string" &&
     (u["userAgent"] !== undefined || hasOwn.call(u, "userAgent")) && typeof u["userAgent"] === "string";
 }
-function p18(u: any): boolean {
+function p24(u: any): boolean {
   return (is_AskForApproval(u)) ||
     (u === null);
 }
-function p19(u: any): boolean {
+function p25(u: any): boolean {
   return (is_ApprovalsReviewer(u)) ||
     (u === null);
 }
-function p20(u: any): boolean {
+function p26(u: any): boolean {
   return (isRecord(u)) ||
     (u === null);
 }
-function p21(u: any): boolean {
+function p27(u: any): boolean {
   return (typeof u === "boolean") ||
     (u === null);
 }
-function p22(u: any): boolean {
+function p28(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_DynamicToolSpec(u[i]))) return false;
   return true;
 }
-function p23(u: any): boolean {
-  return (p22(u)) ||
+function p29(u: any): boolean {
+  return (p28(u)) ||
     (u === null);
 }
-function p24(u: any): boolean {
+function p30(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_TurnEnvironmentParams(u[i]))) return false;
   return true;
 }
-function p25(u: any): boolean {
-  return (p24(u)) ||
+function p31(u: any): boolean {
+  return (p30(u)) ||
     (u === null);
 }
-function p26(u: any): boolean {
+function p32(u: any): boolean {
   return (is_ThreadHistoryMode(u)) ||
     (u === null);
 }
-function p27(u: any): boolean {
+function p33(u: any): boolean {
   return (is_MultiAgentMode(u)) ||
     (u === null);
 }
-function p28(u: any): boolean {
+function p34(u: any): boolean {
   return (is_Personality(u)) ||
     (u === null);
 }
-function p29(u: any): boolean {
+function p35(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_AbsolutePathBuf(u[i]))) return false;
   return true;
 }
-function p30(u: any): boolean {
-  return (p29(u)) ||
-    (u === null);
-}
-function p31(u: any): boolean {
-  return (is_SandboxMode(u)) ||
-    (u === null);
-}
-function p32(u: any): boolean {
-  if (!Array.isArray(u)) return false;
-  for (let i = 0; i < u.length; i += 1) if (!(is_SelectedCapabilityRoot(u[i]))) return false;
-  return true;
-}
-function p33(u: any): boolean {
-  return (p32(u)) ||
-    (u === null);
-}
-function p34(u: any): boolean {
-  return (is_ThreadStartSource(u)) ||
-    (u === null);
-}
-function p35(u: any): boolean {
-  return (is_ThreadSource(u)) ||
-    (u === null);
-}
 function p36(u: any): boolean {
-  return isRecord(u) &&
-    (u["allowProviderModelFallback"] === undefined || typeof u["allowProviderModelFallback"] === "boolean") &&
-    (u["approvalPolicy"] === undefined || p18(u["approvalPolicy"])) &&
-    (u["approvalsReviewer"] === undefined || p19(u["approvalsReviewer"])) &&
-    (u["baseInstructions"] === undefined || p4(u["baseInstructions"])) &&
-    (u["config"] === undefined || p20(u["config"])) &&
-    (u["cwd"] === undefined || p4(u["cwd"])) &&
-    (u["daybreakEnabled"] === undefined || p21(u["daybreakEnabled"])) &&
-    (u["developerInstructions"] === undefined || p4(u["developerInstructions"])) &&
-    (u["dynamicTools"] === undefined || p23(u["dynamicTools"])) &&
-    (u["environments"] === undefined || p25(u["environments"])) &&
-    (u["ephemeral"] === undefined || p21(u["ephemeral"])) &&
-    (u["experimentalRawEvents"] === undefined || typeof u["experimentalRawEvents"] === "boolean") &&
-    (u["historyMode"] === undefined || p26(u["historyMode"])) &&
-    (u["mockExperimentalField"] === undefined || p4(u["mockExperimentalField"])) &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["modelProvider"] === undefined || p4(u["modelProvider"])) &&
-    (u["multiAgentMode"] === undefined || p27(u["multiAgentMode"])) &&
-    (u["permissions"] === undefined || p4(u["permissions"])) &&
-    (u["personality"] === undefined || p28(u["personality"])) &&
-    (u["projectId"] === undefined || p4(u["projectId"])) &&
-    (u["runtimeWorkspaceRoots"] === undefined || p30(u["runtimeWorkspaceRoots"])) &&
-    (u["sandbox"] === undefined || p31(u["sandbox"])) &&
-    (u["selectedCapabilityRoots"] === undefined || p33(u["selectedCapabilityRoots"])) &&
-    (u["serviceName"] === undefined || p4(u["serviceName"])) &&
-    (u["serviceTier"] === undefined || p4(u["serviceTier"])) &&
-    (u["sessionStartSource"] === undefined || p34(u["sessionStartSource"])) &&
-    (u["threadSource"] === undefined || p35(u["threadSource"]));
+  return (p35(u)) ||
+    (u === null);
 }
 function p37(u: any): boolean {
-  return (is_ActivePermissionProfile(u)) ||
+  return (is_SandboxMode(u)) ||
     (u === null);
 }
 function p38(u: any): boolean {
   if (!Array.isArray(u)) return false;
-  for (let i = 0; i < u.length; i += 1) if (!(typeof u[i] === "string")) return false;
+  for (let i = 0; i < u.length; i += 1) if (!(is_SelectedCapabilityRoot(u[i]))) return false;
   return true;
 }
 function p39(u: any): boolean {
+  return (p38(u)) ||
+    (u === null);
+}
+function p40(u: any): boolean {
+  return (is_ThreadStartSource(u)) ||
+    (u === null);
+}
+function p41(u: any): boolean {
+  return (is_ThreadSource(u)) ||
+    (u === null);
+}
+function p42(u: any): boolean {
+  return isRecord(u) &&
+    (u["allowProviderModelFallback"] === undefined || typeof u["allowProviderModelFallback"] === "boolean") &&
+    (u["approvalPolicy"] === undefined || p24(u["approvalPolicy"])) &&
+    (u["approvalsReviewer"] === undefined || p25(u["approvalsReviewer"])) &&
+    (u["baseInstructions"] === undefined || p6(u["baseInstructions"])) &&
+    (u["config"] === undefined || p26(u["config"])) &&
+    (u["cwd"] === undefined || p6(u["cwd"])) &&
+    (u["daybreakEnabled"] === undefined || p27(u["daybreakEnabled"])) &&
+    (u["developerInstructions"] === undefined || p6(u["developerInstructions"])) &&
+    (u["dynamicTools"] === undefined || p29(u["dynamicTools"])) &&
+    (u["environments"] === undefined || p31(u["environments"])) &&
+    (u["ephemeral"] === undefined || p27(u["ephemeral"])) &&
+    (u["experimentalRawEvents"] === undefined || typeof u["experimentalRawEvents"] === "boolean") &&
+    (u["historyMode"] === undefined || p32(u["historyMode"])) &&
+    (u["mockExperimentalField"] === undefined || p6(u["mockExperimentalField"])) &&
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["modelProvider"] === undefined || p6(u["modelProvider"])) &&
+    (u["multiAgentMode"] === undefined || p33(u["multiAgentMode"])) &&
+    (u["permissions"] === undefined || p6(u["permissions"])) &&
+    (u["personality"] === undefined || p34(u["personality"])) &&
+    (u["projectId"] === undefined || p6(u["projectId"])) &&
+    (u["runtimeWorkspaceRoots"] === undefined || p36(u["runtimeWorkspaceRoots"])) &&
+    (u["sandbox"] === undefined || p37(u["sandbox"])) &&
+    (u["selectedCapabilityRoots"] === undefined || p39(u["selectedCapabilityRoots"])) &&
+    (u["serviceName"] === undefined || p6(u["serviceName"])) &&
+    (u["serviceTier"] === undefined || p6(u["serviceTier"])) &&
+    (u["sessionStartSource"] === undefined || p40(u["sessionStartSource"])) &&
+    (u["threadSource"] === undefined || p41(u["threadSource"]));
+}
+function p43(u: any): boolean {
+  return (is_ActivePermissionProfile(u)) ||
+    (u === null);
+}
+function p44(u: any): boolean {
+  if (!Array.isArray(u)) return false;
+  for (let i = 0; i < u.length; i += 1) if (!(typeof u[i] === "string")) return false;
+  return true;
+}
+function p45(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_LegacyAppPathString(u[i]))) return false;
   return true;
 }
-function p40(u: any): boolean {
+function p46(u: any): boolean {
   return (is_ReasoningEffort(u)) ||
     (u === null);
 }
-function p41(u: any): boolean {
+function p47(u: any): boolean {
   return isRecord(u) &&
-    (u["activePermissionProfile"] === undefined || p37(u["activePermissionProfile"])) &&
+    (u["activePermissionProfile"] === undefined || p43(u["activePermissionProfile"])) &&
     (u["approvalPolicy"] !== undefined || hasOwn.call(u, "approvalPolicy")) && is_AskForApproval(u["approvalPolicy"]) &&
     (u["approvalsReviewer"] !== undefined || hasOwn.call(u, "approvalsReviewer")) && is_ApprovalsReviewer(u["approvalsReviewer"]) &&
     (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_AbsolutePathBuf(u["cwd"]) &&
-    (u["disabledPluginIds"] === undefined || p38(u["disabledPluginIds"])) &&
-    (u["instructionSources"] === undefined || p39(u["instructionSources"])) &&
+    (u["disabledPluginIds"] === undefined || p44(u["disabledPluginIds"])) &&
+    (u["instructionSources"] === undefined || p45(u["instructionSources"])) &&
     (u["model"] !== undefined || hasOwn.call(u, "model")) && typeof u["model"] === "string" &&
     (u["modelProvider"] !== undefined || hasOwn.call(u, "modelProvider")) && typeof u["modelProvider"] === "string" &&
     (u["multiAgentMode"] === undefined || is_MultiAgentMode(u["multiAgentMode"])) &&
-    (u["reasoningEffort"] === undefined || p40(u["reasoningEffort"])) &&
-    (u["runtimeWorkspaceRoots"] === undefined || p29(u["runtimeWorkspaceRoots"])) &&
+    (u["reasoningEffort"] === undefined || p46(u["reasoningEffort"])) &&
+    (u["runtimeWorkspaceRoots"] === undefined || p35(u["runtimeWorkspaceRoots"])) &&
     (u["sandbox"] !== undefined || hasOwn.call(u, "sandbox")) && is_SandboxPolicy(u["sandbox"]) &&
-    (u["serviceTier"] === undefined || p4(u["serviceTier"])) &&
+    (u["serviceTier"] === undefined || p6(u["serviceTier"])) &&
     (u["thread"] !== undefined || hasOwn.call(u, "thread")) && is_Thread(u["thread"]);
 }
-function p42(u: any): boolean {
+function p48(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ResponseItem(u[i]))) return false;
   return true;
 }
-function p43(u: any): boolean {
-  return (p42(u)) ||
+function p49(u: any): boolean {
+  return (p48(u)) ||
     (u === null);
 }
-function p44(u: any): boolean {
+function p50(u: any): boolean {
   return (is_ThreadResumeInitialTurnsPageParams(u)) ||
     (u === null);
 }
-function p45(u: any): boolean {
+function p51(u: any): boolean {
   return isRecord(u) &&
-    (u["approvalPolicy"] === undefined || p18(u["approvalPolicy"])) &&
-    (u["approvalsReviewer"] === undefined || p19(u["approvalsReviewer"])) &&
-    (u["baseInstructions"] === undefined || p4(u["baseInstructions"])) &&
-    (u["config"] === undefined || p20(u["config"])) &&
-    (u["cwd"] === undefined || p4(u["cwd"])) &&
-    (u["developerInstructions"] === undefined || p4(u["developerInstructions"])) &&
+    (u["approvalPolicy"] === undefined || p24(u["approvalPolicy"])) &&
+    (u["approvalsReviewer"] === undefined || p25(u["approvalsReviewer"])) &&
+    (u["baseInstructions"] === undefined || p6(u["baseInstructions"])) &&
+    (u["config"] === undefined || p26(u["config"])) &&
+    (u["cwd"] === undefined || p6(u["cwd"])) &&
+    (u["developerInstructions"] === undefined || p6(u["developerInstructions"])) &&
     (u["excludeTurns"] === undefined || typeof u["excludeTurns"] === "boolean") &&
-    (u["history"] === undefined || p43(u["history"])) &&
-    (u["initialTurnsPage"] === undefined || p44(u["initialTurnsPage"])) &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["modelProvider"] === undefined || p4(u["modelProvider"])) &&
-    (u["path"] === undefined || p4(u["path"])) &&
-    (u["permissions"] === undefined || p4(u["permissions"])) &&
-    (u["personality"] === undefined || p28(u["personality"])) &&
-    (u["runtimeWorkspaceRoots"] === undefined || p30(u["runtimeWorkspaceRoots"])) &&
-    (u["sandbox"] === undefined || p31(u["sandbox"])) &&
-    (u["serviceTier"] === undefined || p4(u["serviceTier"])) &&
+    (u["history"] === undefined || p49(u["history"])) &&
+    (u["initialTurnsPage"] === undefined || p50(u["initialTurnsPage"])) &&
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["modelProvider"] === undefined || p6(u["modelProvider"])) &&
+    (u["path"] === undefined || p6(u["path"])) &&
+    (u["permissions"] === undefined || p6(u["permissions"])) &&
+    (u["personality"] === undefined || p34(u["personality"])) &&
+    (u["runtimeWorkspaceRoots"] === undefined || p36(u["runtimeWorkspaceRoots"])) &&
+    (u["sandbox"] === undefined || p37(u["sandbox"])) &&
+    (u["serviceTier"] === undefined || p6(u["serviceTier"])) &&
     (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string";
 }
-function p46(u: any): boolean {
+function p52(u: any): boolean {
   return (is_CollaborationMode(u)) ||
     (u === null);
 }
-function p47(u: any): boolean {
+function p53(u: any): boolean {
   return (is_TurnsPage(u)) ||
     (u === null);
 }
-function p48(u: any): boolean {
+function p54(u: any): boolean {
   return isRecord(u) &&
-    (u["activePermissionProfile"] === undefined || p37(u["activePermissionProfile"])) &&
+    (u["activePermissionProfile"] === undefined || p43(u["activePermissionProfile"])) &&
     (u["approvalPolicy"] !== undefined || hasOwn.call(u, "approvalPolicy")) && is_AskForApproval(u["approvalPolicy"]) &&
     (u["approvalsReviewer"] !== undefined || hasOwn.call(u, "approvalsReviewer")) && is_ApprovalsReviewer(u["approvalsReviewer"]) &&
-    (u["collaborationMode"] === undefined || p46(u["collaborationMode"])) &&
+    (u["collaborationMode"] === undefined || p52(u["collaborationMode"])) &&
     (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_AbsolutePathBuf(u["cwd"]) &&
-    (u["disabledPluginIds"] === undefined || p38(u["disabledPluginIds"])) &&
-    (u["initialTurnsPage"] === undefined || p47(u["initialTurnsPage"])) &&
-    (u["instructionSources"] === undefined || p39(u["instructionSources"])) &&
-    (u["itemsBackwardsCursor"] === undefined || p4(u["itemsBackwardsCursor"])) &&
+    (u["disabledPluginIds"] === undefined || p44(u["disabledPluginIds"])) &&
+    (u["initialTurnsPage"] === undefined || p53(u["initialTurnsPage"])) &&
+    (u["instructionSources"] === undefined || p45(u["instructionSources"])) &&
+    (u["itemsBackwardsCursor"] === undefined || p6(u["itemsBackwardsCursor"])) &&
     (u["model"] !== undefined || hasOwn.call(u, "model")) && typeof u["model"] === "string" &&
     (u["modelProvider"] !== undefined || hasOwn.call(u, "modelProvider")) && typeof u["modelProvider"] === "string" &&
     (u["multiAgentMode"] === undefined || is_MultiAgentMode(u["multiAgentMode"])) &&
-    (u["reasoningEffort"] === undefined || p40(u["reasoningEffort"])) &&
-    (u["runtimeWorkspaceRoots"] === undefined || p29(u["runtimeWorkspaceRoots"])) &&
+    (u["reasoningEffort"] === undefined || p46(u["reasoningEffort"])) &&
+    (u["runtimeWorkspaceRoots"] === undefined || p35(u["runtimeWorkspaceRoots"])) &&
     (u["sandbox"] !== undefined || hasOwn.call(u, "sandbox")) && is_SandboxPolicy(u["sandbox"]) &&
-    (u["serviceTier"] === undefined || p4(u["serviceTier"])) &&
+    (u["serviceTier"] === undefined || p6(u["serviceTier"])) &&
     (u["thread"] !== undefined || hasOwn.call(u, "thread")) && is_Thread(u["thread"]) &&
-    (u["turnsBackwardsCursor"] === undefined || p4(u["turnsBackwardsCursor"]));
+    (u["turnsBackwardsCursor"] === undefined || p6(u["turnsBackwardsCursor"]));
 }
-function p49(u: any): boolean {
+function p55(u: any): boolean {
   if (!isRecord(u)) return false;
   for (const k of Object.keys(u)) if (!(is_AdditionalContextEntry(u[k]))) return false;
   return true;
 }
-function p50(u: any): boolean {
-  return (p49(u)) ||
+function p56(u: any): boolean {
+  return (p55(u)) ||
     (u === null);
 }
-function p51(u: any): boolean {
+function p57(u: any): boolean {
   return (is_CyberAccessProgram(u)) ||
     (u === null);
 }
-function p52(u: any): boolean {
-  return (p38(u)) ||
+function p58(u: any): boolean {
+  return (p44(u)) ||
     (u === null);
 }
-function p53(u: any): boolean {
+function p59(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_UserInput(u[i]))) return false;
   return true;
 }
-function p54(u: any): boolean {
+function p60(u: any): boolean {
   if (!isRecord(u)) return false;
   for (const k of Object.keys(u)) if (!(typeof u[k] === "string")) return false;
   return true;
 }
-function p55(u: any): boolean {
-  return (p54(u)) ||
+function p61(u: any): boolean {
+  return (p60(u)) ||
     (u === null);
 }
-function p56(u: any): boolean {
+function p62(u: any): boolean {
   return (is_SandboxPolicy(u)) ||
     (u === null);
 }
-function p57(u: any): boolean {
+function p63(u: any): boolean {
   return (is_ReasoningSummary(u)) ||
     (u === null);
 }
-function p58(u: any): boolean {
+function p64(u: any): boolean {
   return (is_TurnToolOutput(u)) ||
     (u === null);
 }
-function p59(u: any): boolean {
-  return isRecord(u) &&
-    (u["additionalContext"] === undefined || p50(u["additionalContext"])) &&
-    (u["approvalPolicy"] === undefined || p18(u["approvalPolicy"])) &&
-    (u["approvalsReviewer"] === undefined || p19(u["approvalsReviewer"])) &&
-    (u["clientUserMessageId"] === undefined || p4(u["clientUserMessageId"])) &&
-    (u["collaborationMode"] === undefined || p46(u["collaborationMode"])) &&
-    (u["cwd"] === undefined || p4(u["cwd"])) &&
-    (u["cyberAccessProgram"] === undefined || p51(u["cyberAccessProgram"])) &&
-    (u["disabledPluginIds"] === undefined || p52(u["disabledPluginIds"])) &&
-    (u["effort"] === undefined || p40(u["effort"])) &&
-    (u["environments"] === undefined || p25(u["environments"])) &&
-    (u["input"] !== undefined || hasOwn.call(u, "input")) && p53(u["input"]) &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["multiAgentMode"] === undefined || p27(u["multiAgentMode"])) &&
-    (u["outputSchema"] === undefined || true) &&
-    (u["parentTurnId"] === undefined || p4(u["parentTurnId"])) &&
-    (u["permissions"] === undefined || p4(u["permissions"])) &&
-    (u["personality"] === undefined || p28(u["personality"])) &&
-    (u["responsesapiClientMetadata"] === undefined || p55(u["responsesapiClientMetadata"])) &&
-    (u["responsesapiClientMetadataPatch"] === undefined || p55(u["responsesapiClientMetadataPatch"])) &&
-    (u["rootTurnId"] === undefined || p4(u["rootTurnId"])) &&
-    (u["runtimeWorkspaceRoots"] === undefined || p30(u["runtimeWorkspaceRoots"])) &&
-    (u["sandboxPolicy"] === undefined || p56(u["sandboxPolicy"])) &&
-    (u["serviceTier"] === undefined || p4(u["serviceTier"])) &&
-    (u["serviceTierForTurn"] === undefined || p4(u["serviceTierForTurn"])) &&
-    (u["summary"] === undefined || p57(u["summary"])) &&
-    (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
-    (u["toolOutput"] === undefined || p58(u["toolOutput"])) &&
-    (u["turnTrigger"] === undefined || p4(u["turnTrigger"]));
-}
-function p60(u: any): boolean {
-  return isRecord(u) &&
-    (u["turn"] !== undefined || hasOwn.call(u, "turn")) && is_Turn(u["turn"]);
-}
-function p61(u: any): boolean {
-  return u === "notLoaded";
-}
-function p62(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "notLoaded";
-}
-function p63(u: any): boolean {
-  return u === "idle";
-}
-function p64(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "idle";
-}
 function p65(u: any): boolean {
-  return u === "systemError";
+  return isRecord(u) &&
+    (u["additionalContext"] === undefined || p56(u["additionalContext"])) &&
+    (u["approvalPolicy"] === undefined || p24(u["approvalPolicy"])) &&
+    (u["approvalsReviewer"] === undefined || p25(u["approvalsReviewer"])) &&
+    (u["clientUserMessageId"] === undefined || p6(u["clientUserMessageId"])) &&
+    (u["collaborationMode"] === undefined || p52(u["collaborationMode"])) &&
+    (u["cwd"] === undefined || p6(u["cwd"])) &&
+    (u["cyberAccessProgram"] === undefined || p57(u["cyberAccessProgram"])) &&
+    (u["disabledPluginIds"] === undefined || p58(u["disabledPluginIds"])) &&
+    (u["effort"] === undefined || p46(u["effort"])) &&
+    (u["environments"] === undefined || p31(u["environments"])) &&
+    (u["input"] !== undefined || hasOwn.call(u, "input")) && p59(u["input"]) &&
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["multiAgentMode"] === undefined || p33(u["multiAgentMode"])) &&
+    (u["outputSchema"] === undefined || true) &&
+    (u["parentTurnId"] === undefined || p6(u["parentTurnId"])) &&
+    (u["permissions"] === undefined || p6(u["permissions"])) &&
+    (u["personality"] === undefined || p34(u["personality"])) &&
+    (u["responsesapiClientMetadata"] === undefined || p61(u["responsesapiClientMetadata"])) &&
+    (u["responsesapiClientMetadataPatch"] === undefined || p61(u["responsesapiClientMetadataPatch"])) &&
+    (u["rootTurnId"] === undefined || p6(u["rootTurnId"])) &&
+    (u["runtimeWorkspaceRoots"] === undefined || p36(u["runtimeWorkspaceRoots"])) &&
+    (u["sandboxPolicy"] === undefined || p62(u["sandboxPolicy"])) &&
+    (u["serviceTier"] === undefined || p6(u["serviceTier"])) &&
+    (u["serviceTierForTurn"] === undefined || p6(u["serviceTierForTurn"])) &&
+    (u["summary"] === undefined || p63(u["summary"])) &&
+    (u["threadId"] !== undefined || hasOwn.call(u, "threadId")) && typeof u["threadId"] === "string" &&
+    (u["toolOutput"] === undefined || p64(u["toolOutput"])) &&
+    (u["turnTrigger"] === undefined || p6(u["turnTrigger"]));
 }
 function p66(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "systemError";
+    (u["turn"] !== undefined || hasOwn.call(u, "turn")) && is_Turn(u["turn"]);
 }
 function p67(u: any): boolean {
+  if (!Array.isArray(u)) return false;
+  for (let i = 0; i < u.length; i += 1) if (!(is_ThreadEnvironment(u[i]))) return false;
+  return true;
+}
+function p68(u: any): boolean {
+  return (p67(u)) ||
+    (u === null);
+}
+function p69(u: any): boolean {
+  return (is_ThreadExtra(u)) ||
+    (u === null);
+}
+function p70(u: any): boolean {
+  return (is_GitInfo(u)) ||
+    (u === null);
+}
+function p71(u: any): boolean {
+  return (is_ThreadSection(u)) ||
+    (u === null);
+}
+function p72(u: any): boolean {
+  if (!Array.isArray(u)) return false;
+  for (let i = 0; i < u.length; i += 1) if (!(is_Turn(u[i]))) return false;
+  return true;
+}
+function p73(u: any): boolean {
+  return isRecord(u) &&
+    (u["agentNickname"] === undefined || p6(u["agentNickname"])) &&
+    (u["agentRole"] === undefined || p6(u["agentRole"])) &&
+    (u["attachedToThreadId"] === undefined || p6(u["attachedToThreadId"])) &&
+    (u["canAcceptDirectInput"] === undefined || p27(u["canAcceptDirectInput"])) &&
+    (u["cliVersion"] !== undefined || hasOwn.call(u, "cliVersion")) && typeof u["cliVersion"] === "string" &&
+    (u["createdAt"] !== undefined || hasOwn.call(u, "createdAt")) && typeof u["createdAt"] === "number" &&
+    (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_AbsolutePathBuf(u["cwd"]) &&
+    (u["daybreakEnabled"] === undefined || p27(u["daybreakEnabled"])) &&
+    (u["environments"] === undefined || p68(u["environments"])) &&
+    (u["ephemeral"] !== undefined || hasOwn.call(u, "ephemeral")) && typeof u["ephemeral"] === "boolean" &&
+    (u["extra"] === undefined || p69(u["extra"])) &&
+    (u["forkedFromId"] === undefined || p6(u["forkedFromId"])) &&
+    (u["gitInfo"] === undefined || p70(u["gitInfo"])) &&
+    (u["historyMode"] === undefined || is_ThreadHistoryMode(u["historyMode"])) &&
+    (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["modelProvider"] !== undefined || hasOwn.call(u, "modelProvider")) && typeof u["modelProvider"] === "string" &&
+    (u["name"] === undefined || p6(u["name"])) &&
+    (u["originator"] === undefined || p6(u["originator"])) &&
+    (u["parentThreadId"] === undefined || p6(u["parentThreadId"])) &&
+    (u["path"] === undefined || p6(u["path"])) &&
+    (u["preview"] !== undefined || hasOwn.call(u, "preview")) && typeof u["preview"] === "string" &&
+    (u["projectId"] !== undefined || hasOwn.call(u, "projectId")) && p6(u["projectId"]) &&
+    (u["reasoningEffort"] === undefined || p46(u["reasoningEffort"])) &&
+    (u["recencyAt"] === undefined || p10(u["recencyAt"])) &&
+    (u["section"] === undefined || p71(u["section"])) &&
+    (u["sectionEnteredAt"] === undefined || p10(u["sectionEnteredAt"])) &&
+    (u["sessionId"] !== undefined || hasOwn.call(u, "sessionId")) && typeof u["sessionId"] === "string" &&
+    (u["source"] !== undefined || hasOwn.call(u, "source")) && is_SessionSource(u["source"]) &&
+    (u["status"] !== undefined || hasOwn.call(u, "status")) && is_ThreadStatus(u["status"]) &&
+    (u["threadSource"] === undefined || p41(u["threadSource"])) &&
+    (u["turns"] !== undefined || hasOwn.call(u, "turns")) && p72(u["turns"]) &&
+    (u["updatedAt"] !== undefined || hasOwn.call(u, "updatedAt")) && typeof u["updatedAt"] === "number";
+}
+function p74(u: any): boolean {
+  return u === "notLoaded";
+}
+function p75(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "notLoaded";
+}
+function p76(u: any): boolean {
+  return u === "idle";
+}
+function p77(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "idle";
+}
+function p78(u: any): boolean {
+  return u === "systemError";
+}
+function p79(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "systemError";
+}
+function p80(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ThreadActiveFlag(u[i]))) return false;
   return true;
 }
-function p68(u: any): boolean {
+function p81(u: any): boolean {
   return u === "active";
 }
-function p69(u: any): boolean {
+function p82(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "active" &&
-    (u["activeFlags"] !== undefined || hasOwn.call(u, "activeFlags")) && p67(u["activeFlags"]);
+    (u["activeFlags"] !== undefined || hasOwn.call(u, "activeFlags")) && p80(u["activeFlags"]);
 }
-function p70(u: any): boolean {
-  return (p62(u)) ||
-    (p64(u)) ||
-    (p66(u)) ||
-    (p69(u));
+function p83(u: any): boolean {
+  return (p75(u)) ||
+    (p77(u)) ||
+    (p79(u)) ||
+    (p82(u));
 }
-function p71(u: any): boolean {
+function p84(u: any): boolean {
+  return (is_ThreadUnreadPosition(u)) ||
+    (u === null);
+}
+function p85(u: any): boolean {
+  return isRecord(u) &&
+    (u["firstUnread"] === undefined || p84(u["firstUnread"])) &&
+    (u["revision"] !== undefined || hasOwn.call(u, "revision")) && typeof u["revision"] === "string";
+}
+function p86(u: any): boolean {
   return isRecord(u) &&
     (u["last"] !== undefined || hasOwn.call(u, "last")) && is_TokenUsageBreakdown(u["last"]) &&
-    (u["modelContextWindow"] === undefined || p8(u["modelContextWindow"])) &&
+    (u["modelContextWindow"] === undefined || p10(u["modelContextWindow"])) &&
     (u["total"] !== undefined || hasOwn.call(u, "total")) && is_TokenUsageBreakdown(u["total"]);
 }
-function p72(u: any): boolean {
+function p87(u: any): boolean {
   return (is_TurnError(u)) ||
     (u === null);
 }
-function p73(u: any): boolean {
+function p88(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ThreadItem(u[i]))) return false;
   return true;
 }
-function p74(u: any): boolean {
+function p89(u: any): boolean {
   return isRecord(u) &&
-    (u["completedAt"] === undefined || p8(u["completedAt"])) &&
-    (u["durationMs"] === undefined || p8(u["durationMs"])) &&
-    (u["error"] === undefined || p72(u["error"])) &&
+    (u["completedAt"] === undefined || p10(u["completedAt"])) &&
+    (u["durationMs"] === undefined || p10(u["durationMs"])) &&
+    (u["error"] === undefined || p87(u["error"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["items"] !== undefined || hasOwn.call(u, "items")) && p73(u["items"]) &&
+    (u["items"] !== undefined || hasOwn.call(u, "items")) && p88(u["items"]) &&
     (u["itemsView"] === undefined || is_TurnItemsView(u["itemsView"])) &&
-    (u["rootTurnId"] === undefined || p4(u["rootTurnId"])) &&
-    (u["startedAt"] === undefined || p8(u["startedAt"])) &&
+    (u["rootTurnId"] === undefined || p6(u["rootTurnId"])) &&
+    (u["startedAt"] === undefined || p10(u["startedAt"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_TurnStatus(u["status"]);
 }
-function p75(u: any): boolean {
+function p90(u: any): boolean {
   return isRecord(u) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_TurnPlanStepStatus(u["status"]) &&
     (u["step"] !== undefined || hasOwn.call(u, "step")) && typeof u["step"] === "string";
 }
-function p76(u: any): boolean {
+function p91(u: any): boolean {
   return isRecord(u) &&
-    (u["completedAtMs"] === undefined || p8(u["completedAtMs"])) &&
-    (u["startedAtMs"] === undefined || p8(u["startedAtMs"]));
+    (u["completedAtMs"] === undefined || p10(u["completedAtMs"])) &&
+    (u["startedAtMs"] === undefined || p10(u["startedAtMs"]));
 }
-function p77(u: any): boolean {
+function p92(u: any): boolean {
   return u === "userMessage";
 }
-function p78(u: any): boolean {
+function p93(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "userMessage" &&
-    (u["clientId"] === undefined || p4(u["clientId"])) &&
-    (u["content"] !== undefined || hasOwn.call(u, "content")) && p53(u["content"]) &&
+    (u["clientId"] === undefined || p6(u["clientId"])) &&
+    (u["content"] !== undefined || hasOwn.call(u, "content")) && p59(u["content"]) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string";
 }
-function p79(u: any): boolean {
+function p94(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_HookPromptFragment(u[i]))) return false;
   return true;
 }
-function p80(u: any): boolean {
+function p95(u: any): boolean {
   return u === "hookPrompt";
 }
-function p81(u: any): boolean {
+function p96(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "hookPrompt" &&
-    (u["fragments"] !== undefined || hasOwn.call(u, "fragments")) && p79(u["fragments"]) &&
+    (u["fragments"] !== undefined || hasOwn.call(u, "fragments")) && p94(u["fragments"]) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string";
 }
-function p82(u: any): boolean {
+function p97(u: any): boolean {
   return (is_AgentMessageDelivery(u)) ||
     (u === null);
 }
-function p83(u: any): boolean {
+function p98(u: any): boolean {
   return (is_MemoryCitation(u)) ||
     (u === null);
 }
-function p84(u: any): boolean {
+function p99(u: any): boolean {
   return (is_AgentMessageModeration(u)) ||
     (u === null);
 }
-function p85(u: any): boolean {
+function p100(u: any): boolean {
   return (is_MessagePhase(u)) ||
     (u === null);
 }
-function p86(u: any): boolean {
+function p101(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_AsyncUserInputQuestion(u[i]))) return false;
   return true;
 }
-function p87(u: any): boolean {
-  return (p86(u)) ||
+function p102(u: any): boolean {
+  return (p101(u)) ||
     (u === null);
 }
-function p88(u: any): boolean {
+function p103(u: any): boolean {
   return u === "agentMessage";
 }
-function p89(u: any): boolean {
+function p104(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "agentMessage" &&
-    (u["delivery"] === undefined || p82(u["delivery"])) &&
+    (u["delivery"] === undefined || p97(u["delivery"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["memoryCitation"] === undefined || p83(u["memoryCitation"])) &&
-    (u["moderation"] === undefined || p84(u["moderation"])) &&
-    (u["phase"] === undefined || p85(u["phase"])) &&
-    (u["questions"] === undefined || p87(u["questions"])) &&
+    (u["memoryCitation"] === undefined || p98(u["memoryCitation"])) &&
+    (u["moderation"] === undefined || p99(u["moderation"])) &&
+    (u["phase"] === undefined || p100(u["phase"])) &&
+    (u["questions"] === undefined || p102(u["questions"])) &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p90(u: any): boolean {
+function p105(u: any): boolean {
   return u === "functionCallOutput";
 }
-function p91(u: any): boolean {
+function p106(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "functionCallOutput" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
     (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]);
 }
-function p92(u: any): boolean {
+function p107(u: any): boolean {
   return u === "plan";
 }
-function p93(u: any): boolean {
+function p108(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "plan" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p94(u: any): boolean {
+function p109(u: any): boolean {
   return u === "reasoning";
 }
-function p95(u: any): boolean {
+function p110(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "reasoning" &&
-    (u["content"] === undefined || p38(u["content"])) &&
+    (u["content"] === undefined || p44(u["content"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["summary"] === undefined || p38(u["summary"]));
+    (u["summary"] === undefined || p44(u["summary"]));
 }
-function p96(u: any): boolean {
+function p111(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_CommandAction(u[i]))) return false;
   return true;
 }
-function p97(u: any): boolean {
+function p112(u: any): boolean {
   return u === "commandExecution";
 }
-function p98(u: any): boolean {
+function p113(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "commandExecution" &&
-    (u["aggregatedOutput"] === undefined || p4(u["aggregatedOutput"])) &&
+    (u["aggregatedOutput"] === undefined || p6(u["aggregatedOutput"])) &&
     (u["command"] !== undefined || hasOwn.call(u, "command")) && typeof u["command"] === "string" &&
-    (u["commandActions"] !== undefined || hasOwn.call(u, "commandActions")) && p96(u["commandActions"]) &&
+    (u["commandActions"] !== undefined || hasOwn.call(u, "commandActions")) && p111(u["commandActions"]) &&
     (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_LegacyAppPathString(u["cwd"]) &&
-    (u["durationMs"] === undefined || p8(u["durationMs"])) &&
-    (u["exitCode"] === undefined || p8(u["exitCode"])) &&
+    (u["durationMs"] === undefined || p10(u["durationMs"])) &&
+    (u["exitCode"] === undefined || p10(u["exitCode"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["pluginId"] === undefined || p4(u["pluginId"])) &&
-    (u["processId"] === undefined || p4(u["processId"])) &&
-    (u["scriptPath"] === undefined || p4(u["scriptPath"])) &&
+    (u["pluginId"] === undefined || p6(u["pluginId"])) &&
+    (u["processId"] === undefined || p6(u["processId"])) &&
+    (u["scriptPath"] === undefined || p6(u["scriptPath"])) &&
     (u["source"] === undefined || is_CommandExecutionSource(u["source"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_CommandExecutionStatus(u["status"]);
 }
-function p99(u: any): boolean {
+function p114(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_FileUpdateChange(u[i]))) return false;
   return true;
 }
-function p100(u: any): boolean {
+function p115(u: any): boolean {
   return u === "fileChange";
 }
-function p101(u: any): boolean {
+function p116(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "fileChange" &&
-    (u["changes"] !== undefined || hasOwn.call(u, "changes")) && p99(u["changes"]) &&
+    (u["changes"] !== undefined || hasOwn.call(u, "changes")) && p114(u["changes"]) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_PatchApplyStatus(u["status"]);
 }
-function p102(u: any): boolean {
+function p117(u: any): boolean {
   return (is_McpToolCallAppContext(u)) ||
     (u === null);
 }
-function p103(u: any): boolean {
+function p118(u: any): boolean {
   return (is_McpToolCallError(u)) ||
     (u === null);
 }
-function p104(u: any): boolean {
+function p119(u: any): boolean {
   return (is_McpAppUi(u)) ||
     (u === null);
 }
-function p105(u: any): boolean {
+function p120(u: any): boolean {
   return (is_McpToolCallResult(u)) ||
     (u === null);
 }
-function p106(u: any): boolean {
+function p121(u: any): boolean {
   return u === "mcpToolCall";
 }
-function p107(u: any): boolean {
+function p122(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "mcpToolCall" &&
-    (u["appContext"] === undefined || p102(u["appContext"])) &&
+    (u["appContext"] === undefined || p117(u["appContext"])) &&
     (u["arguments"] !== undefined || hasOwn.call(u, "arguments")) && true &&
-    (u["durationMs"] === undefined || p8(u["durationMs"])) &&
-    (u["environmentId"] === undefined || p4(u["environmentId"])) &&
-    (u["error"] === undefined || p103(u["error"])) &&
+    (u["durationMs"] === undefined || p10(u["durationMs"])) &&
+    (u["environmentId"] === undefined || p6(u["environmentId"])) &&
+    (u["error"] === undefined || p118(u["error"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["mcpAppResourceUri"] === undefined || p4(u["mcpAppResourceUri"])) &&
-    (u["mcpAppUi"] === undefined || p104(u["mcpAppUi"])) &&
-    (u["pluginId"] === undefined || p4(u["pluginId"])) &&
-    (u["readOnlyHint"] === undefined || p21(u["readOnlyHint"])) &&
-    (u["result"] === undefined || p105(u["result"])) &&
+    (u["mcpAppResourceUri"] === undefined || p6(u["mcpAppResourceUri"])) &&
+    (u["mcpAppUi"] === undefined || p119(u["mcpAppUi"])) &&
+    (u["pluginId"] === undefined || p6(u["pluginId"])) &&
+    (u["readOnlyHint"] === undefined || p27(u["readOnlyHint"])) &&
+    (u["result"] === undefined || p120(u["result"])) &&
     (u["server"] !== undefined || hasOwn.call(u, "server")) && typeof u["server"] === "string" &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_McpToolCallStatus(u["status"]) &&
     (u["tool"] !== undefined || hasOwn.call(u, "tool")) && typeof u["tool"] === "string";
 }
-function p108(u: any): boolean {
+function p123(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_DynamicToolCallOutputContentItem(u[i]))) return false;
   return true;
 }
-function p109(u: any): boolean {
-  return (p108(u)) ||
+function p124(u: any): boolean {
+  return (p123(u)) ||
     (u === null);
 }
-function p110(u: any): boolean {
+function p125(u: any): boolean {
   return u === "dynamicToolCall";
 }
-function p111(u: any): boolean {
+function p126(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "dynamicToolCall" &&
     (u["arguments"] !== undefined || hasOwn.call(u, "arguments")) && true &&
-    (u["contentItems"] === undefined || p109(u["contentItems"])) &&
-    (u["durationMs"] === undefined || p8(u["durationMs"])) &&
+    (u["contentItems"] === undefined || p124(u["contentItems"])) &&
+    (u["durationMs"] === undefined || p10(u["durationMs"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_DynamicToolCallStatus(u["status"]) &&
-    (u["success"] === undefined || p21(u["success"])) &&
+    (u["success"] === undefined || p27(u["success"])) &&
     (u["tool"] !== undefined || hasOwn.call(u, "tool")) && typeof u["tool"] === "string";
 }
-function p112(u: any): boolean {
+function p127(u: any): boolean {
   if (!isRecord(u)) return false;
   for (const k of Object.keys(u)) if (!(is_CollabAgentState(u[k]))) return false;
   return true;
 }
-function p113(u: any): boolean {
+function p128(u: any): boolean {
   return u === "collabAgentToolCall";
 }
-function p114(u: any): boolean {
+function p129(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "collabAgentToolCall" &&
-    (u["agentsStates"] !== undefined || hasOwn.call(u, "agentsStates")) && p112(u["agentsStates"]) &&
+    (u["agentsStates"] !== undefined || hasOwn.call(u, "agentsStates")) && p127(u["agentsStates"]) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["prompt"] === undefined || p4(u["prompt"])) &&
-    (u["reasoningEffort"] === undefined || p40(u["reasoningEffort"])) &&
-    (u["receiverThreadIds"] !== undefined || hasOwn.call(u, "receiverThreadIds")) && p38(u["receiverThreadIds"]) &&
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["prompt"] === undefined || p6(u["prompt"])) &&
+    (u["reasoningEffort"] === undefined || p46(u["reasoningEffort"])) &&
+    (u["receiverThreadIds"] !== undefined || hasOwn.call(u, "receiverThreadIds")) && p44(u["receiverThreadIds"]) &&
     (u["senderThreadId"] !== undefined || hasOwn.call(u, "senderThreadId")) && typeof u["senderThreadId"] === "string" &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_CollabAgentToolCallStatus(u["status"]) &&
     (u["tool"] !== undefined || hasOwn.call(u, "tool")) && is_CollabAgentTool(u["tool"]);
 }
-function p115(u: any): boolean {
+function p130(u: any): boolean {
   return u === "subAgentActivity";
 }
-function p116(u: any): boolean {
+function p131(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "subAgentActivity" &&
     (u["agentPath"] !== undefined || hasOwn.call(u, "agentPath")) && typeof u["agentPath"] === "string" &&
     (u["agentThreadId"] !== undefined || hasOwn.call(u, "agentThreadId")) && typeof u["agentThreadId"] === "string" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && is_SubAgentActivityKind(u["kind"]) &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["reasoningEffort"] === undefined || p40(u["reasoningEffort"]));
+    (u["model"] === undefined || p6(u["model"])) &&
+    (u["reasoningEffort"] === undefined || p46(u["reasoningEffort"]));
 }
-function p117(u: any): boolean {
+function p132(u: any): boolean {
   return (is_WebSearchAction(u)) ||
     (u === null);
 }
-function p118(u: any): boolean {
+function p133(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(true)) return false;
   return true;
 }
-function p119(u: any): boolean {
-  return (p118(u)) ||
+function p134(u: any): boolean {
+  return (p133(u)) ||
     (u === null);
 }
-function p120(u: any): boolean {
+function p135(u: any): boolean {
   return u === "webSearch";
 }
-function p121(u: any): boolean {
+function p136(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "webSearch" &&
-    (u["action"] === undefined || p117(u["action"])) &&
+    (u["action"] === undefined || p132(u["action"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["query"] !== undefined || hasOwn.call(u, "query")) && typeof u["query"] === "string" &&
-    (u["results"] === undefined || p119(u["results"]));
+    (u["results"] === undefined || p134(u["results"]));
 }
-function p122(u: any): boolean {
+function p137(u: any): boolean {
   return u === "imageView";
 }
-function p123(u: any): boolean {
+function p138(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "imageView" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && is_LegacyAppPathString(u["path"]);
 }
-function p124(u: any): boolean {
+function p139(u: any): boolean {
   return u === "sleep";
 }
-function p125(u: any): boolean {
+function p140(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "sleep" &&
     (u["durationMs"] !== undefined || hasOwn.call(u, "durationMs")) && typeof u["durationMs"] === "number" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string";
 }
-function p126(u: any): boolean {
+function p141(u: any): boolean {
   return (is_ImageGenerationFailure(u)) ||
     (u === null);
 }
-function p127(u: any): boolean {
+function p142(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ImageGenerationInputImage(u[i]))) return false;
   return true;
 }
-function p128(u: any): boolean {
+function p143(u: any): boolean {
   return (is_AbsolutePathBuf(u)) ||
     (u === null);
 }
-function p129(u: any): boolean {
+function p144(u: any): boolean {
   return u === "imageGeneration";
 }
-function p130(u: any): boolean {
+function p145(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "imageGeneration" &&
-    (u["failure"] === undefined || p126(u["failure"])) &&
-    (u["generationId"] === undefined || p4(u["generationId"])) &&
+    (u["failure"] === undefined || p141(u["failure"])) &&
+    (u["generationId"] === undefined || p6(u["generationId"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["inputImages"] === undefined || p127(u["inputImages"])) &&
-    (u["revisedPrompt"] === undefined || p4(u["revisedPrompt"])) &&
-    (u["savedPath"] === undefined || p128(u["savedPath"])) &&
+    (u["inputImages"] === undefined || p142(u["inputImages"])) &&
+    (u["revisedPrompt"] === undefined || p6(u["revisedPrompt"])) &&
+    (u["savedPath"] === undefined || p143(u["savedPath"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && typeof u["status"] === "string" &&
-    (u["transparentBackground"] === undefined || p21(u["transparentBackground"]));
+    (u["transparentBackground"] === undefined || p27(u["transparentBackground"]));
 }
-function p131(u: any): boolean {
+function p146(u: any): boolean {
   return isRecord(u) &&
     (u["fileId"] !== undefined || hasOwn.call(u, "fileId")) && typeof u["fileId"] === "string";
 }
-function p132(u: any): boolean {
+function p147(u: any): boolean {
   return isRecord(u) &&
     (u["result"] !== undefined || hasOwn.call(u, "result")) && typeof u["result"] === "string";
 }
-function p133(u: any): boolean {
-  return (p131(u)) ||
-    (p132(u));
+function p148(u: any): boolean {
+  return (p146(u)) ||
+    (p147(u));
 }
-function p134(u: any): boolean {
-  return (p130(u)) &&
-    (p133(u));
+function p149(u: any): boolean {
+  return (p145(u)) &&
+    (p148(u));
 }
-function p135(u: any): boolean {
+function p150(u: any): boolean {
   return u === "enteredReviewMode";
 }
-function p136(u: any): boolean {
+function p151(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "enteredReviewMode" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["review"] !== undefined || hasOwn.call(u, "review")) && typeof u["review"] === "string";
 }
-function p137(u: any): boolean {
+function p152(u: any): boolean {
   return u === "exitedReviewMode";
 }
-function p138(u: any): boolean {
+function p153(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "exitedReviewMode" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["review"] !== undefined || hasOwn.call(u, "review")) && typeof u["review"] === "string";
 }
-function p139(u: any): boolean {
+function p154(u: any): boolean {
   return u === "contextCompaction";
 }
-function p140(u: any): boolean {
+function p155(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "contextCompaction" &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string";
 }
-function p141(u: any): boolean {
-  return (p78(u)) ||
-    (p81(u)) ||
-    (p89(u)) ||
-    (p91(u)) ||
-    (p93(u)) ||
-    (p95(u)) ||
-    (p98(u)) ||
-    (p101(u)) ||
-    (p107(u)) ||
-    (p111(u)) ||
-    (p114(u)) ||
+function p156(u: any): boolean {
+  return (p93(u)) ||
+    (p96(u)) ||
+    (p104(u)) ||
+    (p106(u)) ||
+    (p108(u)) ||
+    (p110(u)) ||
+    (p113(u)) ||
     (p116(u)) ||
-    (p121(u)) ||
-    (p123(u)) ||
-    (p125(u)) ||
-    (p134(u)) ||
+    (p122(u)) ||
+    (p126(u)) ||
+    (p129(u)) ||
+    (p131(u)) ||
     (p136(u)) ||
     (p138(u)) ||
-    (p140(u));
+    (p140(u)) ||
+    (p149(u)) ||
+    (p151(u)) ||
+    (p153(u)) ||
+    (p155(u));
 }
-function p142(u: any): boolean {
-  return (p76(u)) &&
-    (p141(u));
+function p157(u: any): boolean {
+  return (p91(u)) &&
+    (p156(u));
 }
-function p143(u: any): boolean {
+function p158(u: any): boolean {
   return (is_CreditsSnapshot(u)) ||
     (u === null);
 }
-function p144(u: any): boolean {
+function p159(u: any): boolean {
   return (is_SpendControlLimitSnapshot(u)) ||
     (u === null);
 }
-function p145(u: any): boolean {
+function p160(u: any): boolean {
   return (is_PlanType(u)) ||
     (u === null);
 }
-function p146(u: any): boolean {
+function p161(u: any): boolean {
   return (is_RateLimitWindow(u)) ||
     (u === null);
 }
-function p147(u: any): boolean {
+function p162(u: any): boolean {
   return (is_RateLimitReachedType(u)) ||
     (u === null);
 }
-function p148(u: any): boolean {
+function p163(u: any): boolean {
   return isRecord(u) &&
-    (u["credits"] === undefined || p143(u["credits"])) &&
-    (u["individualLimit"] === undefined || p144(u["individualLimit"])) &&
-    (u["limitId"] === undefined || p4(u["limitId"])) &&
-    (u["limitName"] === undefined || p4(u["limitName"])) &&
-    (u["normalModelSlug"] === undefined || p4(u["normalModelSlug"])) &&
-    (u["planType"] === undefined || p145(u["planType"])) &&
-    (u["primary"] === undefined || p146(u["primary"])) &&
-    (u["rateLimitReachedType"] === undefined || p147(u["rateLimitReachedType"])) &&
-    (u["secondary"] === undefined || p146(u["secondary"])) &&
-    (u["spendControlReached"] === undefined || p21(u["spendControlReached"]));
+    (u["credits"] === undefined || p158(u["credits"])) &&
+    (u["individualLimit"] === undefined || p159(u["individualLimit"])) &&
+    (u["limitId"] === undefined || p6(u["limitId"])) &&
+    (u["limitName"] === undefined || p6(u["limitName"])) &&
+    (u["normalModelSlug"] === undefined || p6(u["normalModelSlug"])) &&
+    (u["planType"] === undefined || p160(u["planType"])) &&
+    (u["primary"] === undefined || p161(u["primary"])) &&
+    (u["rateLimitReachedType"] === undefined || p162(u["rateLimitReachedType"])) &&
+    (u["secondary"] === undefined || p161(u["secondary"])) &&
+    (u["spendControlReached"] === undefined || p27(u["spendControlReached"]));
 }
-function p149(u: any): boolean {
+const k164 = { "disabled": null, "connecting": null, "connected": null, "errored": null };
+function p165(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k164, u);
+}
+function p166(u: any): boolean {
+  return isRecord(u) &&
+    (u["end"] !== undefined || hasOwn.call(u, "end")) && is_TextPosition(u["end"]) &&
+    (u["start"] !== undefined || hasOwn.call(u, "start")) && is_TextPosition(u["start"]);
+}
+function p167(u: any): boolean {
   return isRecord(u) &&
     (u["experimentalApi"] === undefined || typeof u["experimentalApi"] === "boolean") &&
     (u["explicitGatewayOauth"] === undefined || typeof u["explicitGatewayOauth"] === "boolean") &&
-    (u["extensions"] === undefined || p20(u["extensions"])) &&
+    (u["extensions"] === undefined || p26(u["extensions"])) &&
     (u["mcpServerOpenaiFormElicitation"] === undefined || typeof u["mcpServerOpenaiFormElicitation"] === "boolean") &&
-    (u["optOutNotificationMethods"] === undefined || p52(u["optOutNotificationMethods"])) &&
+    (u["optOutNotificationMethods"] === undefined || p58(u["optOutNotificationMethods"])) &&
     (u["requestAttestation"] === undefined || typeof u["requestAttestation"] === "boolean") &&
     (u["requiredHumanApproval"] === undefined || typeof u["requiredHumanApproval"] === "boolean");
 }
-function p150(u: any): boolean {
+function p168(u: any): boolean {
   return isRecord(u) &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["title"] === undefined || p4(u["title"])) &&
+    (u["title"] === undefined || p6(u["title"])) &&
     (u["version"] !== undefined || hasOwn.call(u, "version")) && typeof u["version"] === "string";
 }
-const k151 = { "untrusted": null, "on-request": null, "never": null };
-function p152(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k151, u);
+const k169 = { "untrusted": null, "on-request": null, "never": null };
+function p170(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k169, u);
 }
-function p153(u: any): boolean {
+function p171(u: any): boolean {
   return isRecord(u) &&
     (u["mcp_elicitations"] !== undefined || hasOwn.call(u, "mcp_elicitations")) && typeof u["mcp_elicitations"] === "boolean" &&
     (u["request_permissions"] === undefined || typeof u["request_permissions"] === "boolean") &&
@@ -1339,22 +1481,22 @@ function p153(u: any): boolean {
     (u["sandbox_approval"] !== undefined || hasOwn.call(u, "sandbox_approval")) && typeof u["sandbox_approval"] === "boolean" &&
     (u["skill_approval"] === undefined || typeof u["skill_approval"] === "boolean");
 }
-function p154(u: any): boolean {
+function p172(u: any): boolean {
   return isRecord(u) &&
-    (u["granular"] !== undefined || hasOwn.call(u, "granular")) && p153(u["granular"]);
+    (u["granular"] !== undefined || hasOwn.call(u, "granular")) && p171(u["granular"]);
 }
-function p155(u: any): boolean {
-  return (p152(u)) ||
-    (p154(u));
+function p173(u: any): boolean {
+  return (p170(u)) ||
+    (p172(u));
 }
-const k156 = { "user": null, "auto_review": null, "guardian_subagent": null };
-function p157(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k156, u);
+const k174 = { "user": null, "auto_review": null, "guardian_subagent": null };
+function p175(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k174, u);
 }
-function p158(u: any): boolean {
+function p176(u: any): boolean {
   return u === "function";
 }
-function p159(u: any): boolean {
+function p177(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "function" &&
     (u["deferLoading"] === undefined || typeof u["deferLoading"] === "boolean") &&
@@ -1362,586 +1504,578 @@ function p159(u: any): boolean {
     (u["inputSchema"] !== undefined || hasOwn.call(u, "inputSchema")) && true &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string";
 }
-function p160(u: any): boolean {
+function p178(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_DynamicToolNamespaceTool(u[i]))) return false;
   return true;
 }
-function p161(u: any): boolean {
+function p179(u: any): boolean {
   return u === "namespace";
 }
-function p162(u: any): boolean {
+function p180(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "namespace" &&
     (u["description"] !== undefined || hasOwn.call(u, "description")) && typeof u["description"] === "string" &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p160(u["tools"]);
+    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p178(u["tools"]);
 }
-function p163(u: any): boolean {
-  return (p159(u)) ||
-    (p162(u));
+function p181(u: any): boolean {
+  return (p177(u)) ||
+    (p180(u));
 }
-function p164(u: any): boolean {
-  return (p39(u)) ||
+function p182(u: any): boolean {
+  return (p45(u)) ||
     (u === null);
 }
-function p165(u: any): boolean {
+function p183(u: any): boolean {
   return isRecord(u) &&
     (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_LegacyAppPathString(u["cwd"]) &&
     (u["environmentId"] !== undefined || hasOwn.call(u, "environmentId")) && typeof u["environmentId"] === "string" &&
-    (u["runtimeWorkspaceRoots"] === undefined || p164(u["runtimeWorkspaceRoots"]));
+    (u["runtimeWorkspaceRoots"] === undefined || p182(u["runtimeWorkspaceRoots"]));
 }
-const k166 = { "legacy": null, "paginated": null };
-function p167(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k166, u);
+const k184 = { "legacy": null, "paginated": null };
+function p185(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k184, u);
 }
-const k168 = { "explicitRequestOnly": null, "proactive": null };
-function p169(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k168, u);
+const k186 = { "explicitRequestOnly": null, "proactive": null };
+function p187(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k186, u);
 }
-function p170(u: any): boolean {
+function p188(u: any): boolean {
   return isRecord(u) &&
     (u["custom"] !== undefined || hasOwn.call(u, "custom")) && typeof u["custom"] === "string";
 }
-function p171(u: any): boolean {
-  return (p169(u)) ||
-    (p170(u));
+function p189(u: any): boolean {
+  return (p187(u)) ||
+    (p188(u));
 }
-const k172 = { "none": null, "friendly": null, "pragmatic": null };
-function p173(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k172, u);
+const k190 = { "none": null, "friendly": null, "pragmatic": null };
+function p191(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k190, u);
 }
-const k174 = { "read-only": null, "workspace-write": null, "danger-full-access": null };
-function p175(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k174, u);
+const k192 = { "read-only": null, "workspace-write": null, "danger-full-access": null };
+function p193(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k192, u);
 }
-function p176(u: any): boolean {
+function p194(u: any): boolean {
   return isRecord(u) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
     (u["location"] !== undefined || hasOwn.call(u, "location")) && is_CapabilityRootLocation(u["location"]);
 }
-const k177 = { "startup": null, "clear": null };
-function p178(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k177, u);
+const k195 = { "startup": null, "clear": null };
+function p196(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k195, u);
 }
-function p179(u: any): boolean {
+function p197(u: any): boolean {
   return isRecord(u) &&
-    (u["extends"] === undefined || p4(u["extends"])) &&
+    (u["extends"] === undefined || p6(u["extends"])) &&
     (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string";
 }
-function p180(u: any): boolean {
+function p198(u: any): boolean {
   return u === "dangerFullAccess";
 }
-function p181(u: any): boolean {
+function p199(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "dangerFullAccess";
 }
-function p182(u: any): boolean {
+function p200(u: any): boolean {
   return u === "readOnly";
 }
-function p183(u: any): boolean {
+function p201(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "readOnly" &&
     (u["networkAccess"] === undefined || typeof u["networkAccess"] === "boolean");
 }
-function p184(u: any): boolean {
+function p202(u: any): boolean {
   return u === "externalSandbox";
 }
-function p185(u: any): boolean {
+function p203(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "externalSandbox" &&
     (u["networkAccess"] === undefined || is_NetworkAccess(u["networkAccess"]));
 }
-function p186(u: any): boolean {
+function p204(u: any): boolean {
   return u === "workspaceWrite";
 }
-function p187(u: any): boolean {
+function p205(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "workspaceWrite" &&
     (u["excludeSlashTmp"] === undefined || typeof u["excludeSlashTmp"] === "boolean") &&
     (u["excludeTmpdirEnvVar"] === undefined || typeof u["excludeTmpdirEnvVar"] === "boolean") &&
     (u["networkAccess"] === undefined || typeof u["networkAccess"] === "boolean") &&
-    (u["writableRoots"] === undefined || p29(u["writableRoots"]));
+    (u["writableRoots"] === undefined || p35(u["writableRoots"]));
 }
-function p188(u: any): boolean {
-  return (p181(u)) ||
-    (p183(u)) ||
-    (p185(u)) ||
-    (p187(u));
+function p206(u: any): boolean {
+  return (p199(u)) ||
+    (p201(u)) ||
+    (p203(u)) ||
+    (p205(u));
 }
-function p189(u: any): boolean {
-  if (!Array.isArray(u)) return false;
-  for (let i = 0; i < u.length; i += 1) if (!(is_ThreadEnvironment(u[i]))) return false;
-  return true;
-}
-function p190(u: any): boolean {
-  return (p189(u)) ||
-    (u === null);
-}
-function p191(u: any): boolean {
-  return (is_ThreadExtra(u)) ||
-    (u === null);
-}
-function p192(u: any): boolean {
-  return (is_GitInfo(u)) ||
-    (u === null);
-}
-function p193(u: any): boolean {
-  return (is_ThreadSection(u)) ||
-    (u === null);
-}
-function p194(u: any): boolean {
-  if (!Array.isArray(u)) return false;
-  for (let i = 0; i < u.length; i += 1) if (!(is_Turn(u[i]))) return false;
-  return true;
-}
-function p195(u: any): boolean {
-  return isRecord(u) &&
-    (u["agentNickname"] === undefined || p4(u["agentNickname"])) &&
-    (u["agentRole"] === undefined || p4(u["agentRole"])) &&
-    (u["attachedToThreadId"] === undefined || p4(u["attachedToThreadId"])) &&
-    (u["canAcceptDirectInput"] === undefined || p21(u["canAcceptDirectInput"])) &&
-    (u["cliVersion"] !== undefined || hasOwn.call(u, "cliVersion")) && typeof u["cliVersion"] === "string" &&
-    (u["createdAt"] !== undefined || hasOwn.call(u, "createdAt")) && typeof u["createdAt"] === "number" &&
-    (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_AbsolutePathBuf(u["cwd"]) &&
-    (u["daybreakEnabled"] === undefined || p21(u["daybreakEnabled"])) &&
-    (u["environments"] === undefined || p190(u["environments"])) &&
-    (u["ephemeral"] !== undefined || hasOwn.call(u, "ephemeral")) && typeof u["ephemeral"] === "boolean" &&
-    (u["extra"] === undefined || p191(u["extra"])) &&
-    (u["forkedFromId"] === undefined || p4(u["forkedFromId"])) &&
-    (u["gitInfo"] === undefined || p192(u["gitInfo"])) &&
-    (u["historyMode"] === undefined || is_ThreadHistoryMode(u["historyMode"])) &&
-    (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["model"] === undefined || p4(u["model"])) &&
-    (u["modelProvider"] !== undefined || hasOwn.call(u, "modelProvider")) && typeof u["modelProvider"] === "string" &&
-    (u["name"] === undefined || p4(u["name"])) &&
-    (u["originator"] === undefined || p4(u["originator"])) &&
-    (u["parentThreadId"] === undefined || p4(u["parentThreadId"])) &&
-    (u["path"] === undefined || p4(u["path"])) &&
-    (u["preview"] !== undefined || hasOwn.call(u, "preview")) && typeof u["preview"] === "string" &&
-    (u["projectId"] !== undefined || hasOwn.call(u, "projectId")) && p4(u["projectId"]) &&
-    (u["reasoningEffort"] === undefined || p40(u["reasoningEffort"])) &&
-    (u["recencyAt"] === undefined || p8(u["recencyAt"])) &&
-    (u["section"] === undefined || p193(u["section"])) &&
-    (u["sectionEnteredAt"] === undefined || p8(u["sectionEnteredAt"])) &&
-    (u["sessionId"] !== undefined || hasOwn.call(u, "sessionId")) && typeof u["sessionId"] === "string" &&
-    (u["source"] !== undefined || hasOwn.call(u, "source")) && is_SessionSource(u["source"]) &&
-    (u["status"] !== undefined || hasOwn.call(u, "status")) && is_ThreadStatus(u["status"]) &&
-    (u["threadSource"] === undefined || p35(u["threadSource"])) &&
-    (u["turns"] !== undefined || hasOwn.call(u, "turns")) && p194(u["turns"]) &&
-    (u["updatedAt"] !== undefined || hasOwn.call(u, "updatedAt")) && typeof u["updatedAt"] === "number";
-}
-function p196(u: any): boolean {
+function p207(u: any): boolean {
   return u === "additional_tools";
 }
-function p197(u: any): boolean {
+function p208(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "additional_tools" &&
-    (u["id"] === undefined || p4(u["id"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
     (u["role"] !== undefined || hasOwn.call(u, "role")) && typeof u["role"] === "string" &&
-    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p118(u["tools"]);
+    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p133(u["tools"]);
 }
-function p198(u: any): boolean {
+function p209(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ContentItem(u[i]))) return false;
   return true;
 }
-function p199(u: any): boolean {
+function p210(u: any): boolean {
   return (is_InternalChatMessageMetadataPassthrough(u)) ||
     (u === null);
 }
-function p200(u: any): boolean {
+function p211(u: any): boolean {
   return u === "message";
 }
-function p201(u: any): boolean {
+function p212(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "message" &&
-    (u["content"] !== undefined || hasOwn.call(u, "content")) && p198(u["content"]) &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["phase"] === undefined || p85(u["phase"])) &&
+    (u["content"] !== undefined || hasOwn.call(u, "content")) && p209(u["content"]) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["phase"] === undefined || p100(u["phase"])) &&
     (u["role"] !== undefined || hasOwn.call(u, "role")) && typeof u["role"] === "string" &&
-    (u["status"] === undefined || p4(u["status"]));
+    (u["status"] === undefined || p6(u["status"]));
 }
-function p202(u: any): boolean {
+function p213(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_AgentMessageInputContent(u[i]))) return false;
   return true;
 }
-function p203(u: any): boolean {
+function p214(u: any): boolean {
   return u === "agent_message";
 }
-function p204(u: any): boolean {
+function p215(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "agent_message" &&
     (u["author"] !== undefined || hasOwn.call(u, "author")) && typeof u["author"] === "string" &&
-    (u["content"] !== undefined || hasOwn.call(u, "content")) && p202(u["content"]) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["content"] !== undefined || hasOwn.call(u, "content")) && p213(u["content"]) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
     (u["recipient"] !== undefined || hasOwn.call(u, "recipient")) && typeof u["recipient"] === "string";
 }
-function p205(u: any): boolean {
+function p216(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ReasoningItemContent(u[i]))) return false;
   return true;
 }
-function p206(u: any): boolean {
-  return (p205(u)) ||
+function p217(u: any): boolean {
+  return (p216(u)) ||
     (u === null);
 }
-function p207(u: any): boolean {
+function p218(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_ReasoningItemReasoningSummary(u[i]))) return false;
   return true;
 }
-function p208(u: any): boolean {
+function p219(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "reasoning" &&
-    (u["content"] === undefined || p206(u["content"])) &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["summary"] !== undefined || hasOwn.call(u, "summary")) && p207(u["summary"]);
+    (u["content"] === undefined || p217(u["content"])) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["summary"] !== undefined || hasOwn.call(u, "summary")) && p218(u["summary"]);
 }
-function p209(u: any): boolean {
+function p220(u: any): boolean {
   return u === "local_shell_call";
 }
-function p210(u: any): boolean {
+function p221(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "local_shell_call" &&
     (u["action"] !== undefined || hasOwn.call(u, "action")) && is_LocalShellAction(u["action"]) &&
-    (u["call_id"] === undefined || p4(u["call_id"])) &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["call_id"] === undefined || p6(u["call_id"])) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_LocalShellStatus(u["status"]);
 }
-function p211(u: any): boolean {
+function p222(u: any): boolean {
   return u === "function_call";
 }
-function p212(u: any): boolean {
+function p223(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "function_call" &&
     (u["arguments"] !== undefined || hasOwn.call(u, "arguments")) && typeof u["arguments"] === "string" &&
     (u["call_id"] !== undefined || hasOwn.call(u, "call_id")) && typeof u["call_id"] === "string" &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["encrypted_function_args"] === undefined || p52(u["encrypted_function_args"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["encrypted_function_args"] === undefined || p58(u["encrypted_function_args"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
-    (u["status"] === undefined || p4(u["status"]));
-}
-function p213(u: any): boolean {
-  return u === "tool_search_call";
-}
-function p214(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "tool_search_call" &&
-    (u["arguments"] !== undefined || hasOwn.call(u, "arguments")) && true &&
-    (u["call_id"] === undefined || p4(u["call_id"])) &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["execution"] !== undefined || hasOwn.call(u, "execution")) && typeof u["execution"] === "string" &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["status"] === undefined || p4(u["status"]));
-}
-function p215(u: any): boolean {
-  return u === "function_call_output";
-}
-function p216(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "function_call_output" &&
-    (u["call_id"] === undefined || p4(u["call_id"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["name"] === undefined || p4(u["name"])) &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
-    (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]);
-}
-function p217(u: any): boolean {
-  return u === "custom_tool_call";
-}
-function p218(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "custom_tool_call" &&
-    (u["call_id"] !== undefined || hasOwn.call(u, "call_id")) && typeof u["call_id"] === "string" &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["input"] !== undefined || hasOwn.call(u, "input")) && typeof u["input"] === "string" &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
-    (u["status"] === undefined || p4(u["status"]));
-}
-function p219(u: any): boolean {
-  return u === "custom_tool_call_output";
-}
-function p220(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "custom_tool_call_output" &&
-    (u["call_id"] !== undefined || hasOwn.call(u, "call_id")) && typeof u["call_id"] === "string" &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["name"] === undefined || p4(u["name"])) &&
-    (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]);
-}
-function p221(u: any): boolean {
-  return u === "tool_search_output";
-}
-function p222(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "tool_search_output" &&
-    (u["call_id"] === undefined || p4(u["call_id"])) &&
-    (u["execution"] !== undefined || hasOwn.call(u, "execution")) && typeof u["execution"] === "string" &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["status"] !== undefined || hasOwn.call(u, "status")) && typeof u["status"] === "string" &&
-    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p118(u["tools"]);
-}
-function p223(u: any): boolean {
-  return (is_ResponsesApiWebSearchAction(u)) ||
-    (u === null);
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
+    (u["status"] === undefined || p6(u["status"]));
 }
 function p224(u: any): boolean {
-  return u === "web_search_call";
+  return u === "tool_search_call";
 }
 function p225(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "web_search_call" &&
-    (u["action"] === undefined || p223(u["action"])) &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["status"] === undefined || p4(u["status"]));
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "tool_search_call" &&
+    (u["arguments"] !== undefined || hasOwn.call(u, "arguments")) && true &&
+    (u["call_id"] === undefined || p6(u["call_id"])) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["execution"] !== undefined || hasOwn.call(u, "execution")) && typeof u["execution"] === "string" &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["status"] === undefined || p6(u["status"]));
 }
 function p226(u: any): boolean {
-  return u === "image_generation_call";
+  return u === "function_call_output";
 }
 function p227(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "image_generation_call" &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"])) &&
-    (u["result"] !== undefined || hasOwn.call(u, "result")) && typeof u["result"] === "string" &&
-    (u["revised_prompt"] === undefined || p4(u["revised_prompt"])) &&
-    (u["status"] !== undefined || hasOwn.call(u, "status")) && typeof u["status"] === "string";
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "function_call_output" &&
+    (u["call_id"] === undefined || p6(u["call_id"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["name"] === undefined || p6(u["name"])) &&
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
+    (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]);
 }
 function p228(u: any): boolean {
-  return u === "compaction";
+  return u === "custom_tool_call";
 }
 function p229(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "compaction" &&
-    (u["encrypted_content"] !== undefined || hasOwn.call(u, "encrypted_content")) && typeof u["encrypted_content"] === "string" &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"]));
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "custom_tool_call" &&
+    (u["call_id"] !== undefined || hasOwn.call(u, "call_id")) && typeof u["call_id"] === "string" &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["input"] !== undefined || hasOwn.call(u, "input")) && typeof u["input"] === "string" &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
+    (u["status"] === undefined || p6(u["status"]));
 }
 function p230(u: any): boolean {
-  return u === "configuration_update";
+  return u === "custom_tool_call_output";
 }
 function p231(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "custom_tool_call_output" &&
+    (u["call_id"] !== undefined || hasOwn.call(u, "call_id")) && typeof u["call_id"] === "string" &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["name"] === undefined || p6(u["name"])) &&
+    (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]);
+}
+function p232(u: any): boolean {
+  return u === "tool_search_output";
+}
+function p233(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "tool_search_output" &&
+    (u["call_id"] === undefined || p6(u["call_id"])) &&
+    (u["execution"] !== undefined || hasOwn.call(u, "execution")) && typeof u["execution"] === "string" &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["status"] !== undefined || hasOwn.call(u, "status")) && typeof u["status"] === "string" &&
+    (u["tools"] !== undefined || hasOwn.call(u, "tools")) && p133(u["tools"]);
+}
+function p234(u: any): boolean {
+  return (is_ResponsesApiWebSearchAction(u)) ||
+    (u === null);
+}
+function p235(u: any): boolean {
+  return u === "web_search_call";
+}
+function p236(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "web_search_call" &&
+    (u["action"] === undefined || p234(u["action"])) &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["status"] === undefined || p6(u["status"]));
+}
+function p237(u: any): boolean {
+  return u === "image_generation_call";
+}
+function p238(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "image_generation_call" &&
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"])) &&
+    (u["result"] !== undefined || hasOwn.call(u, "result")) && typeof u["result"] === "string" &&
+    (u["revised_prompt"] === undefined || p6(u["revised_prompt"])) &&
+    (u["status"] !== undefined || hasOwn.call(u, "status")) && typeof u["status"] === "string";
+}
+function p239(u: any): boolean {
+  return u === "compaction";
+}
+function p240(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "compaction" &&
+    (u["encrypted_content"] !== undefined || hasOwn.call(u, "encrypted_content")) && typeof u["encrypted_content"] === "string" &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"]));
+}
+function p241(u: any): boolean {
+  return u === "configuration_update";
+}
+function p242(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "configuration_update" &&
     (u["reasoning"] !== undefined || hasOwn.call(u, "reasoning")) && is_ConfigurationReasoning(u["reasoning"]);
 }
-function p232(u: any): boolean {
+function p243(u: any): boolean {
   return u === "compaction_trigger";
 }
-function p233(u: any): boolean {
+function p244(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "compaction_trigger";
 }
-function p234(u: any): boolean {
+function p245(u: any): boolean {
   return u === "context_compaction";
 }
-function p235(u: any): boolean {
+function p246(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "context_compaction" &&
-    (u["encrypted_content"] === undefined || p4(u["encrypted_content"])) &&
-    (u["id"] === undefined || p4(u["id"])) &&
-    (u["internal_chat_message_metadata_passthrough"] === undefined || p199(u["internal_chat_message_metadata_passthrough"]));
+    (u["encrypted_content"] === undefined || p6(u["encrypted_content"])) &&
+    (u["id"] === undefined || p6(u["id"])) &&
+    (u["internal_chat_message_metadata_passthrough"] === undefined || p210(u["internal_chat_message_metadata_passthrough"]));
 }
-function p236(u: any): boolean {
+function p247(u: any): boolean {
   return u === "other";
 }
-function p237(u: any): boolean {
+function p248(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "other";
 }
-function p238(u: any): boolean {
-  return (p197(u)) ||
-    (p201(u)) ||
-    (p204(u)) ||
-    (p208(u)) ||
-    (p210(u)) ||
+function p249(u: any): boolean {
+  return (p208(u)) ||
     (p212(u)) ||
-    (p214(u)) ||
-    (p216(u)) ||
-    (p218(u)) ||
-    (p220(u)) ||
-    (p222(u)) ||
+    (p215(u)) ||
+    (p219(u)) ||
+    (p221(u)) ||
+    (p223(u)) ||
     (p225(u)) ||
     (p227(u)) ||
     (p229(u)) ||
     (p231(u)) ||
     (p233(u)) ||
-    (p235(u)) ||
-    (p237(u));
+    (p236(u)) ||
+    (p238(u)) ||
+    (p240(u)) ||
+    (p242(u)) ||
+    (p244(u)) ||
+    (p246(u)) ||
+    (p248(u));
 }
-function p239(u: any): boolean {
+function p250(u: any): boolean {
   return (is_TurnItemsView(u)) ||
     (u === null);
 }
-function p240(u: any): boolean {
+function p251(u: any): boolean {
   return (is_SortDirection(u)) ||
     (u === null);
 }
-function p241(u: any): boolean {
+function p252(u: any): boolean {
   return isRecord(u) &&
-    (u["itemsView"] === undefined || p239(u["itemsView"])) &&
-    (u["limit"] === undefined || p8(u["limit"])) &&
-    (u["sortDirection"] === undefined || p240(u["sortDirection"]));
+    (u["itemsView"] === undefined || p250(u["itemsView"])) &&
+    (u["limit"] === undefined || p10(u["limit"])) &&
+    (u["sortDirection"] === undefined || p251(u["sortDirection"]));
 }
-function p242(u: any): boolean {
+function p253(u: any): boolean {
   return isRecord(u) &&
     (u["mode"] !== undefined || hasOwn.call(u, "mode")) && is_ModeKind(u["mode"]) &&
     (u["settings"] !== undefined || hasOwn.call(u, "settings")) && is_Settings(u["settings"]);
 }
-function p243(u: any): boolean {
+function p254(u: any): boolean {
   return isRecord(u) &&
-    (u["backwardsCursor"] === undefined || p4(u["backwardsCursor"])) &&
-    (u["data"] !== undefined || hasOwn.call(u, "data")) && p194(u["data"]) &&
-    (u["nextCursor"] === undefined || p4(u["nextCursor"]));
+    (u["backwardsCursor"] === undefined || p6(u["backwardsCursor"])) &&
+    (u["data"] !== undefined || hasOwn.call(u, "data")) && p72(u["data"]) &&
+    (u["nextCursor"] === undefined || p6(u["nextCursor"]));
 }
-function p244(u: any): boolean {
+function p255(u: any): boolean {
   return isRecord(u) &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && is_AdditionalContextKind(u["kind"]) &&
-    (u["name"] === undefined || p4(u["name"])) &&
+    (u["name"] === undefined || p6(u["name"])) &&
     (u["value"] !== undefined || hasOwn.call(u, "value")) && typeof u["value"] === "string";
 }
-const k245 = { "standard": null, "daybreakBlue": null, "daybreakRed": null };
-function p246(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k245, u);
+const k256 = { "standard": null, "daybreakBlue": null, "daybreakRed": null };
+function p257(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k256, u);
 }
-function p247(u: any): boolean {
+function p258(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_TextElement(u[i]))) return false;
   return true;
 }
-function p248(u: any): boolean {
+function p259(u: any): boolean {
   return u === "text";
 }
-function p249(u: any): boolean {
+function p260(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "text" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string" &&
-    (u["text_elements"] === undefined || p247(u["text_elements"]));
+    (u["text_elements"] === undefined || p258(u["text_elements"]));
 }
-function p250(u: any): boolean {
+function p261(u: any): boolean {
   return (is_ImageDetail(u)) ||
     (u === null);
 }
-function p251(u: any): boolean {
+function p262(u: any): boolean {
   return u === "image";
 }
-function p252(u: any): boolean {
+function p263(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "image" &&
-    (u["detail"] === undefined || p250(u["detail"]));
+    (u["detail"] === undefined || p261(u["detail"]));
 }
-function p253(u: any): boolean {
+function p264(u: any): boolean {
   return isRecord(u) &&
     (u["url"] !== undefined || hasOwn.call(u, "url")) && typeof u["url"] === "string";
 }
-function p254(u: any): boolean {
-  return (p253(u)) ||
-    (p131(u));
+function p265(u: any): boolean {
+  return (p264(u)) ||
+    (p146(u));
 }
-function p255(u: any): boolean {
-  return (p252(u)) &&
-    (p254(u));
+function p266(u: any): boolean {
+  return (p263(u)) &&
+    (p265(u));
 }
-function p256(u: any): boolean {
+function p267(u: any): boolean {
   return u === "localImage";
 }
-function p257(u: any): boolean {
+function p268(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "localImage" &&
-    (u["detail"] === undefined || p250(u["detail"])) &&
+    (u["detail"] === undefined || p261(u["detail"])) &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p258(u: any): boolean {
+function p269(u: any): boolean {
   return u === "audio";
 }
-function p259(u: any): boolean {
+function p270(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "audio";
 }
-function p260(u: any): boolean {
-  return (p259(u)) &&
-    (p254(u));
+function p271(u: any): boolean {
+  return (p270(u)) &&
+    (p265(u));
 }
-function p261(u: any): boolean {
+function p272(u: any): boolean {
   return u === "localAudio";
 }
-function p262(u: any): boolean {
+function p273(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "localAudio" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p263(u: any): boolean {
+function p274(u: any): boolean {
   return u === "skill";
 }
-function p264(u: any): boolean {
+function p275(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "skill" &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p265(u: any): boolean {
+function p276(u: any): boolean {
   return u === "mention";
 }
-function p266(u: any): boolean {
+function p277(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "mention" &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p267(u: any): boolean {
-  return (p249(u)) ||
-    (p255(u)) ||
-    (p257(u)) ||
-    (p260(u)) ||
-    (p262(u)) ||
-    (p264(u)) ||
-    (p266(u));
+function p278(u: any): boolean {
+  return (p260(u)) ||
+    (p266(u)) ||
+    (p268(u)) ||
+    (p271(u)) ||
+    (p273(u)) ||
+    (p275(u)) ||
+    (p277(u));
 }
-const k268 = { "auto": null, "concise": null, "detailed": null };
-function p269(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k268, u);
+const k279 = { "auto": null, "concise": null, "detailed": null };
+function p280(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k279, u);
 }
-function p270(u: any): boolean {
+function p281(u: any): boolean {
   return u === "none";
 }
-function p271(u: any): boolean {
-  return (p269(u)) ||
+function p282(u: any): boolean {
+  return (p280(u)) ||
     (u === "none");
 }
-function p272(u: any): boolean {
+function p283(u: any): boolean {
   return isRecord(u) &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
-    (u["namespace"] === undefined || p4(u["namespace"])) &&
+    (u["namespace"] === undefined || p6(u["namespace"])) &&
     (u["output"] !== undefined || hasOwn.call(u, "output")) && is_FunctionCallOutputBody(u["output"]) &&
     (u["retain"] === undefined || typeof u["retain"] === "boolean");
 }
-const k273 = { "waitingOnApproval": null, "waitingOnUserInput": null };
-function p274(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k273, u);
+function p284(u: any): boolean {
+  return isRecord(u) &&
+    (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_LegacyAppPathString(u["cwd"]) &&
+    (u["environmentId"] !== undefined || hasOwn.call(u, "environmentId")) && typeof u["environmentId"] === "string" &&
+    (u["runtimeWorkspaceRoots"] !== undefined || hasOwn.call(u, "runtimeWorkspaceRoots")) && p45(u["runtimeWorkspaceRoots"]);
 }
-function p275(u: any): boolean {
+function p285(u: any): boolean {
+  return isRecord(u) &&
+    (u["branch"] === undefined || p6(u["branch"])) &&
+    (u["originUrl"] === undefined || p6(u["originUrl"])) &&
+    (u["sha"] === undefined || p6(u["sha"]));
+}
+function p286(u: any): boolean {
+  return (is_ThreadSectionAppearance(u)) ||
+    (u === null);
+}
+function p287(u: any): boolean {
+  return isRecord(u) &&
+    (u["appearance"] === undefined || p286(u["appearance"])) &&
+    (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
+    (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string";
+}
+const k288 = { "cli": null, "vscode": null, "exec": null, "appServer": null, "unknown": null };
+function p289(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k288, u);
+}
+function p290(u: any): boolean {
+  return isRecord(u) &&
+    (u["subAgent"] !== undefined || hasOwn.call(u, "subAgent")) && is_SubAgentSource(u["subAgent"]);
+}
+function p291(u: any): boolean {
+  return (p289(u)) ||
+    (p188(u)) ||
+    (p290(u));
+}
+const k292 = { "waitingOnApproval": null, "waitingOnUserInput": null };
+function p293(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k292, u);
+}
+function p294(u: any): boolean {
+  return u === "threadStart";
+}
+function p295(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "threadStart";
+}
+function p296(u: any): boolean {
+  return u === "turn";
+}
+function p297(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "turn" &&
+    (u["turnId"] !== undefined || hasOwn.call(u, "turnId")) && typeof u["turnId"] === "string";
+}
+function p298(u: any): boolean {
+  return (p295(u)) ||
+    (p297(u));
+}
+function p299(u: any): boolean {
   return isRecord(u) &&
     (u["cacheWriteInputTokens"] === undefined || typeof u["cacheWriteInputTokens"] === "number") &&
     (u["cachedInputTokens"] !== undefined || hasOwn.call(u, "cachedInputTokens")) && typeof u["cachedInputTokens"] === "number" &&
@@ -1950,754 +2084,724 @@ function p275(u: any): boolean {
     (u["reasoningOutputTokens"] !== undefined || hasOwn.call(u, "reasoningOutputTokens")) && typeof u["reasoningOutputTokens"] === "number" &&
     (u["totalTokens"] !== undefined || hasOwn.call(u, "totalTokens")) && typeof u["totalTokens"] === "number";
 }
-function p276(u: any): boolean {
+function p300(u: any): boolean {
   return (is_CodexErrorInfo(u)) ||
     (u === null);
 }
-function p277(u: any): boolean {
+function p301(u: any): boolean {
   return (is_MisalignmentErrorDetails(u)) ||
     (u === null);
 }
-function p278(u: any): boolean {
+function p302(u: any): boolean {
   return isRecord(u) &&
-    (u["additionalDetails"] === undefined || p4(u["additionalDetails"])) &&
-    (u["codexErrorInfo"] === undefined || p276(u["codexErrorInfo"])) &&
+    (u["additionalDetails"] === undefined || p6(u["additionalDetails"])) &&
+    (u["codexErrorInfo"] === undefined || p300(u["codexErrorInfo"])) &&
     (u["message"] !== undefined || hasOwn.call(u, "message")) && typeof u["message"] === "string" &&
-    (u["misalignment"] === undefined || p277(u["misalignment"]));
+    (u["misalignment"] === undefined || p301(u["misalignment"]));
 }
-function p279(u: any): boolean {
+function p303(u: any): boolean {
   return u === "summary";
 }
-function p280(u: any): boolean {
+function p304(u: any): boolean {
   return u === "full";
 }
-function p281(u: any): boolean {
+function p305(u: any): boolean {
   return (u === "notLoaded") ||
     (u === "summary") ||
     (u === "full");
 }
-const k282 = { "completed": null, "interrupted": null, "failed": null, "inProgress": null };
-function p283(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k282, u);
+const k306 = { "completed": null, "interrupted": null, "failed": null, "inProgress": null };
+function p307(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k306, u);
 }
-const k284 = { "pending": null, "inProgress": null, "completed": null };
-function p285(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k284, u);
+const k308 = { "pending": null, "inProgress": null, "completed": null };
+function p309(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k308, u);
 }
-function p286(u: any): boolean {
+function p310(u: any): boolean {
   return isRecord(u) &&
     (u["hookRunId"] !== undefined || hasOwn.call(u, "hookRunId")) && typeof u["hookRunId"] === "string" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p287(u: any): boolean {
+function p311(u: any): boolean {
   return u === "async";
 }
-function p288(u: any): boolean {
+function p312(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_MemoryCitationEntry(u[i]))) return false;
   return true;
 }
-function p289(u: any): boolean {
+function p313(u: any): boolean {
   return isRecord(u) &&
-    (u["entries"] !== undefined || hasOwn.call(u, "entries")) && p288(u["entries"]) &&
-    (u["threadIds"] !== undefined || hasOwn.call(u, "threadIds")) && p38(u["threadIds"]);
+    (u["entries"] !== undefined || hasOwn.call(u, "entries")) && p312(u["entries"]) &&
+    (u["threadIds"] !== undefined || hasOwn.call(u, "threadIds")) && p44(u["threadIds"]);
 }
-function p290(u: any): boolean {
+function p314(u: any): boolean {
   return (is_AgentMessageDisplay(u)) ||
     (u === null);
 }
-function p291(u: any): boolean {
+function p315(u: any): boolean {
   return isRecord(u) &&
-    (u["display"] === undefined || p290(u["display"])) &&
+    (u["display"] === undefined || p314(u["display"])) &&
     (u["moderated"] !== undefined || hasOwn.call(u, "moderated")) && typeof u["moderated"] === "boolean";
 }
-function p292(u: any): boolean {
+function p316(u: any): boolean {
   return u === "commentary";
 }
-function p293(u: any): boolean {
+function p317(u: any): boolean {
   return u === "partial_answer";
 }
-function p294(u: any): boolean {
+function p318(u: any): boolean {
   return u === "final_answer";
 }
-function p295(u: any): boolean {
+function p319(u: any): boolean {
   return (u === "commentary") ||
     (u === "partial_answer") ||
     (u === "final_answer");
 }
-function p296(u: any): boolean {
+function p320(u: any): boolean {
   return isRecord(u) &&
-    (u["options"] === undefined || p52(u["options"])) &&
+    (u["options"] === undefined || p58(u["options"])) &&
     (u["title"] !== undefined || hasOwn.call(u, "title")) && typeof u["title"] === "string";
 }
-function p297(u: any): boolean {
+function p321(u: any): boolean {
   if (!Array.isArray(u)) return false;
   for (let i = 0; i < u.length; i += 1) if (!(is_FunctionCallOutputContentItem(u[i]))) return false;
   return true;
 }
-function p298(u: any): boolean {
+function p322(u: any): boolean {
   return (typeof u === "string") ||
-    (p297(u));
+    (p321(u));
 }
-function p299(u: any): boolean {
+function p323(u: any): boolean {
   return u === "read";
 }
-function p300(u: any): boolean {
+function p324(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "read" &&
     (u["command"] !== undefined || hasOwn.call(u, "command")) && typeof u["command"] === "string" &&
     (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && is_LegacyAppPathString(u["path"]);
 }
-function p301(u: any): boolean {
+function p325(u: any): boolean {
   return u === "listFiles";
 }
-function p302(u: any): boolean {
+function p326(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "listFiles" &&
     (u["command"] !== undefined || hasOwn.call(u, "command")) && typeof u["command"] === "string" &&
-    (u["path"] === undefined || p4(u["path"]));
+    (u["path"] === undefined || p6(u["path"]));
 }
-function p303(u: any): boolean {
+function p327(u: any): boolean {
   return u === "search";
 }
-function p304(u: any): boolean {
+function p328(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "search" &&
     (u["command"] !== undefined || hasOwn.call(u, "command")) && typeof u["command"] === "string" &&
-    (u["path"] === undefined || p4(u["path"])) &&
-    (u["query"] === undefined || p4(u["query"]));
+    (u["path"] === undefined || p6(u["path"])) &&
+    (u["query"] === undefined || p6(u["query"]));
 }
-function p305(u: any): boolean {
+function p329(u: any): boolean {
   return u === "unknown";
 }
-function p306(u: any): boolean {
+function p330(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "unknown" &&
     (u["command"] !== undefined || hasOwn.call(u, "command")) && typeof u["command"] === "string";
 }
-function p307(u: any): boolean {
-  return (p300(u)) ||
-    (p302(u)) ||
-    (p304(u)) ||
-    (p306(u));
+function p331(u: any): boolean {
+  return (p324(u)) ||
+    (p326(u)) ||
+    (p328(u)) ||
+    (p330(u));
 }
-const k308 = { "agent": null, "userShell": null, "unifiedExecStartup": null, "unifiedExecInteraction": null };
-function p309(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k308, u);
+const k332 = { "agent": null, "userShell": null, "unifiedExecStartup": null, "unifiedExecInteraction": null };
+function p333(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k332, u);
 }
-const k310 = { "inProgress": null, "completed": null, "failed": null, "declined": null };
-function p311(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k310, u);
+const k334 = { "inProgress": null, "completed": null, "failed": null, "declined": null };
+function p335(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k334, u);
 }
-function p312(u: any): boolean {
+function p336(u: any): boolean {
   return isRecord(u) &&
     (u["diff"] !== undefined || hasOwn.call(u, "diff")) && typeof u["diff"] === "string" &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && is_PatchChangeKind(u["kind"]) &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p313(u: any): boolean {
+function p337(u: any): boolean {
   return isRecord(u) &&
-    (u["actionName"] === undefined || p4(u["actionName"])) &&
-    (u["appName"] === undefined || p4(u["appName"])) &&
+    (u["actionName"] === undefined || p6(u["actionName"])) &&
+    (u["appName"] === undefined || p6(u["appName"])) &&
     (u["connectorId"] !== undefined || hasOwn.call(u, "connectorId")) && typeof u["connectorId"] === "string" &&
-    (u["linkId"] === undefined || p4(u["linkId"])) &&
-    (u["resourceUri"] === undefined || p4(u["resourceUri"]));
+    (u["linkId"] === undefined || p6(u["linkId"])) &&
+    (u["resourceUri"] === undefined || p6(u["resourceUri"]));
 }
-function p314(u: any): boolean {
+function p338(u: any): boolean {
   return isRecord(u) &&
     (u["message"] !== undefined || hasOwn.call(u, "message")) && typeof u["message"] === "string";
 }
-function p315(u: any): boolean {
+function p339(u: any): boolean {
   return isRecord(u) &&
     (u["preferredModelDisplayMode"] !== undefined || hasOwn.call(u, "preferredModelDisplayMode")) && is_McpAppDisplayMode(u["preferredModelDisplayMode"]) &&
     (u["resourceUri"] !== undefined || hasOwn.call(u, "resourceUri")) && typeof u["resourceUri"] === "string";
 }
-function p316(u: any): boolean {
+function p340(u: any): boolean {
   return isRecord(u) &&
     (u["_meta"] === undefined || true) &&
-    (u["content"] !== undefined || hasOwn.call(u, "content")) && p118(u["content"]) &&
+    (u["content"] !== undefined || hasOwn.call(u, "content")) && p133(u["content"]) &&
     (u["structuredContent"] === undefined || true);
 }
-const k317 = { "inProgress": null, "completed": null, "failed": null };
-function p318(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k317, u);
+const k341 = { "inProgress": null, "completed": null, "failed": null };
+function p342(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k341, u);
 }
-function p319(u: any): boolean {
+function p343(u: any): boolean {
   return u === "inputText";
 }
-function p320(u: any): boolean {
+function p344(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "inputText" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p321(u: any): boolean {
+function p345(u: any): boolean {
   return u === "inputImage";
 }
-function p322(u: any): boolean {
+function p346(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "inputImage" &&
     (u["imageUrl"] !== undefined || hasOwn.call(u, "imageUrl")) && typeof u["imageUrl"] === "string";
 }
-function p323(u: any): boolean {
+function p347(u: any): boolean {
   return u === "inputAudio";
 }
-function p324(u: any): boolean {
+function p348(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "inputAudio" &&
     (u["audioUrl"] !== undefined || hasOwn.call(u, "audioUrl")) && typeof u["audioUrl"] === "string";
 }
-function p325(u: any): boolean {
-  return (p320(u)) ||
-    (p322(u)) ||
-    (p324(u));
+function p349(u: any): boolean {
+  return (p344(u)) ||
+    (p346(u)) ||
+    (p348(u));
 }
-function p326(u: any): boolean {
+function p350(u: any): boolean {
   return isRecord(u) &&
-    (u["message"] === undefined || p4(u["message"])) &&
+    (u["message"] === undefined || p6(u["message"])) &&
     (u["status"] !== undefined || hasOwn.call(u, "status")) && is_CollabAgentStatus(u["status"]);
 }
-const k327 = { "inProgress": null, "completed": null, "failed": null, "interrupted": null };
-function p328(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k327, u);
+const k351 = { "inProgress": null, "completed": null, "failed": null, "interrupted": null };
+function p352(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k351, u);
 }
-const k329 = { "spawnAgent": null, "sendInput": null, "resumeAgent": null, "wait": null, "closeAgent": null, "sendMessage": null, "followupTask": null, "interruptAgent": null, "listAgents": null };
-function p330(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k329, u);
+const k353 = { "spawnAgent": null, "sendInput": null, "resumeAgent": null, "wait": null, "closeAgent": null, "sendMessage": null, "followupTask": null, "interruptAgent": null, "listAgents": null };
+function p354(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k353, u);
 }
-const k331 = { "started": null, "interacted": null, "interrupted": null, "completed": null };
-function p332(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k331, u);
+const k355 = { "started": null, "interacted": null, "interrupted": null, "completed": null };
+function p356(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k355, u);
 }
-function p333(u: any): boolean {
+function p357(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "search" &&
-    (u["queries"] === undefined || p52(u["queries"])) &&
-    (u["query"] === undefined || p4(u["query"]));
+    (u["queries"] === undefined || p58(u["queries"])) &&
+    (u["query"] === undefined || p6(u["query"]));
 }
-function p334(u: any): boolean {
+function p358(u: any): boolean {
   return u === "openPage";
 }
-function p335(u: any): boolean {
+function p359(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "openPage" &&
-    (u["url"] === undefined || p4(u["url"]));
+    (u["url"] === undefined || p6(u["url"]));
 }
-function p336(u: any): boolean {
+function p360(u: any): boolean {
   return u === "findInPage";
 }
-function p337(u: any): boolean {
+function p361(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "findInPage" &&
-    (u["pattern"] === undefined || p4(u["pattern"])) &&
-    (u["url"] === undefined || p4(u["url"]));
+    (u["pattern"] === undefined || p6(u["pattern"])) &&
+    (u["url"] === undefined || p6(u["url"]));
 }
-function p338(u: any): boolean {
-  return (p333(u)) ||
-    (p335(u)) ||
-    (p337(u)) ||
-    (p237(u));
+function p362(u: any): boolean {
+  return (p357(u)) ||
+    (p359(u)) ||
+    (p361(u)) ||
+    (p248(u));
 }
-function p339(u: any): boolean {
+function p363(u: any): boolean {
   return u === "usageLimitExceeded";
 }
-function p340(u: any): boolean {
+function p364(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "usageLimitExceeded" &&
     (u["limitId"] !== undefined || hasOwn.call(u, "limitId")) && typeof u["limitId"] === "string" &&
-    (u["resetsAt"] === undefined || p8(u["resetsAt"]));
+    (u["resetsAt"] === undefined || p10(u["resetsAt"]));
 }
-function p341(u: any): boolean {
+function p365(u: any): boolean {
   return isRecord(u) &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && is_AbsolutePathBuf(u["path"]) &&
     (u["sha256"] !== undefined || hasOwn.call(u, "sha256")) && typeof u["sha256"] === "string";
 }
-function p342(u: any): boolean {
+function p366(u: any): boolean {
   return isRecord(u) &&
-    (u["balance"] === undefined || p4(u["balance"])) &&
+    (u["balance"] === undefined || p6(u["balance"])) &&
     (u["hasCredits"] !== undefined || hasOwn.call(u, "hasCredits")) && typeof u["hasCredits"] === "boolean" &&
     (u["unlimited"] !== undefined || hasOwn.call(u, "unlimited")) && typeof u["unlimited"] === "boolean";
 }
-function p343(u: any): boolean {
+function p367(u: any): boolean {
   return isRecord(u) &&
     (u["limit"] !== undefined || hasOwn.call(u, "limit")) && typeof u["limit"] === "string" &&
     (u["remainingPercent"] !== undefined || hasOwn.call(u, "remainingPercent")) && typeof u["remainingPercent"] === "number" &&
     (u["resetsAt"] !== undefined || hasOwn.call(u, "resetsAt")) && typeof u["resetsAt"] === "number" &&
     (u["used"] !== undefined || hasOwn.call(u, "used")) && typeof u["used"] === "string";
 }
-const k344 = { "free": null, "go": null, "plus": null, "pro": null, "prolite": null, "promax": null, "team": null, "self_serve_business_prolite": null, "self_serve_business_usage_based": null, "business": null, "ent26": null, "enterprise_cbp_automation": null, "enterprise_cbp_usage_based": null, "enterprise": null, "edu": null, "edu_plus": null, "edu_pro": null, "sci": null, "sci_plus": null, "unknown": null };
-function p345(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k344, u);
+const k368 = { "free": null, "go": null, "plus": null, "pro": null, "prolite": null, "promax": null, "team": null, "self_serve_business_prolite": null, "self_serve_business_usage_based": null, "business": null, "ent26": null, "enterprise_cbp_automation": null, "enterprise_cbp_usage_based": null, "enterprise": null, "edu": null, "edu_plus": null, "edu_pro": null, "sci": null, "sci_plus": null, "unknown": null };
+function p369(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k368, u);
 }
-function p346(u: any): boolean {
+function p370(u: any): boolean {
   return isRecord(u) &&
-    (u["resetsAt"] === undefined || p8(u["resetsAt"])) &&
+    (u["resetsAt"] === undefined || p10(u["resetsAt"])) &&
     (u["usedPercent"] !== undefined || hasOwn.call(u, "usedPercent")) && typeof u["usedPercent"] === "number" &&
-    (u["windowDurationMins"] === undefined || p8(u["windowDurationMins"]));
+    (u["windowDurationMins"] === undefined || p10(u["windowDurationMins"]));
 }
-const k347 = { "rate_limit_reached": null, "workspace_owner_credits_depleted": null, "workspace_member_credits_depleted": null, "workspace_owner_usage_limit_reached": null, "workspace_member_usage_limit_reached": null };
-function p348(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k347, u);
+const k371 = { "rate_limit_reached": null, "workspace_owner_credits_depleted": null, "workspace_member_credits_depleted": null, "workspace_owner_usage_limit_reached": null, "workspace_member_usage_limit_reached": null };
+function p372(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k371, u);
 }
-function p349(u: any): boolean {
+function p373(u: any): boolean {
+  return isRecord(u) &&
+    (u["column"] !== undefined || hasOwn.call(u, "column")) && typeof u["column"] === "number" &&
+    (u["line"] !== undefined || hasOwn.call(u, "line")) && typeof u["line"] === "number";
+}
+function p374(u: any): boolean {
   return u === "environment";
 }
-function p350(u: any): boolean {
+function p375(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "environment" &&
     (u["environmentId"] !== undefined || hasOwn.call(u, "environmentId")) && typeof u["environmentId"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-const k351 = { "restricted": null, "enabled": null };
-function p352(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k351, u);
+const k376 = { "restricted": null, "enabled": null };
+function p377(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k376, u);
 }
-function p353(u: any): boolean {
-  return isRecord(u) &&
-    (u["cwd"] !== undefined || hasOwn.call(u, "cwd")) && is_LegacyAppPathString(u["cwd"]) &&
-    (u["environmentId"] !== undefined || hasOwn.call(u, "environmentId")) && typeof u["environmentId"] === "string" &&
-    (u["runtimeWorkspaceRoots"] !== undefined || hasOwn.call(u, "runtimeWorkspaceRoots")) && p39(u["runtimeWorkspaceRoots"]);
-}
-function p354(u: any): boolean {
-  return isRecord(u) &&
-    (u["branch"] === undefined || p4(u["branch"])) &&
-    (u["originUrl"] === undefined || p4(u["originUrl"])) &&
-    (u["sha"] === undefined || p4(u["sha"]));
-}
-function p355(u: any): boolean {
-  return (is_ThreadSectionAppearance(u)) ||
-    (u === null);
-}
-function p356(u: any): boolean {
-  return isRecord(u) &&
-    (u["appearance"] === undefined || p355(u["appearance"])) &&
-    (u["id"] !== undefined || hasOwn.call(u, "id")) && typeof u["id"] === "string" &&
-    (u["name"] !== undefined || hasOwn.call(u, "name")) && typeof u["name"] === "string";
-}
-const k357 = { "cli": null, "vscode": null, "exec": null, "appServer": null, "unknown": null };
-function p358(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k357, u);
-}
-function p359(u: any): boolean {
-  return isRecord(u) &&
-    (u["subAgent"] !== undefined || hasOwn.call(u, "subAgent")) && is_SubAgentSource(u["subAgent"]);
-}
-function p360(u: any): boolean {
-  return (p358(u)) ||
-    (p170(u)) ||
-    (p359(u));
-}
-function p361(u: any): boolean {
+function p378(u: any): boolean {
   return u === "input_text";
 }
-function p362(u: any): boolean {
+function p379(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "input_text" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p363(u: any): boolean {
+function p380(u: any): boolean {
   return u === "input_image";
 }
-function p364(u: any): boolean {
+function p381(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "input_image" &&
-    (u["detail"] === undefined || p250(u["detail"]));
-}
-function p365(u: any): boolean {
-  return isRecord(u) &&
-    (u["image_url"] !== undefined || hasOwn.call(u, "image_url")) && typeof u["image_url"] === "string";
-}
-function p366(u: any): boolean {
-  return isRecord(u) &&
-    (u["file_id"] !== undefined || hasOwn.call(u, "file_id")) && typeof u["file_id"] === "string";
-}
-function p367(u: any): boolean {
-  return (p365(u)) ||
-    (p366(u));
-}
-function p368(u: any): boolean {
-  return (p364(u)) &&
-    (p367(u));
-}
-function p369(u: any): boolean {
-  return u === "input_audio";
-}
-function p370(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "input_audio";
-}
-function p371(u: any): boolean {
-  return isRecord(u) &&
-    (u["audio_url"] !== undefined || hasOwn.call(u, "audio_url")) && typeof u["audio_url"] === "string";
-}
-function p372(u: any): boolean {
-  return (p371(u)) ||
-    (p366(u));
-}
-function p373(u: any): boolean {
-  return (p370(u)) &&
-    (p372(u));
-}
-function p374(u: any): boolean {
-  return u === "output_text";
-}
-function p375(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "output_text" &&
-    (u["annotations"] === undefined || p119(u["annotations"])) &&
-    (u["logprobs"] === undefined || p119(u["logprobs"])) &&
-    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
-}
-function p376(u: any): boolean {
-  return (p362(u)) ||
-    (p368(u)) ||
-    (p373(u)) ||
-    (p375(u));
-}
-function p377(u: any): boolean {
-  return isRecord(u) &&
-    (u["turn_id"] === undefined || p4(u["turn_id"]));
-}
-function p378(u: any): boolean {
-  return u === "encrypted_content";
-}
-function p379(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "encrypted_content" &&
-    (u["encrypted_content"] !== undefined || hasOwn.call(u, "encrypted_content")) && typeof u["encrypted_content"] === "string";
-}
-function p380(u: any): boolean {
-  return (p362(u)) ||
-    (p379(u));
-}
-function p381(u: any): boolean {
-  return u === "reasoning_text";
+    (u["detail"] === undefined || p261(u["detail"]));
 }
 function p382(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "reasoning_text" &&
-    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
+    (u["image_url"] !== undefined || hasOwn.call(u, "image_url")) && typeof u["image_url"] === "string";
 }
 function p383(u: any): boolean {
   return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "text" &&
-    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
+    (u["file_id"] !== undefined || hasOwn.call(u, "file_id")) && typeof u["file_id"] === "string";
 }
 function p384(u: any): boolean {
   return (p382(u)) ||
     (p383(u));
 }
 function p385(u: any): boolean {
-  return u === "summary_text";
+  return (p381(u)) &&
+    (p384(u));
 }
 function p386(u: any): boolean {
+  return u === "input_audio";
+}
+function p387(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "input_audio";
+}
+function p388(u: any): boolean {
+  return isRecord(u) &&
+    (u["audio_url"] !== undefined || hasOwn.call(u, "audio_url")) && typeof u["audio_url"] === "string";
+}
+function p389(u: any): boolean {
+  return (p388(u)) ||
+    (p383(u));
+}
+function p390(u: any): boolean {
+  return (p387(u)) &&
+    (p389(u));
+}
+function p391(u: any): boolean {
+  return u === "output_text";
+}
+function p392(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "output_text" &&
+    (u["annotations"] === undefined || p134(u["annotations"])) &&
+    (u["logprobs"] === undefined || p134(u["logprobs"])) &&
+    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
+}
+function p393(u: any): boolean {
+  return (p379(u)) ||
+    (p385(u)) ||
+    (p390(u)) ||
+    (p392(u));
+}
+function p394(u: any): boolean {
+  return isRecord(u) &&
+    (u["turn_id"] === undefined || p6(u["turn_id"]));
+}
+function p395(u: any): boolean {
+  return u === "encrypted_content";
+}
+function p396(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "encrypted_content" &&
+    (u["encrypted_content"] !== undefined || hasOwn.call(u, "encrypted_content")) && typeof u["encrypted_content"] === "string";
+}
+function p397(u: any): boolean {
+  return (p379(u)) ||
+    (p396(u));
+}
+function p398(u: any): boolean {
+  return u === "reasoning_text";
+}
+function p399(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "reasoning_text" &&
+    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
+}
+function p400(u: any): boolean {
+  return isRecord(u) &&
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "text" &&
+    (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
+}
+function p401(u: any): boolean {
+  return (p399(u)) ||
+    (p400(u));
+}
+function p402(u: any): boolean {
+  return u === "summary_text";
+}
+function p403(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "summary_text" &&
     (u["text"] !== undefined || hasOwn.call(u, "text")) && typeof u["text"] === "string";
 }
-function p387(u: any): boolean {
+function p404(u: any): boolean {
   return u === "exec";
 }
-function p388(u: any): boolean {
+function p405(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "exec" &&
-    (u["command"] !== undefined || hasOwn.call(u, "command")) && p38(u["command"]) &&
-    (u["env"] === undefined || p55(u["env"])) &&
-    (u["timeout_ms"] === undefined || p8(u["timeout_ms"])) &&
-    (u["user"] === undefined || p4(u["user"])) &&
-    (u["working_directory"] === undefined || p4(u["working_directory"]));
+    (u["command"] !== undefined || hasOwn.call(u, "command")) && p44(u["command"]) &&
+    (u["env"] === undefined || p61(u["env"])) &&
+    (u["timeout_ms"] === undefined || p10(u["timeout_ms"])) &&
+    (u["user"] === undefined || p6(u["user"])) &&
+    (u["working_directory"] === undefined || p6(u["working_directory"]));
 }
-const k389 = { "completed": null, "in_progress": null, "incomplete": null };
-function p390(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k389, u);
+const k406 = { "completed": null, "in_progress": null, "incomplete": null };
+function p407(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k406, u);
 }
-function p391(u: any): boolean {
+function p408(u: any): boolean {
   return u === "open_page";
 }
-function p392(u: any): boolean {
+function p409(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "open_page" &&
-    (u["url"] === undefined || p4(u["url"]));
-}
-function p393(u: any): boolean {
-  return u === "find_in_page";
-}
-function p394(u: any): boolean {
-  return isRecord(u) &&
-    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "find_in_page" &&
-    (u["pattern"] === undefined || p4(u["pattern"])) &&
-    (u["url"] === undefined || p4(u["url"]));
-}
-function p395(u: any): boolean {
-  return (p333(u)) ||
-    (p392(u)) ||
-    (p394(u)) ||
-    (p237(u));
-}
-function p396(u: any): boolean {
-  return isRecord(u) &&
-    (u["effort"] !== undefined || hasOwn.call(u, "effort")) && is_ReasoningEffort(u["effort"]);
-}
-const k397 = { "asc": null, "desc": null };
-function p398(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k397, u);
-}
-const k399 = { "plan": null, "default": null };
-function p400(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k399, u);
-}
-function p401(u: any): boolean {
-  return isRecord(u) &&
-    (u["developer_instructions"] === undefined || p4(u["developer_instructions"])) &&
-    (u["model"] !== undefined || hasOwn.call(u, "model")) && typeof u["model"] === "string" &&
-    (u["reasoning_effort"] === undefined || p40(u["reasoning_effort"]));
-}
-const k402 = { "untrusted": null, "application": null };
-function p403(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k402, u);
-}
-function p404(u: any): boolean {
-  return isRecord(u) &&
-    (u["byteRange"] !== undefined || hasOwn.call(u, "byteRange")) && is_ByteRange(u["byteRange"]) &&
-    (u["placeholder"] === undefined || p4(u["placeholder"]));
-}
-const k405 = { "auto": null, "low": null, "high": null, "original": null };
-function p406(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k405, u);
-}
-const k407 = { "contextWindowExceeded": null, "sessionBudgetExceeded": null, "usageLimitExceeded": null, "rateLimitExceeded": null, "flexUnavailable": null, "serverOverloaded": null, "modelNotFound": null, "policyCapacityUnavailable": null, "cyberPolicy": null, "bioPolicy": null, "misalignmentPolicyViolation": null, "tooManyDenials": null, "internalServerError": null, "unauthorized": null, "badRequest": null, "threadRollbackFailed": null, "sandboxError": null, "other": null };
-function p408(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k407, u);
-}
-function p409(u: any): boolean {
-  return u === "inferenceHookDenied";
+    (u["url"] === undefined || p6(u["url"]));
 }
 function p410(u: any): boolean {
-  return isRecord(u) &&
-    (u["httpStatusCode"] === undefined || p8(u["httpStatusCode"]));
+  return u === "find_in_page";
 }
 function p411(u: any): boolean {
   return isRecord(u) &&
-    (u["httpConnectionFailed"] !== undefined || hasOwn.call(u, "httpConnectionFailed")) && p410(u["httpConnectionFailed"]);
+    (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "find_in_page" &&
+    (u["pattern"] === undefined || p6(u["pattern"])) &&
+    (u["url"] === undefined || p6(u["url"]));
 }
 function p412(u: any): boolean {
-  return isRecord(u) &&
-    (u["responseStreamConnectionFailed"] !== undefined || hasOwn.call(u, "responseStreamConnectionFailed")) && p410(u["responseStreamConnectionFailed"]);
+  return (p357(u)) ||
+    (p409(u)) ||
+    (p411(u)) ||
+    (p248(u));
 }
 function p413(u: any): boolean {
   return isRecord(u) &&
-    (u["responseStreamDisconnected"] !== undefined || hasOwn.call(u, "responseStreamDisconnected")) && p410(u["responseStreamDisconnected"]);
+    (u["effort"] !== undefined || hasOwn.call(u, "effort")) && is_ReasoningEffort(u["effort"]);
 }
-function p414(u: any): boolean {
-  return isRecord(u) &&
-    (u["responseTooManyFailedAttempts"] !== undefined || hasOwn.call(u, "responseTooManyFailedAttempts")) && p410(u["responseTooManyFailedAttempts"]);
-}
+const k414 = { "asc": null, "desc": null };
 function p415(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k414, u);
+}
+const k416 = { "plan": null, "default": null };
+function p417(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k416, u);
+}
+function p418(u: any): boolean {
+  return isRecord(u) &&
+    (u["developer_instructions"] === undefined || p6(u["developer_instructions"])) &&
+    (u["model"] !== undefined || hasOwn.call(u, "model")) && typeof u["model"] === "string" &&
+    (u["reasoning_effort"] === undefined || p46(u["reasoning_effort"]));
+}
+const k419 = { "untrusted": null, "application": null };
+function p420(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k419, u);
+}
+function p421(u: any): boolean {
+  return isRecord(u) &&
+    (u["byteRange"] !== undefined || hasOwn.call(u, "byteRange")) && is_ByteRange(u["byteRange"]) &&
+    (u["placeholder"] === undefined || p6(u["placeholder"]));
+}
+const k422 = { "auto": null, "low": null, "high": null, "original": null };
+function p423(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k422, u);
+}
+function p424(u: any): boolean {
+  return isRecord(u) &&
+    (u["color"] === undefined || p6(u["color"])) &&
+    (u["icon"] === undefined || p6(u["icon"]));
+}
+const k425 = { "review": null, "compact": null, "memory_consolidation": null };
+function p426(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k425, u);
+}
+function p427(u: any): boolean {
+  return (is_AgentPath(u)) ||
+    (u === null);
+}
+function p428(u: any): boolean {
+  return isRecord(u) &&
+    (u["agent_nickname"] === undefined || p6(u["agent_nickname"])) &&
+    (u["agent_path"] === undefined || p427(u["agent_path"])) &&
+    (u["agent_role"] === undefined || p6(u["agent_role"])) &&
+    (u["depth"] !== undefined || hasOwn.call(u, "depth")) && typeof u["depth"] === "number" &&
+    (u["parent_thread_id"] !== undefined || hasOwn.call(u, "parent_thread_id")) && is_ThreadId(u["parent_thread_id"]);
+}
+function p429(u: any): boolean {
+  return isRecord(u) &&
+    (u["thread_spawn"] !== undefined || hasOwn.call(u, "thread_spawn")) && p428(u["thread_spawn"]);
+}
+function p430(u: any): boolean {
+  return isRecord(u) &&
+    (u["other"] !== undefined || hasOwn.call(u, "other")) && typeof u["other"] === "string";
+}
+function p431(u: any): boolean {
+  return (p426(u)) ||
+    (p429(u)) ||
+    (p430(u));
+}
+const k432 = { "contextWindowExceeded": null, "sessionBudgetExceeded": null, "usageLimitExceeded": null, "rateLimitExceeded": null, "flexUnavailable": null, "serverOverloaded": null, "modelNotFound": null, "policyCapacityUnavailable": null, "cyberPolicy": null, "bioPolicy": null, "misalignmentPolicyViolation": null, "tooManyDenials": null, "internalServerError": null, "unauthorized": null, "badRequest": null, "threadRollbackFailed": null, "sandboxError": null, "other": null };
+function p433(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k432, u);
+}
+function p434(u: any): boolean {
+  return u === "inferenceHookDenied";
+}
+function p435(u: any): boolean {
+  return isRecord(u) &&
+    (u["httpStatusCode"] === undefined || p10(u["httpStatusCode"]));
+}
+function p436(u: any): boolean {
+  return isRecord(u) &&
+    (u["httpConnectionFailed"] !== undefined || hasOwn.call(u, "httpConnectionFailed")) && p435(u["httpConnectionFailed"]);
+}
+function p437(u: any): boolean {
+  return isRecord(u) &&
+    (u["responseStreamConnectionFailed"] !== undefined || hasOwn.call(u, "responseStreamConnectionFailed")) && p435(u["responseStreamConnectionFailed"]);
+}
+function p438(u: any): boolean {
+  return isRecord(u) &&
+    (u["responseStreamDisconnected"] !== undefined || hasOwn.call(u, "responseStreamDisconnected")) && p435(u["responseStreamDisconnected"]);
+}
+function p439(u: any): boolean {
+  return isRecord(u) &&
+    (u["responseTooManyFailedAttempts"] !== undefined || hasOwn.call(u, "responseTooManyFailedAttempts")) && p435(u["responseTooManyFailedAttempts"]);
+}
+function p440(u: any): boolean {
   return isRecord(u) &&
     (u["turnKind"] !== undefined || hasOwn.call(u, "turnKind")) && is_NonSteerableTurnKind(u["turnKind"]);
 }
-function p416(u: any): boolean {
+function p441(u: any): boolean {
   return isRecord(u) &&
-    (u["activeTurnNotSteerable"] !== undefined || hasOwn.call(u, "activeTurnNotSteerable")) && p415(u["activeTurnNotSteerable"]);
+    (u["activeTurnNotSteerable"] !== undefined || hasOwn.call(u, "activeTurnNotSteerable")) && p440(u["activeTurnNotSteerable"]);
 }
-function p417(u: any): boolean {
+function p442(u: any): boolean {
   return (typeof u === "string") ||
     (isRecord(u));
 }
-function p418(u: any): boolean {
-  return (p408(u)) ||
+function p443(u: any): boolean {
+  return (p433(u)) ||
     (u === "inferenceHookDenied") ||
-    (p411(u)) ||
-    (p412(u)) ||
-    (p413(u)) ||
-    (p414(u)) ||
-    (p416(u)) ||
-    (p417(u));
+    (p436(u)) ||
+    (p437(u)) ||
+    (p438(u)) ||
+    (p439(u)) ||
+    (p441(u)) ||
+    (p442(u));
 }
-function p419(u: any): boolean {
+function p444(u: any): boolean {
   return (is_MisalignmentSteer(u)) ||
     (u === null);
 }
-function p420(u: any): boolean {
+function p445(u: any): boolean {
   return isRecord(u) &&
-    (u["detailedExplanation"] === undefined || p4(u["detailedExplanation"])) &&
-    (u["errorType"] === undefined || p4(u["errorType"])) &&
-    (u["reviewTarget"] === undefined || p4(u["reviewTarget"])) &&
-    (u["steer"] === undefined || p419(u["steer"]));
+    (u["detailedExplanation"] === undefined || p6(u["detailedExplanation"])) &&
+    (u["errorType"] === undefined || p6(u["errorType"])) &&
+    (u["reviewTarget"] === undefined || p6(u["reviewTarget"])) &&
+    (u["steer"] === undefined || p444(u["steer"]));
 }
-function p421(u: any): boolean {
+function p446(u: any): boolean {
   return isRecord(u) &&
     (u["lineEnd"] !== undefined || hasOwn.call(u, "lineEnd")) && typeof u["lineEnd"] === "number" &&
     (u["lineStart"] !== undefined || hasOwn.call(u, "lineStart")) && typeof u["lineStart"] === "number" &&
     (u["note"] !== undefined || hasOwn.call(u, "note")) && typeof u["note"] === "string" &&
     (u["path"] !== undefined || hasOwn.call(u, "path")) && typeof u["path"] === "string";
 }
-function p422(u: any): boolean {
+function p447(u: any): boolean {
   return (is_AnswerAnnotation(u)) ||
     (u === null);
 }
-function p423(u: any): boolean {
+function p448(u: any): boolean {
   return u === "show";
 }
-function p424(u: any): boolean {
+function p449(u: any): boolean {
   return u === 1;
 }
-function p425(u: any): boolean {
+function p450(u: any): boolean {
   return isRecord(u) &&
     (u["mode"] !== undefined || hasOwn.call(u, "mode")) && u["mode"] === "show" &&
     (u["version"] !== undefined || hasOwn.call(u, "version")) && u["version"] === 1 &&
-    (u["annotation"] === undefined || p422(u["annotation"])) &&
+    (u["annotation"] === undefined || p447(u["annotation"])) &&
     (u["trustedContacts"] !== undefined || hasOwn.call(u, "trustedContacts")) && is_TrustedContacts(u["trustedContacts"]);
 }
-function p426(u: any): boolean {
+function p451(u: any): boolean {
   return u === "hide";
 }
-function p427(u: any): boolean {
+function p452(u: any): boolean {
   return isRecord(u) &&
     (u["mode"] !== undefined || hasOwn.call(u, "mode")) && u["mode"] === "hide" &&
     (u["version"] !== undefined || hasOwn.call(u, "version")) && u["version"] === 1 &&
     (u["replacement"] !== undefined || hasOwn.call(u, "replacement")) && is_AnswerReplacement(u["replacement"]);
 }
-function p428(u: any): boolean {
+function p453(u: any): boolean {
   return u === "block";
 }
-function p429(u: any): boolean {
+function p454(u: any): boolean {
   return isRecord(u) &&
     (u["mode"] !== undefined || hasOwn.call(u, "mode")) && u["mode"] === "block" &&
     (u["version"] !== undefined || hasOwn.call(u, "version")) && u["version"] === 1 &&
     (u["reason"] !== undefined || hasOwn.call(u, "reason")) && is_BlockReason(u["reason"]);
 }
-function p430(u: any): boolean {
-  return (p425(u)) ||
-    (p427(u)) ||
-    (p429(u));
+function p455(u: any): boolean {
+  return (p450(u)) ||
+    (p452(u)) ||
+    (p454(u));
 }
-function p431(u: any): boolean {
-  return (p362(u)) ||
-    (p368(u)) ||
-    (p373(u)) ||
-    (p379(u));
+function p456(u: any): boolean {
+  return (p379(u)) ||
+    (p385(u)) ||
+    (p390(u)) ||
+    (p396(u));
 }
-function p432(u: any): boolean {
+function p457(u: any): boolean {
   return u === "add";
 }
-function p433(u: any): boolean {
+function p458(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "add";
 }
-function p434(u: any): boolean {
+function p459(u: any): boolean {
   return u === "delete";
 }
-function p435(u: any): boolean {
+function p460(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "delete";
 }
-function p436(u: any): boolean {
+function p461(u: any): boolean {
   return u === "update";
 }
-function p437(u: any): boolean {
+function p462(u: any): boolean {
   return isRecord(u) &&
     (u["type"] !== undefined || hasOwn.call(u, "type")) && u["type"] === "update" &&
-    (u["move_path"] === undefined || p4(u["move_path"]));
+    (u["move_path"] === undefined || p6(u["move_path"]));
 }
-function p438(u: any): boolean {
-  return (p433(u)) ||
-    (p435(u)) ||
-    (p437(u));
+function p463(u: any): boolean {
+  return (p458(u)) ||
+    (p460(u)) ||
+    (p462(u));
 }
-const k439 = { "inline": null, "fullscreen": null };
-function p440(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k439, u);
+const k464 = { "inline": null, "fullscreen": null };
+function p465(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k464, u);
 }
-const k441 = { "pendingInit": null, "running": null, "interrupted": null, "completed": null, "errored": null, "shutdown": null, "notFound": null };
-function p442(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k441, u);
+const k466 = { "pendingInit": null, "running": null, "interrupted": null, "completed": null, "errored": null, "shutdown": null, "notFound": null };
+function p467(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k466, u);
 }
-function p443(u: any): boolean {
-  return isRecord(u) &&
-    (u["color"] === undefined || p4(u["color"])) &&
-    (u["icon"] === undefined || p4(u["icon"]));
-}
-const k444 = { "review": null, "compact": null, "memory_consolidation": null };
-function p445(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k444, u);
-}
-function p446(u: any): boolean {
-  return (is_AgentPath(u)) ||
-    (u === null);
-}
-function p447(u: any): boolean {
-  return isRecord(u) &&
-    (u["agent_nickname"] === undefined || p4(u["agent_nickname"])) &&
-    (u["agent_path"] === undefined || p446(u["agent_path"])) &&
-    (u["agent_role"] === undefined || p4(u["agent_role"])) &&
-    (u["depth"] !== undefined || hasOwn.call(u, "depth")) && typeof u["depth"] === "number" &&
-    (u["parent_thread_id"] !== undefined || hasOwn.call(u, "parent_thread_id")) && is_ThreadId(u["parent_thread_id"]);
-}
-function p448(u: any): boolean {
-  return isRecord(u) &&
-    (u["thread_spawn"] !== undefined || hasOwn.call(u, "thread_spawn")) && p447(u["thread_spawn"]);
-}
-function p449(u: any): boolean {
-  return isRecord(u) &&
-    (u["other"] !== undefined || hasOwn.call(u, "other")) && typeof u["other"] === "string";
-}
-function p450(u: any): boolean {
-  return (p445(u)) ||
-    (p448(u)) ||
-    (p449(u));
-}
-function p451(u: any): boolean {
+function p468(u: any): boolean {
   return isRecord(u) &&
     (u["end"] !== undefined || hasOwn.call(u, "end")) && typeof u["end"] === "number" &&
     (u["start"] !== undefined || hasOwn.call(u, "start")) && typeof u["start"] === "number";
 }
-const k452 = { "review": null, "compact": null };
-function p453(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k452, u);
+const k469 = { "review": null, "compact": null };
+function p470(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k469, u);
 }
-function p454(u: any): boolean {
+function p471(u: any): boolean {
   return u === "wellbeingHelpline";
 }
-function p455(u: any): boolean {
+function p472(u: any): boolean {
   return isRecord(u) &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && u["kind"] === "wellbeingHelpline" &&
     (u["subject"] !== undefined || hasOwn.call(u, "subject")) && is_HelplineSubject(u["subject"]);
 }
-const k456 = { "check": null, "skip": null };
-function p457(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k456, u);
+const k473 = { "check": null, "skip": null };
+function p474(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k473, u);
 }
-function p458(u: any): boolean {
+function p475(u: any): boolean {
   return u === "wellbeingPromptHelpline";
 }
-function p459(u: any): boolean {
+function p476(u: any): boolean {
   return isRecord(u) &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && u["kind"] === "wellbeingPromptHelpline";
 }
-function p460(u: any): boolean {
+function p477(u: any): boolean {
   return u === "protection";
 }
-function p461(u: any): boolean {
+function p478(u: any): boolean {
   return isRecord(u) &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && u["kind"] === "protection" &&
     (u["protectionType"] !== undefined || hasOwn.call(u, "protectionType")) && typeof u["protectionType"] === "string";
 }
-function p462(u: any): boolean {
+function p479(u: any): boolean {
   return u === "cyber";
 }
-function p463(u: any): boolean {
+function p480(u: any): boolean {
   return isRecord(u) &&
     (u["kind"] !== undefined || hasOwn.call(u, "kind")) && u["kind"] === "cyber" &&
-    (u["trustedAccess"] === undefined || p21(u["trustedAccess"]));
+    (u["trustedAccess"] === undefined || p27(u["trustedAccess"]));
 }
-function p464(u: any): boolean {
-  return (p461(u)) ||
-    (p463(u));
+function p481(u: any): boolean {
+  return (p478(u)) ||
+    (p480(u));
 }
-const k465 = { "answer": null, "prompt": null };
-function p466(u: any): boolean {
-  return typeof u === "string" && hasOwn.call(k465, u);
+const k482 = { "answer": null, "prompt": null };
+function p483(u: any): boolean {
+  return typeof u === "string" && hasOwn.call(k482, u);
 }
 
 /**
@@ -2708,7 +2812,9 @@ function p466(u: any): boolean {
  * const valid = serverNotificationValidators['item/agentMessage/delta']?.({ threadId: 't', turnId: 'u', itemId: 'i', delta: 'Hi' });
  */
 export const serverNotificationValidators: { readonly [M in keyof ServerNotificationMap]?: (params: unknown) => boolean } = {
+  "thread/started": is_ThreadStartedNotification,
   "thread/status/changed": is_ThreadStatusChangedNotification,
+  "thread/readState/changed": is_ThreadReadStateChangedNotification,
   "thread/tokenUsage/updated": is_ThreadTokenUsageUpdatedNotification,
   "turn/started": is_TurnStartedNotification,
   "turn/completed": is_TurnCompletedNotification,
@@ -2721,9 +2827,12 @@ export const serverNotificationValidators: { readonly [M in keyof ServerNotifica
   "item/commandExecution/outputDelta": is_CommandExecutionOutputDeltaNotification,
   "item/fileChange/outputDelta": is_FileChangeOutputDeltaNotification,
   "account/rateLimits/updated": is_AccountRateLimitsUpdatedNotification,
+  "remoteControl/status/changed": is_RemoteControlStatusChangedNotification,
   "item/reasoning/summaryTextDelta": is_ReasoningSummaryTextDeltaNotification,
   "item/reasoning/summaryPartAdded": is_ReasoningSummaryPartAddedNotification,
   "item/reasoning/textDelta": is_ReasoningTextDeltaNotification,
+  "warning": is_WarningNotification,
+  "configWarning": is_ConfigWarningNotification,
 };
 
 /**

@@ -54,8 +54,9 @@ const IRREGULAR_RESPONSES: Readonly<Record<string, string>> = {
 
 /**
  * The notifications every turn sends many of, or one of per turn, in the order a turn sends
- * them: the connection checks these with compiled validators (`validators.ts`) instead of the
- * io-ts codecs' `is`, which walks a tree of combinator objects per frame. The others keep `is`.
+ * them, then those every connection or thread gets once: the connection checks these with
+ * compiled validators (`validators.ts`) instead of the io-ts codecs' `is`, which walks a tree of
+ * combinator objects per frame (and is built on first use). The others keep `is`.
  */
 const HOT_NOTIFICATIONS: readonly string[] = [
   'turn/started',
@@ -74,6 +75,13 @@ const HOT_NOTIFICATIONS: readonly string[] = [
   'account/rateLimits/updated',
   'thread/status/changed',
   'turn/completed',
+  // Once per connection or per thread, but each would have io-ts build its codec tree in every
+  // process (`thread/started` holds a whole Thread): milliseconds of a program's first thread.
+  'thread/started',
+  'thread/readState/changed',
+  'warning',
+  'configWarning',
+  'remoteControl/status/changed',
 ];
 
 /**

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { concurrentRound, lostFirstMessage, startAttackFixture, type AttackFixture } from './reconnect-attack-fixture.js';
+import { ApprovalMode } from '../../src/client/approval-mode.js';
+import { ConnectionLostError } from '../../src/errors/connection-lost-error.js';
+import { deltas } from '../../src/testing/script/deltas.js';
+import { gate } from '../../src/testing/script/gate.js';
+import { response } from '../../src/testing/script/response.js';
+import { concurrentRound, enqueueTurn, expectedShape, lostFirstMessage, settle, shape, startAttackFixture, within, type AttackFixture } from './reconnect-attack-fixture.js';
+import { until } from './reconnect-fixture.js';
 
 const THREADS = 4;
 
@@ -71,5 +77,86 @@ describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow too
     });
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('two run() in a row on one thread, cut exactly at the first turn\'s end: both results as uncut, each prompt asked once', async () => {
+    const thread = await fixture.newThread();
+    const cuts = fixture.faults.cuts;
+    const readies = fixture.readies();
+    const match = (request: { headers: Record<string, unknown> }) => request.headers['thread-id'] === thread.id;
+    fixture.harness.mock.enqueueMatching(match, response(deltas(['First ', 'answer.'], { id: 'msg_seq_1' })), response(deltas(['Second ', 'answer.'], { id: 'msg_seq_2' })));
+    fixture.faults.cutBefore((message) => (message as { method?: string }).method === 'turn/completed');
+    const first = thread.run('the first prompt');
+    const second = thread.run('the second prompt');
+    const [a, b] = await within(Promise.all([first, second]), 30_000, 'two runs');
+    await settle(fixture, cuts, readies);
+    expect(fixture.faults.cuts, 'cut at the first end').to.equal(cuts + 1);
+    expect([a.status, a.finalResponse, b.status, b.finalResponse]).to.deep.equal(['completed', 'First answer.', 'completed', 'Second answer.']);
+    expect(fixture.requestsOf(thread)).to.equal(2);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('run() called right after a cut, before the client noticed it: its result once, or ConnectionLostError with the model not asked (then a retry runs once)', async () => {
+    const thread = await fixture.newThread();
+    const match = (request: { headers: Record<string, unknown> }) => request.headers['thread-id'] === thread.id;
+    const outcomes: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      fixture.harness.mock.enqueueMatching(match, response(deltas(['Answer ', `${i}.`], { id: `msg_now_${i}` })));
+      const cuts = fixture.faults.cuts;
+      const readies = fixture.readies();
+      const asked = fixture.requestsOf(thread);
+      fixture.cutNow();
+      const result = await within(thread.run(`prompt ${i}`), 30_000, `run ${i}`).catch((error: unknown) => error as Error);
+      await settle(fixture, cuts, readies);
+      if (result instanceof ConnectionLostError) {
+        expect(fixture.requestsOf(thread), `run ${i}: ConnectionLostError, so the model was not asked`).to.equal(asked);
+        outcomes.push('lost');
+        const again = await within(thread.run(`prompt ${i}`), 30_000, `run ${i} again`);
+        expect(again.finalResponse).to.equal(`Answer ${i}.`);
+      } else {
+        if (result instanceof Error) throw result;
+        expect(result.finalResponse).to.equal(`Answer ${i}.`);
+        outcomes.push('ran');
+      }
+      expect(fixture.requestsOf(thread), `run ${i}: the prompt asked once`).to.equal(asked + 1);
+    }
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('interrupt() during the gap of a turn held at the model: the turn ends interrupted (or completes when the interrupt was lost), nothing hangs', async () => {
+    const thread = await fixture.newThread();
+    const hold = gate('interrupt target');
+    fixture.harness.mock.enqueueMatching((request) => request.headers['thread-id'] === thread.id, response(deltas(['Partial.'], { id: 'msg_int_1' }), hold, deltas(['Never.'], { id: 'msg_int_2' })));
+    const cuts = fixture.faults.cuts;
+    const readies = fixture.readies();
+    const turn = await thread.turn('a long answer');
+    const result = turn.run();
+    await hold.waitUntilReached();
+    fixture.cutNow();
+    const interrupted = await within(turn.interrupt().then(() => 'sent', (error: unknown) => (error as Error).name), 30_000, 'interrupt');
+    if (interrupted !== 'sent') hold.open();
+    const end = await within(result, 30_000, 'run after interrupt');
+    hold.open();
+    await settle(fixture, cuts, readies);
+    expect(interrupted).to.be.oneOf(['sent', 'ConnectionLostError']);
+    expect(end.status).to.equal(interrupted === 'sent' ? 'interrupted' : 'completed');
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('turn() taken before the cut and subscribed to only after the turn ended: run() gives the uncut result', async () => {
+    const thread = await fixture.newThread();
+    fixture.round += 1;
+    const key = `late${fixture.round}`;
+    enqueueTurn(fixture, thread, key);
+    const cuts = fixture.faults.cuts;
+    const readies = fixture.readies();
+    fixture.faults.resumeDelayMs = 300;
+    fixture.faults.cutAfter(12);
+    const turn = await thread.turn(`run the script for ${key}`, { approvalMode: ApprovalMode.askUser });
+    await until('the turn ended', () => fixture.codex.trackedTurns === 0 && fixture.faults.cuts > cuts, 20_000);
+    await settle(fixture, cuts, readies);
+    const result = await within(turn.run(), 10_000, 'late run');
+    expect(shape(result)).to.deep.equal(expectedShape(key));
+    expect(fixture.toolRuns.get(key)).to.equal(1);
   });
 });

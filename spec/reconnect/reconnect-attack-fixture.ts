@@ -227,8 +227,11 @@ export async function settle(fixture: AttackFixture, cutsBefore: number, readies
   if (fixture.faults.cuts !== cutsBefore) await until('ready again', () => fixture.readies() > readiesBefore, 15_000);
 }
 
-/** One round: a scripted turn on each thread at once, `arm` placing the faults; returns what broke. */
-export async function concurrentRound(fixture: AttackFixture, threads: readonly Thread[], label: string, arm: () => void): Promise<string[]> {
+/**
+ * One round: a scripted turn on each thread at once, `arm` placing the faults; returns what
+ * broke, including fewer cuts than `cutsExpected` (an attack that missed its mark).
+ */
+export async function concurrentRound(fixture: AttackFixture, threads: readonly Thread[], label: string, arm: () => void, cutsExpected = 1): Promise<string[]> {
   fixture.round += 1;
   const keys = threads.map((_, i) => `r${fixture.round}t${i}`);
   threads.forEach((thread, i) => enqueueTurn(fixture, thread, keys[i]!));
@@ -239,6 +242,7 @@ export async function concurrentRound(fixture: AttackFixture, threads: readonly 
   const outcomes = await within(Promise.all(threads.map((thread, i) => runScripted(fixture, thread, keys[i]!))), 30_000, label);
   fixture.faults.disarm();
   const failures = outcomes.flatMap((outcome, i) => breaches(fixture, outcome, before[i]!, label));
+  if (fixture.faults.cuts - cuts < cutsExpected) failures.push(`${label}: ${fixture.faults.cuts - cuts} cut(s), ${cutsExpected} expected`);
   await settle(fixture, cuts, readies);
   // A turn that never reached the server: run again, once, on the live connection; it must then keep the promise.
   for (const [i, outcome] of outcomes.entries()) {

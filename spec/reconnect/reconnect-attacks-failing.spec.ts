@@ -49,7 +49,7 @@ describe('reconnect attacks that break the promise today (real app-server)', fun
           fixture.cutNow();
         };
         fixture.faults.cutAfter(25);
-      })));
+      }, 2)));
     }
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect(fixture.codex.trackedTurns).to.equal(0);

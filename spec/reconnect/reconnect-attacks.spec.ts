@@ -212,4 +212,84 @@ describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow too
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect(fixture.codex.trackedTurns).to.equal(0);
   });
+
+  it('an approval handler that takes longer than the gap, cut as it starts, resume answers late: each result as uncut', async () => {
+    let cut = true;
+    const handler = await fixture.codex.setServerRequestHandler('item/commandExecution/requestApproval', async () => {
+      if (cut) {
+        cut = false;
+        fixture.cutNow();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return { decision: 'accept' as const };
+    });
+    try {
+      const threads = await Promise.all(Array.from({ length: 2 }, () => fixture.newThread()));
+      const failures = await concurrentRound(fixture, threads, 'slow approval', () => (fixture.faults.resumeDelayMs = 300));
+      expect(failures, failures.join('\n')).to.deep.equal([]);
+    } finally {
+      handler();
+      await fixture.codex.setServerRequestHandler('item/commandExecution/requestApproval', () => ({ decision: 'accept' }));
+    }
+  });
+
+  it('a lost turn/start answer, the run aborted during the gap: AbortError, the turn interrupted on the server, the next run on the thread works', async () => {
+    for (const delay of [0, 300]) {
+      const thread = await fixture.newThread();
+      const hold = gate('held');
+      const match = (request: { headers: Record<string, unknown> }) => request.headers['thread-id'] === thread.id;
+      fixture.harness.mock.enqueueMatching(match, response(deltas(['Partial.'], { id: `msg_abort_${delay}` }), hold, deltas(['Never.'])), response(deltas(['Next.'], { id: `msg_next_${delay}` })));
+      const cuts = fixture.faults.cuts;
+      const readies = fixture.readies();
+      fixture.faults.resumeDelayMs = delay;
+      fixture.faults.loseTurnStartAnswer = true;
+      const controller = new AbortController();
+      const run = thread.run('held prompt', { signal: controller.signal }).then(
+        () => 'resolved',
+        (error: unknown) => (error as Error).name,
+      );
+      try {
+        await until('the cut', () => fixture.faults.cuts > cuts);
+        controller.abort();
+        expect(await within(run, 20_000, 'aborted run'), `resume delay ${delay}`).to.equal('AbortError');
+        await settle(fixture, cuts, readies);
+        await until('the turn interrupted on the server', () => fixture.codex.trackedTurns === 0);
+        const next = await within(thread.run('next prompt'), 20_000, 'next run');
+        expect(next.finalResponse).to.equal('Next.');
+        const stored = await thread.read({ includeTurns: true });
+        expect(stored.thread.turns.map((turn) => turn.status)).to.deep.equal(['interrupted', 'completed']);
+      } finally {
+        hold.open();
+      }
+    }
+  });
+
+  it('turn.steer() while the client reconnects: sent once it is back, the turn ends as an uncut steered turn', async () => {
+    const thread = await fixture.newThread();
+    const hold = gate('before the steer');
+    const match = (request: { headers: Record<string, unknown> }) => request.headers['thread-id'] === thread.id;
+    fixture.harness.mock.enqueueMatching(match, response(deltas(['Partial.'], { id: 'msg_steer_1' }), hold, deltas(['Final.'], { id: 'msg_steer_2' })), response(deltas(['Steered.'], { id: 'msg_steer_3' })));
+    const cuts = fixture.faults.cuts;
+    const readies = fixture.readies();
+    const turn = await thread.turn('a prompt to steer');
+    const result = turn.run();
+    await hold.waitUntilReached();
+    let reconnecting = false;
+    const watch = fixture.codex.connectionState$.subscribe((status) => (reconnecting ||= status.state === 'reconnecting'));
+    fixture.cutNow();
+    try {
+      await until('reconnecting', () => reconnecting);
+      // Measured without a cut: the steer's input goes to a second model request, whose answer is the final one.
+      await within(turn.steer('also this'), 20_000, 'steer');
+      hold.open();
+      const end = await within(result, 20_000, 'steered run');
+      await settle(fixture, cuts, readies);
+      expect([end.status, end.finalResponse, end.items.map((item) => item.type)]).to.deep.equal(['completed', 'Steered.', ['userMessage', 'agentMessage', 'userMessage', 'agentMessage']]);
+      expect(fixture.requestsOf(thread)).to.equal(2);
+      expect(fixture.codex.trackedTurns).to.equal(0);
+    } finally {
+      watch.unsubscribe();
+      hold.open();
+    }
+  });
 });

@@ -244,14 +244,13 @@ export async function concurrentRound(fixture: AttackFixture, threads: readonly 
   const failures = outcomes.flatMap((outcome, i) => breaches(fixture, outcome, before[i]!, label));
   if (fixture.faults.cuts - cuts < cutsExpected) failures.push(`${label}: ${fixture.faults.cuts - cuts} cut(s), ${cutsExpected} expected`);
   await settle(fixture, cuts, readies);
-  // A turn that never reached the server: run again, once, on the live connection; it must then keep the promise.
+  // A turn that never reached the server: run again, once, on the live connection, with the same
+  // prompt and the scripts still queued; counted from before the first call, so that a first call
+  // that did reach the server after all shows as a second run of the prompt.
   for (const [i, outcome] of outcomes.entries()) {
     if (!(outcome.result instanceof Error) || failures.some((line) => line.includes(outcome.key))) continue;
-    const key = `${keys[i]}-again`;
-    enqueueTurn(fixture, threads[i]!, key);
-    const requests = fixture.requestsOf(threads[i]!);
-    const again = await within(runScripted(fixture, threads[i]!, key), 30_000, `${label} retry`);
-    failures.push(...breaches(fixture, again, requests, `${label} (retried)`));
+    const again = await within(runScripted(fixture, threads[i]!, keys[i]!), 30_000, `${label} retry`);
+    failures.push(...breaches(fixture, again, before[i]!, `${label} (retried)`));
   }
   return failures;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { concurrentRound, lostFirstMessage, startAttackFixture, type AttackFixture } from './reconnect-attack-fixture.js';
+import { until } from './reconnect-fixture.js';
 
 /**
  * Attacks on the reconnection that break its promise on today's code (see each case); kept apart
@@ -64,6 +65,16 @@ describe('reconnect attacks that break the promise today (real app-server)', fun
         fixture.faults.loseTurnStartAnswer = true;
       })));
     }
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('two threads cut before their first turn, then their first turn/start answers lost: each run() follows its turn (today: ConnectionLostError while the turn runs)', async () => {
+    const threads = await Promise.all(Array.from({ length: 2 }, () => fixture.newThread()));
+    const readies = fixture.readies();
+    fixture.cutNow();
+    await until('ready again', () => fixture.readies() > readies);
+    const failures = await concurrentRound(fixture, threads, 'first turn/starts lost on unresumed threads', () => (fixture.faults.loseTurnStartAnswer = true));
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect(fixture.codex.trackedTurns).to.equal(0);
   });

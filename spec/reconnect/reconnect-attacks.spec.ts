@@ -292,4 +292,21 @@ describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow too
       hold.open();
     }
   });
+
+  it('threads cut before their first turn (not resumable then), turns started at once once the client is ready again: each result as uncut', async () => {
+    const threads = await Promise.all(Array.from({ length: 3 }, () => fixture.newThread()));
+    const readies = fixture.readies();
+    fixture.cutNow();
+    await until('ready again', () => fixture.readies() > readies);
+    const failures = await concurrentRound(fixture, threads, 'fresh threads cut', () => undefined, 0);
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('threads cut before their first turn, turns started right at the cut (before the client noticed it): each run() gives its result once; a ConnectionLostError only when the turn/start never reached the server', async () => {
+    const threads = await Promise.all(Array.from({ length: 3 }, () => fixture.newThread()));
+    const failures = await concurrentRound(fixture, threads, 'fresh threads, turns at the cut', () => fixture.cutNow());
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
 });

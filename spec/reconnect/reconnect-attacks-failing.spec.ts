@@ -3,11 +3,13 @@ import { concurrentRound, lostFirstMessage, startAttackFixture, type AttackFixtu
 import { until } from './reconnect-fixture.js';
 
 /**
- * Attacks on the reconnection that break its promise on today's code (see each case); kept apart
- * from the ones that hold. Attacks on the reconnection from outside: several turns at once on one connection (commands
- * approved by handlers, client-side tool calls), cut at points spread over their combined
- * messages, with and without the resume answers held back behind the live events; two cuts close
- * together; a lost `turn/start` among concurrent turns; a tool that runs across the gap.
+ * Attacks on the reconnection that break its promise on today's code, kept apart from the ones
+ * that hold (reconnect-attacks.spec.ts) until the library is fixed:
+ * - an item rebuilt from the stored turn is appended after the items seen live, so an earlier
+ *   agent message rebuilt late becomes the turn's `finalResponse`;
+ * - a `turn/start` whose answer is lost while the server is busy (several threads) is not found
+ *   at the resume: the stored turn is listed still without its user message, so the call fails
+ *   with `ConnectionLostError` while its turn runs, and the retry meets `ThreadBusyError`.
  */
 describe('reconnect attacks that break the promise today (real app-server)', function () {
   this.timeout(120_000);

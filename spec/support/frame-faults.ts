@@ -9,6 +9,8 @@ import type { TcpChaosProxy } from './tcp-chaos-proxy.js';
  * - `cutAfter(k)`: the client sees the next k messages from the server and nothing after them on
  *   that connection (what the server sent beyond k is lost, as in a real cut). The cut is exact
  *   on the client's side; the server may have sent, and acted on, more before it notices.
+ * - `cutBefore(matches)`: the connection is cut at the first message that `matches`, which is lost
+ *   with everything after it.
  * - `loseTurnStartAnswer`: the answer to the next `turn/start` is not delivered; the connection
  *   is cut there instead.
  * - `resumeDelayMs`: the answers to a reconnection's `thread/resume` calls arrive that much late,
@@ -28,6 +30,7 @@ export class FrameFaults {
   resumeDelayMs = 0;
   onResumeSent: (() => void) | undefined;
   private armed: { k: number; seen: number } | undefined;
+  private cutAt: ((message: JsonRpcMessage) => boolean) | undefined;
   private readonly turnStarts = new Set<unknown>();
 
   constructor(private readonly proxy: TcpChaosProxy) {}
@@ -36,8 +39,13 @@ export class FrameFaults {
     this.armed = { k, seen: 0 };
   }
 
+  cutBefore(matches: (message: JsonRpcMessage) => boolean): void {
+    this.cutAt = matches;
+  }
+
   disarm(): void {
     this.armed = undefined;
+    this.cutAt = undefined;
   }
 
   wrap(inner: Transport): Transport {
@@ -54,6 +62,11 @@ export class FrameFaults {
           const id = (message as { id?: unknown }).id;
           if (!('method' in message) && this.turnStarts.delete(id) && this.loseTurnStartAnswer) {
             this.loseTurnStartAnswer = false;
+            cut();
+            return;
+          }
+          if (this.cutAt?.(message) === true) {
+            this.cutAt = undefined;
             cut();
             return;
           }

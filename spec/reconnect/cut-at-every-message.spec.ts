@@ -196,8 +196,8 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
         if (outcome instanceof Error) throw outcome;
         const { result, completions } = outcome as Awaited<ReturnType<typeof runTurn>>;
         const got = shape(result);
-        // An item rebuilt from the stored turn comes after the items seen live before it was
-        // recovered (as the README says): the same items, in an order that may differ.
+        // With items rebuilt from the stored turn, the result takes the stored turn's order, which
+        // may differ from the order of completion seen live: the same items, the same answer.
         if (JSON.stringify(got) !== want) reordered.push(k);
         if (JSON.stringify(sorted(got)) !== JSON.stringify(sorted(JSON.parse(want)))) failures.push(`${label}: ${JSON.stringify(got)}; events: ${debugLog.join(' ')}`);
         const repeated = [...completions].filter(([, count]) => count !== 1);

@@ -13,7 +13,8 @@ const THREADS = 4;
  * Attacks on the reconnection from outside: several turns at once on one connection (commands
  * approved by handlers, client-side tool calls), cut at points spread over their combined
  * messages, with and without the resume answers held back behind the live events; two cuts close
- * together; a lost `turn/start` among concurrent turns; a tool that runs across the gap.
+ * together; a lost `turn/start` among concurrent turns; a tool that runs across the gap; an
+ * earlier message rebuilt after a later one seen live.
  */
 describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow tools (real app-server)', function () {
   this.timeout(120_000);
@@ -200,7 +201,7 @@ describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow too
     expect(fixture.codex.trackedTurns).to.equal(0);
   });
 
-  it('a lost turn/start answer on a lone thread, resume answers on time and late: run() gives its result once (the concurrent case fails: see the failing specs)', async () => {
+  it('a lost turn/start answer on a lone thread, resume answers on time and late: run() gives its result once', async () => {
     const threads = [await fixture.newThread()];
     const failures: string[] = [];
     for (const delay of [0, 300]) {
@@ -306,6 +307,60 @@ describe('reconnect attacks: concurrent turns, close cuts, lost starts, slow too
   it('threads cut before their first turn, turns started right at the cut (before the client noticed it): each run() gives its result once; a ConnectionLostError only when the turn/start never reached the server', async () => {
     const threads = await Promise.all(Array.from({ length: 3 }, () => fixture.newThread()));
     const failures = await concurrentRound(fixture, threads, 'fresh threads, turns at the cut', () => fixture.cutNow());
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  // Each of these failed before its fix: a message rebuilt late became the finalResponse; a lost
+  // turn/start on a busy server was listed before its user message and not found.
+  it('an agent message lost in the cut, the next one live before the resume answer: finalResponse is the last message, not the rebuilt earlier one', async () => {
+    const { result, asked, cut } = await lostFirstMessage(fixture, 600);
+    expect(cut, 'the cut came at the first message').to.equal(true);
+    expect(asked).to.equal(1);
+    expect(result.status).to.equal('completed');
+    const last = `Done with m${fixture.round}.`;
+    expect(result.items.filter((item) => item.type === 'agentMessage').map((item) => item.text).sort()).to.deep.equal([last, 'Looking around.']);
+    expect(result.finalResponse).to.equal(last);
+  });
+
+  it('a second cut while the first reconnection resumes the threads, under concurrent turns: each result as uncut', async () => {
+    const threads = await Promise.all(Array.from({ length: 3 }, () => fixture.newThread()));
+    const failures: string[] = [];
+    for (const delay of [0, 300]) {
+      failures.push(...(await concurrentRound(fixture, threads, `cut twice (resume delay ${delay})`, () => {
+        fixture.faults.resumeDelayMs = delay;
+        let again = true;
+        fixture.faults.onResumeSent = () => {
+          if (!again) return;
+          again = false;
+          fixture.cutNow();
+        };
+        fixture.faults.cutAfter(25);
+      }, 2)));
+    }
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('a lost turn/start answer among concurrent turns, resume answers late: each run() gives its result once, the prompt asked once', async () => {
+    const threads = await Promise.all(Array.from({ length: 3 }, () => fixture.newThread()));
+    const failures: string[] = [];
+    for (const delay of [0, 300]) {
+      failures.push(...(await concurrentRound(fixture, threads, `lost turn/start (resume delay ${delay})`, () => {
+        fixture.faults.resumeDelayMs = delay;
+        fixture.faults.loseTurnStartAnswer = true;
+      })));
+    }
+    expect(failures, failures.join('\n')).to.deep.equal([]);
+    expect(fixture.codex.trackedTurns).to.equal(0);
+  });
+
+  it('two threads cut before their first turn, then their first turn/start answers lost: each run() follows its turn', async () => {
+    const threads = await Promise.all(Array.from({ length: 2 }, () => fixture.newThread()));
+    const readies = fixture.readies();
+    fixture.cutNow();
+    await until('ready again', () => fixture.readies() > readies);
+    const failures = await concurrentRound(fixture, threads, 'first turn/starts lost on unresumed threads', () => (fixture.faults.loseTurnStartAnswer = true));
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect(fixture.codex.trackedTurns).to.equal(0);
   });

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { from, lastValueFrom } from 'rxjs';
+import { markReconstructed } from '../../src/turns/is-reconstructed.js';
 import type { TestScheduler } from 'rxjs/testing';
 import type { TurnResult } from '../../src/turns/turn-result.js';
 import { IncompleteTurnError } from '../../src/turns/incomplete-turn-error.js';
@@ -161,6 +163,17 @@ describe('toTurnResult', () => {
       expectObservable(source.pipe(toTurnResult())).toBe('------(r|)', { r: resultOf([answer], { finalResponse: 'Two files.' }) });
       expectSubscriptions(source.subscriptions).toBe('^-----!');
     });
+  });
+
+  it('puts items rebuilt after a reconnection back in the turn\'s order when the end lists it; without a rebuilt item the order is that of arrival', async () => {
+    const first = agentMessage('m1', 'Looking around.');
+    const last = agentMessage('m2', 'Done.');
+    const end = turnCompleted('u1', { items: [first, last] });
+    const rebuilt = await lastValueFrom(from([turnStarted('u1'), itemCompleted('u1', last), markReconstructed(itemCompleted('u1', first)), end]).pipe(toTurnResult()));
+    expect(rebuilt.items.map((item) => item.id)).to.deep.equal(['m1', 'm2']);
+    expect(rebuilt.finalResponse).to.equal('Done.');
+    const live = await lastValueFrom(from([turnStarted('u1'), itemCompleted('u1', last), itemCompleted('u1', first), end]).pipe(toTurnResult()));
+    expect(live.items.map((item) => item.id)).to.deep.equal(['m2', 'm1']);
   });
 
   it('keeps the live items over those turn/completed repeats (no duplicates)', () => {

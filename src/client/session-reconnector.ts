@@ -17,6 +17,8 @@ const CROSSED_TURNS_PAGE = 5;
 
 /** How often a refused `thread/resume` is tried during one reconnection, and the pause between tries. */
 const RESUME_ATTEMPTS = 3;
+/** How often a lost `turn/start` is looked for again when the resume showed a turn without its user message (about 3.6 s in all). */
+const LOST_START_READS = 8;
 const RESUME_RETRY_DELAY_MS = 100;
 
 /**
@@ -158,12 +160,14 @@ export class SessionReconnector {
         }
         let turns: readonly Turn[] = [];
         let active = false;
+        let resumed = false;
         try {
           // A thread whose first turn/start was on the wire may have no stored history for a moment yet.
           const { thread } = await resumeThread((method, params) => channel.request(method, params), threadId, this.lostStarts.has(threadId));
           this.unresumed.delete(threadId);
           turns = thread.turns;
           active = thread.status.type === 'active';
+          resumed = true;
         } catch (error) {
           if (!(error instanceof JsonRpcError)) throw error;
           this.unresumed.add(threadId);
@@ -188,9 +192,42 @@ export class SessionReconnector {
         // As after any resume: another client's running turn is known, and the usage the server
         // sends for the last ended turn opens no channel.
         router.noteStoredTurns(threadId, turns);
-        for (const [clientId, settle] of lost ?? []) settle(found.get(clientId));
+        const unmatched = new Map([...(lost ?? [])].filter(([clientId, settle]) => {
+          const turnId = found.get(clientId);
+          if (turnId !== undefined) settle(turnId);
+          return turnId === undefined;
+        }));
+        // A busy server can list the lost call's turn before its user message (the id's only
+        // carrier), or not have its history yet: such a call is looked for again, a few times.
+        const unknown = turns.some((turn) => turn.status === 'inProgress' && userMessageClientId(turn) === undefined && !endedBefore.has(turn.id));
+        if (unmatched.size > 0 && (unknown || !resumed)) void this.findLostStartsLater(session, threadId, unmatched, endedBefore);
+        else for (const settle of unmatched.values()) settle(undefined);
       }),
     );
+    this.checkCrossedTurns(session);
+  }
+
+  /**
+   * Reads the thread's latest turns again until each lost call's turn shows its user message, or
+   * until `LOST_START_READS` reads found none (the call never reached the server).
+   */
+  private async findLostStartsLater(session: ReconnectSession, threadId: string, pending: Map<string, (turnId: string | undefined) => void>, endedBefore: ReadonlySet<string>): Promise<void> {
+    const { connection, reconciler } = session;
+    for (let attempt = 1; attempt <= LOST_START_READS && pending.size > 0 && reconciler !== undefined; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      const page = await connection.request('thread/turns/list', { threadId, sortDirection: 'desc', limit: CROSSED_TURNS_PAGE, itemsView: 'full' }).catch(() => undefined);
+      for (const turn of page?.data ?? []) {
+        const clientId = userMessageClientId(turn);
+        const settle = clientId === undefined || endedBefore.has(turn.id) ? undefined : pending.get(clientId);
+        if (settle === undefined) continue;
+        pending.delete(clientId!);
+        // Rebuilt and followed like any turn that crossed the drop, from this read on.
+        reconciler.noteCrossing(threadId, [turn.id]);
+        this.reconcile(reconciler, threadId, page!.data, new Set([turn.id]), turn.status === 'inProgress');
+        settle(turn.id);
+      }
+    }
+    for (const settle of pending.values()) settle(undefined);
     this.checkCrossedTurns(session);
   }
 

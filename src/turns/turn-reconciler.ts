@@ -173,7 +173,10 @@ export class TurnReconciler {
       this.crossed.delete(turn.id);
       if (stored !== undefined) for (const event of this.missedItems(threadId, { ...stored, status: turn.status })) emit(event);
       if (Array.isArray(turn.items)) for (const event of this.missedItems(threadId, turn)) emit(event);
-      if (this.isNew(notification)) emit(notification);
+      // The end carries the stored items (the live end lists few or none): their order is the
+      // turn's, which the result follows once items were rebuilt after others seen live.
+      const ended = stored === undefined ? notification : withItems(notification, stored.items);
+      if (this.isNew(ended)) emit(ended);
     };
     const read = (attempt: number): void => {
       this.readStoredTurn!(threadId, turn.id).then(
@@ -249,4 +252,12 @@ export class TurnReconciler {
     }
     return seen;
   }
+}
+
+/** The same live end, its turn listing the stored items, then any item only the end lists. */
+function withItems(notification: Extract<ServerNotification, { method: 'turn/completed' }>, stored: Turn['items']): ServerNotification {
+  const live = Array.isArray(notification.params.turn.items) ? notification.params.turn.items : [];
+  const ids = new Set(stored.map((item) => item.id));
+  const items = [...stored, ...live.filter((item) => !ids.has(item.id))];
+  return { ...notification, params: { ...notification.params, turn: { ...notification.params.turn, items } } };
 }

@@ -2,6 +2,7 @@ import type { ThreadGoal, ThreadItem, ThreadTokenUsage, TokenUsageBreakdown, Tur
 import type { ServerNotification } from '../protocol/server-notification.js';
 import { finalResponse } from './final-response.js';
 import { IncompleteTurnError } from './incomplete-turn-error.js';
+import { isReconstructed } from './is-reconstructed.js';
 import { TurnFailedError } from './turn-failed-error.js';
 import type { TurnResult } from './turn-result.js';
 
@@ -24,6 +25,8 @@ export class TurnResultBuilder {
   /** The thread's total before this turn's first model call (its first update's total minus last). */
   private totalBefore: TokenUsageBreakdown | undefined;
   private completed: Turn | undefined;
+  /** Some item was rebuilt from the stored turn after a reconnection, after items seen live. */
+  private rebuilt = false;
 
   /** Takes one event; those that carry nothing for the result are skipped. */
   add(event: ServerNotification): void {
@@ -34,6 +37,7 @@ export class TurnResultBuilder {
         break;
       case 'item/completed':
         this.items.push(event.params.item);
+        if (isReconstructed(event)) this.rebuilt = true;
         break;
       case 'thread/tokenUsage/updated':
         this.usage = event.params.tokenUsage;
@@ -50,6 +54,9 @@ export class TurnResultBuilder {
         // The server may repeat the items on completion; items seen live win, these fill a gap. A
         // completion without `items` (lenient decoding lets it through) adds nothing.
         if (this.items.length === 0 && Array.isArray(event.params.turn.items)) this.items.push(...event.params.turn.items);
+        // Items rebuilt after a reconnection arrive after those seen live; the turn's own order,
+        // when the end lists it, puts them back where they were (the answer is its last message).
+        else if (this.rebuilt && Array.isArray(event.params.turn.items)) inOrderOf(this.items, event.params.turn.items);
         break;
       default:
         break;
@@ -82,6 +89,14 @@ export class TurnResultBuilder {
     if (rejectFailed && result.status === 'failed') throw new TurnFailedError(result);
     return result;
   }
+}
+
+/** Sorts `items` in place by where each is in `order` (by id), those not in it last, in the order they had. */
+function inOrderOf(items: ThreadItem[], order: readonly ThreadItem[]): void {
+  const at = new Map(order.map((item, index) => [item.id, index]));
+  const positioned = items.map((item, index) => ({ item, key: at.get(item.id) ?? order.length + index }));
+  positioned.sort((a, b) => a.key - b.key);
+  positioned.forEach(({ item }, index) => (items[index] = item));
 }
 
 function difference(after: TokenUsageBreakdown, before: TokenUsageBreakdown): TokenUsageBreakdown {

@@ -123,8 +123,8 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
   }
 
   /** Runs the scripted turn, cut after message k when given; resolves with its result and how often each item completed. */
-  async function runTurn(thread: Thread, file: string, k: number | undefined): Promise<{ result: TurnResult; completions: Map<string, number> }> {
-    enqueueTurn(harness, file);
+  async function runTurn(thread: Thread, file: string, k: number | undefined, script = true): Promise<{ result: TurnResult; completions: Map<string, number> }> {
+    if (script) enqueueTurn(harness, file);
     if (k !== undefined) cutter.cutAfter(k);
     const completions = new Map<string, number>();
     const run = (async () => {
@@ -191,7 +191,8 @@ describe('reconnect: a cut after every message of a turn (deltas, a command with
           // then nothing ran, and calling again runs the turn once.
           if (harness.mock.requests.length !== asked) failures.push(`${label}: ConnectionLostError, but the model was asked`);
           covered.push(`${k}: ConnectionLostError (turn/start never reached the server), retried`);
-          outcome = await runTurn(thread, file, undefined);
+          // The model was never asked: the scripts queued for the lost call answer the retry.
+          outcome = await runTurn(thread, file, undefined, false);
         } else covered.push(`${k}`);
         if (outcome instanceof Error) throw outcome;
         const { result, completions } = outcome as Awaited<ReturnType<typeof runTurn>>;

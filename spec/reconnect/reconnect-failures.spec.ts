@@ -144,7 +144,7 @@ describe('reconnect: restarts, requests in flight, approvals, and giving up', fu
     proxy.cutAll();
     await until('ready again', () => fixture!.states.filter((s) => s.state === 'ready').length >= 2);
     const refused = fixture.diagnostics.filter((d) => d.kind === 'reconnect-attempt-failed' && /401/.test(d.message));
-    expect(refused).to.have.length(2);
+    expect(refused, JSON.stringify(fixture.diagnostics.map((d) => ('message' in d ? d.message : d.kind)))).to.have.length(2);
     mock.enqueue(response(assistantMessage('still here')));
     expect((await thread.run('are you there?')).finalResponse).to.equal('still here');
     await fixture.dispose();
